@@ -1,0 +1,34 @@
+// What authentication needs from storage.
+
+export interface Tenant {
+  readonly id: string;
+  readonly name: string;
+}
+
+export type Scope = "scim:read" | "scim:write";
+
+export interface CredentialRecord {
+  readonly id: string;
+  readonly tenantId: string;
+  // "jwt" for bearer tokens; vendor API keys use their own kinds.
+  readonly kind: string;
+  readonly scopes: readonly string[];
+  readonly secretHash?: string;
+  // The user a credential acts for, when it acts for one.
+  readonly subject?: string;
+  readonly expiresAt?: Date;
+  readonly revokedAt?: Date;
+}
+
+export interface TenantStore {
+  ensure(name: string): Promise<Tenant>;
+  byId(id: string): Promise<Tenant | undefined>;
+  list(): Promise<Tenant[]>;
+}
+
+export interface CredentialStore {
+  record(credential: CredentialRecord): Promise<void>;
+  find(id: string): Promise<CredentialRecord | undefined>;
+  revoke(id: string): Promise<boolean>;
+  setting(key: string, create: () => string): Promise<string>;
+}

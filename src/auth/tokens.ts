@@ -1,0 +1,115 @@
+import { randomBytes, randomUUID } from "node:crypto";
+import jwt from "jsonwebtoken";
+import type { Config } from "../config.ts";
+import { ScimError } from "../scim/errors.ts";
+import type { CredentialStore, Scope } from "./ports.ts";
+
+// Bearer tokens are JWTs verified with one pinned algorithm (HS256 with a secret, or RS256 /
+// ES256 with a public key). Each carries its tenant, scopes and an id (jti) recorded at issue
+// time, so that it can be revoked.
+
+export const allScopes: readonly Scope[] = ["scim:read", "scim:write"];
+
+export interface Principal {
+  readonly tenantId: string;
+  readonly scopes: readonly string[];
+  readonly credentialId: string;
+  // The user the token acts for, if any (RFC 7644 §3.11 /Me).
+  readonly subject?: string;
+}
+
+export interface IssueRequest {
+  readonly tenantId: string;
+  readonly scopes: readonly Scope[];
+  readonly ttlSeconds?: number;
+  readonly subject?: string;
+}
+
+type Algorithm = Config["TOKEN_ALGORITHM"];
+
+const generatedSecretKey = "token.hs256.secret";
+
+export class TokenService {
+  private constructor(
+    private readonly credentials: CredentialStore,
+    private readonly algorithm: Algorithm,
+    private readonly verifyKey: string,
+    private readonly signKey: string | undefined,
+    private readonly issuer: string,
+  ) {}
+
+  // With HS256 and no TOKEN_SECRET, a secret is generated once and kept with the data.
+  static async create(config: Config, credentials: CredentialStore): Promise<TokenService> {
+    if (config.TOKEN_ALGORITHM === "HS256") {
+      const secret =
+        config.TOKEN_SECRET ??
+        (await credentials.setting(generatedSecretKey, () => randomBytes(48).toString("base64url")));
+      return new TokenService(credentials, "HS256", secret, secret, config.TOKEN_ISSUER);
+    }
+    return new TokenService(
+      credentials,
+      config.TOKEN_ALGORITHM,
+      pem(config.TOKEN_PUBLIC_KEY as string),
+      config.TOKEN_PRIVATE_KEY === undefined ? undefined : pem(config.TOKEN_PRIVATE_KEY),
+      config.TOKEN_ISSUER,
+    );
+  }
+
+  async issue(request: IssueRequest): Promise<{ token: string; id: string }> {
+    if (this.signKey === undefined) {
+      throw new Error(`TOKEN_PRIVATE_KEY is needed to issue ${this.algorithm} tokens`);
+    }
+    const id = randomUUID();
+    const expiresAt =
+      request.ttlSeconds === undefined ? undefined : new Date(Date.now() + request.ttlSeconds * 1000);
+    await this.credentials.record({
+      id,
+      tenantId: request.tenantId,
+      kind: "jwt",
+      scopes: request.scopes,
+      ...(request.subject === undefined ? {} : { subject: request.subject }),
+      ...(expiresAt === undefined ? {} : { expiresAt }),
+    });
+    const token = jwt.sign({ tenant: request.tenantId, scope: request.scopes.join(" ") }, this.signKey, {
+      algorithm: this.algorithm,
+      jwtid: id,
+      issuer: this.issuer,
+      ...(request.subject === undefined ? {} : { subject: request.subject }),
+      ...(request.ttlSeconds === undefined ? {} : { expiresIn: request.ttlSeconds }),
+    });
+    return { token, id };
+  }
+
+  revoke(id: string): Promise<boolean> {
+    return this.credentials.revoke(id);
+  }
+
+  // Throws a 401 ScimError for anything but a valid, unrevoked token.
+  async verify(token: string): Promise<Principal> {
+    let claims: jwt.JwtPayload;
+    try {
+      const decoded = jwt.verify(token, this.verifyKey, { algorithms: [this.algorithm], issuer: this.issuer });
+      if (typeof decoded === "string") throw new Error("unexpected payload");
+      claims = decoded;
+    } catch (error) {
+      const expired = error instanceof jwt.TokenExpiredError;
+      throw ScimError.unauthorized(expired ? "The bearer token has expired" : "The bearer token is not valid");
+    }
+    const credential = typeof claims.jti === "string" ? await this.credentials.find(claims.jti) : undefined;
+    if (!credential || credential.kind !== "jwt" || credential.tenantId !== claims.tenant) {
+      throw ScimError.unauthorized("The bearer token is not valid");
+    }
+    if (credential.revokedAt) throw ScimError.unauthorized("The bearer token has been revoked");
+    return {
+      tenantId: credential.tenantId,
+      scopes: credential.scopes,
+      credentialId: credential.id,
+      ...(credential.subject === undefined ? {} : { subject: credential.subject }),
+    };
+  }
+}
+
+// Keys may be given with literal "\n" sequences, as environment files often carry them.
+function pem(key: string): string {
+  return key.includes("\\n") ? key.replace(/\\n/g, "\n") : key;
+}

@@ -1,0 +1,34 @@
+import type { Request, RequestHandler, Response } from "express";
+import type { Principal, TokenService } from "../auth/tokens.ts";
+import { ScimError } from "../scim/errors.ts";
+
+// RFC 7644 §2: every SCIM request carries a bearer token (RFC 6750). The tenant comes from it.
+export function bearerAuth(tokens: TokenService): RequestHandler {
+  return async (req, res, next) => {
+    const header = req.headers.authorization ?? "";
+    const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
+    if (!match) throw ScimError.unauthorized("A bearer token is required");
+    const principal = await tokens.verify(match[1] as string);
+    if (!isSafe(req.method) && !principal.scopes.includes("scim:write")) {
+      throw ScimError.forbidden("The token does not allow changes (scope scim:write is required)");
+    }
+    if (!principal.scopes.includes("scim:read") && !principal.scopes.includes("scim:write")) {
+      throw ScimError.forbidden("The token does not allow SCIM access");
+    }
+    res.locals.principal = principal;
+    next();
+  };
+}
+
+// Reading with POST (/.search) needs only the read scope.
+function isSafe(method: string): boolean {
+  return method === "GET" || method === "HEAD";
+}
+
+export function principalOf(res: Response): Principal {
+  return res.locals.principal as Principal;
+}
+
+export function tenantOf(_req: Request, res: Response): string | undefined {
+  return (res.locals.principal as Principal | undefined)?.tenantId;
+}

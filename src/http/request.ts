@@ -1,0 +1,84 @@
+import express, { type Request, type RequestHandler, type Response } from "express";
+import type { RequestContext } from "../scim/context.ts";
+import { ScimError } from "../scim/errors.ts";
+import type { PageRequest, WriteCondition } from "../scim/ports.ts";
+import { principalOf } from "./auth.ts";
+
+// Request parsing shared by the SCIM handlers.
+
+const scimMediaTypes = ["application/scim+json", "application/json"];
+
+// RFC 7644 §3.1: bodies are application/scim+json; application/json is accepted too.
+export function scimJsonBody(limitBytes: number): RequestHandler[] {
+  const parse = express.json({ limit: limitBytes, type: () => true, strict: false });
+  const requireJson: RequestHandler = (req, _res, next) => {
+    const length = Number(req.headers["content-length"] ?? 0);
+    const hasBody = length > 0 || req.headers["transfer-encoding"] !== undefined;
+    if (!hasBody) return next();
+    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
+    if (!scimMediaTypes.includes(type)) {
+      throw ScimError.unsupportedMediaType("Send the body as application/scim+json or application/json");
+    }
+    next();
+  };
+  return [requireJson, parse];
+}
+
+export function contextOf(req: Request, res: Response, publicBaseUrl: string | undefined): RequestContext {
+  return { tenantId: principalOf(res).tenantId, baseUrl: baseUrlOf(req, publicBaseUrl) };
+}
+
+export function baseUrlOf(req: Request, publicBaseUrl: string | undefined): string {
+  const root = publicBaseUrl ? publicBaseUrl.replace(/\/$/, "") : `${req.protocol}://${req.get("host")}`;
+  return `${root}${req.baseUrl}`;
+}
+
+// RFC 7644 §3.4.2.4: 1-based startIndex (below 1 means 1); count capped at the maximum page size.
+export function readPage(
+  query: Request["query"],
+  limits: { defaultPageSize: number; maxPageSize: number },
+): PageRequest {
+  const startIndex = Math.max(1, integerParam(query, "startIndex") ?? 1);
+  const count = Math.min(limits.maxPageSize, Math.max(0, integerParam(query, "count") ?? limits.defaultPageSize));
+  return { startIndex, count };
+}
+
+export function stringParam(query: Request["query"], name: string): string | undefined {
+  const wanted = name.toLowerCase();
+  for (const [key, value] of Object.entries(query)) {
+    if (key.toLowerCase() !== wanted) continue;
+    if (typeof value === "string") return value;
+    if (Array.isArray(value) && typeof value[0] === "string") return value.join(",");
+    throw ScimError.invalidValue(`Query parameter ${name} must be a string`);
+  }
+  return undefined;
+}
+
+function integerParam(query: Request["query"], name: string): number | undefined {
+  const raw = stringParam(query, name);
+  if (raw === undefined || raw.trim() === "") return undefined;
+  const value = Number(raw);
+  if (!Number.isInteger(value)) throw ScimError.invalidValue(`Query parameter ${name} must be an integer`);
+  return value;
+}
+
+// RFC 7644 §3.14: If-Match names the version a write expects; "*" matches any.
+export function writeCondition(req: Request): WriteCondition {
+  const header = req.headers["if-match"];
+  if (header === undefined || header.trim() === "*") return {};
+  const version = versionOfTag(header);
+  if (version === undefined) throw ScimError.preconditionFailed("If-Match does not name a version of this resource");
+  return { ifVersion: version };
+}
+
+// RFC 7644 §3.14: whether If-None-Match names the current version (then GET answers 304).
+export function isNotModified(req: Request, version: number): boolean {
+  const header = req.headers["if-none-match"];
+  if (header === undefined) return false;
+  return header.split(",").some((tag) => tag.trim() === "*" || versionOfTag(tag) === version);
+}
+
+function versionOfTag(tag: string): number | undefined {
+  const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(tag);
+  return match ? Number(match[1]) : undefined;
+}

@@ -1,0 +1,87 @@
+import type { RequestHandler } from "express";
+import type { RequestContext } from "../scim/context.ts";
+import type { Page, PageRequest, Versioned, WriteCondition } from "../scim/ports.ts";
+import { includesAttribute, project, readProjection, type Projection } from "../scim/projection.ts";
+import { listResponse, type ScimResource } from "../scim/render.ts";
+import type { SchemaRegistry } from "../scim/schema/registry.ts";
+import type { AttributeDefinition, ResourceTypeDefinition } from "../scim/schema/types.ts";
+import { contextOf, isNotModified, readPage, stringParam, writeCondition } from "./request.ts";
+import { sendNoContent, sendNotModified, sendScim } from "./respond.ts";
+
+// The operations of one resource endpoint (/Users, /Groups), as the handlers need them.
+export interface ResourceEndpoint<T extends Versioned> {
+  readonly resourceType: ResourceTypeDefinition;
+  // The attribute read from a relation table ("groups", "members"): read only when returned.
+  readonly relation: AttributeDefinition;
+  create(context: RequestContext, body: unknown): Promise<T>;
+  get(context: RequestContext, id: string, withRelation: boolean): Promise<T>;
+  replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<T>;
+  remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void>;
+  list(context: RequestContext, page: PageRequest, withRelation: boolean): Promise<Page<T>>;
+  render(context: RequestContext, resource: T): ScimResource;
+}
+
+export interface HandlerSettings {
+  readonly registry: SchemaRegistry;
+  readonly publicBaseUrl: string | undefined;
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+}
+
+export interface ResourceHandlers {
+  list: RequestHandler;
+  create: RequestHandler;
+  get: RequestHandler;
+  replace: RequestHandler;
+  remove: RequestHandler;
+}
+
+// Handlers are parse -> call -> respond (RFC 7644 §3.3 - §3.6).
+export function resourceHandlers<T extends Versioned>(endpoint: ResourceEndpoint<T>, settings: HandlerSettings): ResourceHandlers {
+  const projectionOf = (query: Record<string, unknown>): Projection =>
+    readProjection(
+      settings.registry,
+      endpoint.resourceType,
+      stringParam(query as never, "attributes"),
+      stringParam(query as never, "excludedAttributes"),
+    );
+  const present = (context: RequestContext, resource: T, projection: Projection) =>
+    project(endpoint.render(context, resource), projection, settings.registry, endpoint.resourceType);
+  const locationOf = (context: RequestContext, resource: T) => `${context.baseUrl}${endpoint.resourceType.endpoint}/${resource.id}`;
+  const withRelation = (projection: Projection) => includesAttribute(projection, endpoint.relation);
+
+  return {
+    list: async (req, res) => {
+      const context = contextOf(req, res, settings.publicBaseUrl);
+      const projection = projectionOf(req.query);
+      const page = readPage(req.query, settings);
+      const result = await endpoint.list(context, page, withRelation(projection));
+      const resources = result.resources.map((resource) => present(context, resource, projection));
+      sendScim(res, 200, listResponse(resources, result.totalResults, page.startIndex));
+    },
+    create: async (req, res) => {
+      const context = contextOf(req, res, settings.publicBaseUrl);
+      const projection = projectionOf(req.query);
+      const created = await endpoint.create(context, req.body);
+      sendScim(res, 201, present(context, created, projection), created, locationOf(context, created));
+    },
+    get: async (req, res) => {
+      const context = contextOf(req, res, settings.publicBaseUrl);
+      const projection = projectionOf(req.query);
+      const resource = await endpoint.get(context, String(req.params.id), withRelation(projection));
+      if (isNotModified(req, resource.version)) return sendNotModified(res, resource);
+      sendScim(res, 200, present(context, resource, projection), resource);
+    },
+    replace: async (req, res) => {
+      const context = contextOf(req, res, settings.publicBaseUrl);
+      const projection = projectionOf(req.query);
+      const replaced = await endpoint.replace(context, String(req.params.id), req.body, writeCondition(req));
+      sendScim(res, 200, present(context, replaced, projection), replaced);
+    },
+    remove: async (req, res) => {
+      const context = contextOf(req, res, settings.publicBaseUrl);
+      await endpoint.remove(context, String(req.params.id), writeCondition(req));
+      sendNoContent(res);
+    },
+  };
+}

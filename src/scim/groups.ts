@@ -1,0 +1,61 @@
+import type { RequestContext } from "./context.ts";
+import { ScimError } from "./errors.ts";
+import type { GroupStore, GroupWrite, MemberRef, Page, PageRequest, StoredGroup, WriteCondition } from "./ports.ts";
+import { assertImmutableUnchanged } from "./resource/immutability.ts";
+import { readResource } from "./resource/input.ts";
+import type { ResourceSchemas } from "./resource/resource-schemas.ts";
+import { commonAttributes } from "./schema/common.ts";
+import { groupSchema } from "./schema/group.ts";
+
+export const groupSchemas: ResourceSchemas = { schema: groupSchema, extensions: [], common: commonAttributes };
+
+// RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6: the Group operations. Members are kept apart from the
+// group's other attributes, so that membership can change without rewriting the group.
+export class GroupService {
+  constructor(private readonly store: GroupStore) {}
+
+  // RFC 7644 §3.3
+  create(context: RequestContext, body: unknown): Promise<StoredGroup> {
+    return this.store.create(context.tenantId, toWrite(body));
+  }
+
+  // RFC 7644 §3.4.1
+  async get(context: RequestContext, id: string, withMembers: boolean): Promise<StoredGroup> {
+    const group = await this.store.get(context.tenantId, id, { withRelations: withMembers });
+    if (!group) throw ScimError.notFound(`Group ${id} not found`);
+    return group;
+  }
+
+  // RFC 7644 §3.5.1
+  async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredGroup> {
+    const current = await this.get(context, id, false);
+    const write = toWrite(body);
+    assertImmutableUnchanged(current.attributes, write.attributes, groupSchemas);
+    return this.store.replace(context.tenantId, id, write, condition);
+  }
+
+  // RFC 7644 §3.6
+  remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void> {
+    return this.store.remove(context.tenantId, id, condition);
+  }
+
+  // RFC 7644 §3.4.2
+  list(context: RequestContext, page: PageRequest, withMembers: boolean): Promise<Page<StoredGroup>> {
+    return this.store.list(context.tenantId, page, { withRelations: withMembers });
+  }
+}
+
+function toWrite(body: unknown): GroupWrite {
+  const { schemas: _schemas, members, ...attributes } = readResource(body, groupSchemas).resource;
+  return { attributes, members: toMembers(members) };
+}
+
+// RFC 7643 §4.2: members are referenced by id; the type is settled by storage from what the id is.
+function toMembers(members: unknown): MemberRef[] {
+  if (!Array.isArray(members)) return [];
+  return members.map((member: Record<string, unknown>) => ({
+    value: String(member.value),
+    type: member.type === "Group" ? "Group" : "User",
+    ...(typeof member.display === "string" ? { display: member.display } : {}),
+  }));
+}

@@ -1,0 +1,83 @@
+// The storage ports the core calls. store/ implements them over Prisma; the core never sees rows.
+
+// A resource's attributes as the core keeps them: canonical attribute names, core attributes at
+// the top level, extension attributes under their schema URN. No id, meta, password or groups.
+export type Attributes = Record<string, unknown>;
+
+export interface Versioned {
+  readonly id: string;
+  readonly version: number;
+  readonly created: Date;
+  readonly lastModified: Date;
+}
+
+export interface MemberRef {
+  readonly value: string;
+  readonly type: "User" | "Group";
+  readonly display?: string;
+}
+
+export interface GroupRef {
+  readonly value: string;
+  readonly display: string;
+  readonly type: "direct";
+}
+
+export interface StoredUser extends Versioned {
+  readonly attributes: Attributes;
+  // Present when requested: the groups the user is a direct member of.
+  readonly groups?: readonly GroupRef[];
+}
+
+export interface StoredGroup extends Versioned {
+  readonly attributes: Attributes;
+  // Present when requested.
+  readonly members?: readonly MemberRef[];
+}
+
+export interface UserWrite {
+  readonly attributes: Attributes;
+  // A hash to store; null clears the password; undefined keeps the stored one.
+  readonly passwordHash: string | null | undefined;
+}
+
+export interface GroupWrite {
+  readonly attributes: Attributes;
+  readonly members: readonly MemberRef[];
+}
+
+export interface PageRequest {
+  // RFC 7644 §3.4.2.4: 1-based.
+  readonly startIndex: number;
+  readonly count: number;
+}
+
+export interface Page<T> {
+  readonly totalResults: number;
+  readonly resources: readonly T[];
+}
+
+export interface ReadOptions {
+  readonly withRelations: boolean;
+}
+
+export interface WriteCondition {
+  // When set, the write happens only if the stored version is this one (RFC 7644 §3.14).
+  readonly ifVersion?: number;
+}
+
+export interface UserStore {
+  create(tenantId: string, write: UserWrite): Promise<StoredUser>;
+  get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined>;
+  replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser>;
+  remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
+  list(tenantId: string, page: PageRequest, options: ReadOptions): Promise<Page<StoredUser>>;
+}
+
+export interface GroupStore {
+  create(tenantId: string, write: GroupWrite): Promise<StoredGroup>;
+  get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined>;
+  replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup>;
+  remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
+  list(tenantId: string, page: PageRequest, options: ReadOptions): Promise<Page<StoredGroup>>;
+}

@@ -1,0 +1,69 @@
+import type { RequestContext } from "./context.ts";
+import type { Attributes, StoredGroup, StoredUser, Versioned } from "./ports.ts";
+import { enterpriseUserUrn, groupUrn, listResponseUrn, userUrn } from "./schema/urns.ts";
+
+export type ScimResource = Record<string, unknown>;
+
+// RFC 7644 §3.14: the version as a weak entity tag.
+export function etagOf(resource: Pick<Versioned, "version">): string {
+  return `W/"${resource.version}"`;
+}
+
+// RFC 7643 §3.1: common attributes and meta around the stored attributes.
+function renderResource(
+  context: RequestContext,
+  resourceType: "User" | "Group",
+  endpoint: string,
+  schemas: string[],
+  stored: Versioned & { attributes: Attributes },
+  extra: Attributes,
+): ScimResource {
+  return {
+    schemas,
+    id: stored.id,
+    ...stored.attributes,
+    ...extra,
+    meta: {
+      resourceType,
+      created: stored.created.toISOString(),
+      lastModified: stored.lastModified.toISOString(),
+      location: `${context.baseUrl}${endpoint}/${stored.id}`,
+      version: etagOf(stored),
+    },
+  };
+}
+
+// RFC 7643 §4.1, §4.3
+export function renderUser(context: RequestContext, user: StoredUser): ScimResource {
+  const schemas = user.attributes[enterpriseUserUrn] === undefined ? [userUrn] : [userUrn, enterpriseUserUrn];
+  const groups = user.groups?.length
+    ? { groups: user.groups.map((group) => ({ ...group, $ref: `${context.baseUrl}/Groups/${group.value}` })) }
+    : {};
+  return renderResource(context, "User", "/Users", schemas, user, groups);
+}
+
+// RFC 7643 §4.2
+export function renderGroup(context: RequestContext, group: StoredGroup): ScimResource {
+  const members = group.members?.length
+    ? {
+        members: group.members.map((member) => ({
+          value: member.value,
+          $ref: `${context.baseUrl}/${member.type === "Group" ? "Groups" : "Users"}/${member.value}`,
+          type: member.type,
+          ...(member.display === undefined ? {} : { display: member.display }),
+        })),
+      }
+    : {};
+  return renderResource(context, "Group", "/Groups", [groupUrn], group, members);
+}
+
+// RFC 7644 §3.4.2: startIndex and itemsPerPage describe the page returned.
+export function listResponse(resources: readonly ScimResource[], totalResults: number, startIndex: number): ScimResource {
+  return {
+    schemas: [listResponseUrn],
+    totalResults,
+    startIndex,
+    itemsPerPage: resources.length,
+    Resources: resources,
+  };
+}

@@ -1,0 +1,104 @@
+import type { Express } from "express";
+import pino, { type Logger } from "pino";
+import { createApp } from "./app.ts";
+import { hashPassword } from "./auth/passwords.ts";
+import type { CredentialStore, TenantStore } from "./auth/ports.ts";
+import { TokenService } from "./auth/tokens.ts";
+import type { Config } from "./config.ts";
+import type { ResourceEndpoint } from "./http/resources.ts";
+import { GroupService } from "./scim/groups.ts";
+import type { StoredGroup, StoredUser } from "./scim/ports.ts";
+import { renderGroup, renderUser } from "./scim/render.ts";
+import { oauthBearerToken, type Capabilities } from "./scim/schema/discovery.ts";
+import { schemaRegistry } from "./scim/schema/registry.ts";
+import { groupResourceType, userResourceType } from "./scim/schema/resource-types.ts";
+import { UserService } from "./scim/users.ts";
+import { openDatabase, type Database } from "./store/database.ts";
+import { PrismaGroupStore } from "./store/groups.ts";
+import { PrismaCredentialStore, PrismaTenantStore } from "./store/tenants.ts";
+import { PrismaUserStore } from "./store/users.ts";
+
+export interface Server {
+  readonly app: Express;
+  readonly database: Database;
+  readonly tokens: TokenService;
+  readonly tenants: TenantStore;
+  readonly credentials: CredentialStore;
+  readonly logger: Logger;
+  close(): Promise<void>;
+}
+
+// The object graph: the only place that wires storage into the core.
+export async function buildServer(config: Config, logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<Server> {
+  const database = await openDatabase(config.DATABASE_URL);
+  const tenants = new PrismaTenantStore(database.prisma);
+  const credentials = new PrismaCredentialStore(database.prisma);
+  const tokens = await TokenService.create(config, credentials);
+  const userService = new UserService(new PrismaUserStore(database.prisma), hashPassword);
+  const groupService = new GroupService(new PrismaGroupStore(database.prisma));
+
+  const users: ResourceEndpoint<StoredUser> = {
+    resourceType: userResourceType,
+    relation: attributeOf(userResourceType.schema, "groups"),
+    create: (context, body) => userService.create(context, body),
+    get: (context, id, withGroups) => userService.get(context, id, withGroups),
+    replace: (context, id, body, condition) => userService.replace(context, id, body, condition),
+    remove: (context, id, condition) => userService.remove(context, id, condition),
+    list: (context, page, withGroups) => userService.list(context, page, withGroups),
+    render: renderUser,
+  };
+  const groups: ResourceEndpoint<StoredGroup> = {
+    resourceType: groupResourceType,
+    relation: attributeOf(groupResourceType.schema, "members"),
+    create: (context, body) => groupService.create(context, body),
+    get: (context, id, withMembers) => groupService.get(context, id, withMembers),
+    replace: (context, id, body, condition) => groupService.replace(context, id, body, condition),
+    remove: (context, id, condition) => groupService.remove(context, id, condition),
+    list: (context, page, withMembers) => groupService.list(context, page, withMembers),
+    render: renderGroup,
+  };
+
+  const capabilities: Capabilities = {
+    patch: false,
+    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    filter: { supported: false, maxResults: config.MAX_PAGE_SIZE },
+    changePassword: true,
+    sort: false,
+    etag: true,
+    authenticationSchemes: [oauthBearerToken],
+  };
+
+  const app = createApp({
+    logger,
+    databaseReachable: async () => {
+      try {
+        await database.prisma.$queryRawUnsafe("SELECT 1");
+        return true;
+      } catch {
+        return false;
+      }
+    },
+    scim: {
+      tokens,
+      registry: schemaRegistry,
+      capabilities,
+      users,
+      groups,
+      settings: {
+        registry: schemaRegistry,
+        publicBaseUrl: config.PUBLIC_BASE_URL,
+        defaultPageSize: config.DEFAULT_PAGE_SIZE,
+        maxPageSize: config.MAX_PAGE_SIZE,
+        maxBodyBytes: config.MAX_BODY_BYTES,
+      },
+    },
+  });
+
+  return { app, database, tokens, tenants, credentials, logger, close: () => database.close() };
+}
+
+function attributeOf(schemaUrn: string, name: string) {
+  const attribute = schemaRegistry.schemaById(schemaUrn)?.attributes.find((candidate) => candidate.name === name);
+  if (!attribute) throw new Error(`${schemaUrn} has no attribute ${name}`);
+  return attribute;
+}

@@ -1,0 +1,51 @@
+import { mkdirSync } from "node:fs";
+import { dirname } from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import { PrismaPg } from "@prisma/adapter-pg";
+import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
+import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
+import { migrate, sqlitePath } from "./migrate.ts";
+
+export type DatabaseKind = "sqlite" | "postgresql";
+
+// Both generated clients have the same models (the two schema files differ only in provider), so
+// the store is written once against the SQLite client's types.
+export type Db = InstanceType<typeof SqliteClient>;
+
+export interface Database {
+  readonly kind: DatabaseKind;
+  readonly prisma: Db;
+  readonly migrationsApplied: readonly string[];
+  close(): Promise<void>;
+}
+
+export function databaseKind(url: string): DatabaseKind {
+  return url.startsWith("file:") ? "sqlite" : "postgresql";
+}
+
+// Opens the database named by url, applying pending migrations first.
+export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Database> {
+  const kind = databaseKind(url);
+  if (kind === "sqlite") {
+    const path = sqlitePath(url);
+    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+  }
+  const migrationsApplied = await migrate(kind, url);
+  const prisma =
+    kind === "sqlite"
+      ? (new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 30_000 }) }) as Db)
+      : (new PostgresClient({
+          adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),
+        }) as unknown as Db);
+  if (kind === "sqlite") {
+    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
+    await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
+    await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
+  }
+  return {
+    kind,
+    prisma,
+    migrationsApplied,
+    close: () => prisma.$disconnect(),
+  };
+}

@@ -1,0 +1,161 @@
+import { randomUUID } from "node:crypto";
+import { foldCase } from "../scim/case.ts";
+import { ScimError } from "../scim/errors.ts";
+import type {
+  GroupStore, GroupWrite, MemberRef, Page, PageRequest, ReadOptions, StoredGroup, WriteCondition,
+} from "../scim/ports.ts";
+import type { Db } from "./database.ts";
+import { translateDatabaseError } from "./errors.ts";
+import { missingOrStale } from "./users.ts";
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+const groupRow = { id: true, version: true, created: true, lastModified: true, doc: true } as const;
+
+interface GroupRow {
+  id: string;
+  version: number;
+  created: Date;
+  lastModified: Date;
+  doc: string;
+}
+
+// Ids per statement when checking or writing members: well under the bind-parameter limits of
+// SQLite (32766) and PostgreSQL (65535).
+const chunkSize = 5000;
+
+export class PrismaGroupStore implements GroupStore {
+  constructor(private readonly prisma: Db) {}
+
+  async create(tenantId: string, write: GroupWrite): Promise<StoredGroup> {
+    const id = randomUUID();
+    const now = new Date();
+    const row = await this.prisma
+      .$transaction(async (tx) => {
+        const members = await resolveMembers(tx, tenantId, write.members, id);
+        const created = await tx.group.create({
+          data: { id, tenantId, created: now, lastModified: now, ...groupColumns(write), doc: JSON.stringify(write.attributes) },
+          select: groupRow,
+        });
+        await insertMembers(tx, tenantId, id, members);
+        return { created, members };
+      })
+      .catch((error) => translateDatabaseError(error, "Group"));
+    return toStoredGroup(row.created, row.members);
+  }
+
+  async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined> {
+    const row = await this.prisma.group.findFirst({ where: { tenantId, id }, select: groupRow });
+    if (!row) return undefined;
+    return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
+  }
+
+  async replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup> {
+    const row = await this.prisma
+      .$transaction(async (tx) => {
+        const updated = await tx.group.updateMany({
+          where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
+          data: { ...groupColumns(write), doc: JSON.stringify(write.attributes), lastModified: new Date(), version: { increment: 1 } },
+        });
+        if (updated.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
+        const members = await resolveMembers(tx, tenantId, write.members, id);
+        await tx.groupMember.deleteMany({ where: { groupId: id } });
+        await insertMembers(tx, tenantId, id, members);
+        return { updated: await tx.group.findFirstOrThrow({ where: { tenantId, id }, select: groupRow }), members };
+      })
+      .catch((error) => translateDatabaseError(error, "Group"));
+    return toStoredGroup(row.updated, row.members);
+  }
+
+  async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const deleted = await tx.group.deleteMany({
+        where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
+      });
+      if (deleted.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
+      await tx.groupMember.deleteMany({ where: { tenantId, memberId: id } });
+    });
+  }
+
+  async list(tenantId: string, page: PageRequest, options: ReadOptions): Promise<Page<StoredGroup>> {
+    const where = { tenantId };
+    const [totalResults, rows] = await Promise.all([
+      this.prisma.group.count({ where }),
+      page.count === 0
+        ? Promise.resolve([])
+        : this.prisma.group.findMany({ where, select: groupRow, orderBy: { id: "asc" }, skip: page.startIndex - 1, take: page.count }),
+    ]);
+    const members = options.withRelations ? await this.membersOf(rows.map((row) => row.id)) : undefined;
+    return { totalResults, resources: rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined)) };
+  }
+
+  private async membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRef[]>> {
+    const byGroup = new Map<string, MemberRef[]>();
+    if (groupIds.length === 0) return byGroup;
+    const rows = await this.prisma.groupMember.findMany({
+      where: { groupId: { in: [...groupIds] } },
+      select: { groupId: true, memberId: true, type: true, display: true },
+      orderBy: [{ groupId: "asc" }, { memberId: "asc" }],
+    });
+    for (const row of rows) {
+      const list = byGroup.get(row.groupId) ?? [];
+      list.push({ value: row.memberId, type: row.type === "Group" ? "Group" : "User", ...(row.display === null ? {} : { display: row.display }) });
+      byGroup.set(row.groupId, list);
+    }
+    return byGroup;
+  }
+}
+
+function groupColumns(write: GroupWrite): { displayName: string; externalId: string | null } {
+  const { displayName, externalId } = write.attributes;
+  return {
+    displayName: foldCase(String(displayName)),
+    externalId: typeof externalId === "string" ? externalId : null,
+  };
+}
+
+function dedupe(members: readonly MemberRef[]): MemberRef[] {
+  const byId = new Map<string, MemberRef>();
+  for (const member of members) if (!byId.has(member.value)) byId.set(member.value, member);
+  return [...byId.values()];
+}
+
+// Checks that every member exists in the tenant, and settles its type from what it is. A member
+// of another tenant is as unknown as one that does not exist.
+async function resolveMembers(tx: Tx, tenantId: string, members: readonly MemberRef[], groupId: string): Promise<MemberRef[]> {
+  const wanted = dedupe(members);
+  if (wanted.some((member) => member.value === groupId)) throw ScimError.invalidValue("A group cannot be a member of itself");
+  const users = new Set<string>();
+  const groups = new Set<string>();
+  for (let i = 0; i < wanted.length; i += chunkSize) {
+    const ids = wanted.slice(i, i + chunkSize).map((member) => member.value);
+    for (const row of await tx.user.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true } })) users.add(row.id);
+    for (const row of await tx.group.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true } })) groups.add(row.id);
+  }
+  const missing = wanted.filter((member) => !users.has(member.value) && !groups.has(member.value));
+  if (missing.length > 0) {
+    throw ScimError.invalidValue(`Unknown member${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).map((m) => m.value).join(", ")}`);
+  }
+  return wanted.map((member) => ({ ...member, type: users.has(member.value) ? "User" : "Group" }));
+}
+
+async function insertMembers(tx: Tx, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<void> {
+  for (let i = 0; i < members.length; i += chunkSize) {
+    await tx.groupMember.createMany({
+      data: members.slice(i, i + chunkSize).map((member) => ({
+        tenantId, groupId, memberId: member.value, type: member.type, display: member.display ?? null,
+      })),
+    });
+  }
+}
+
+function toStoredGroup(row: GroupRow, members: MemberRef[] | undefined): StoredGroup {
+  return {
+    id: row.id,
+    version: row.version,
+    created: row.created,
+    lastModified: row.lastModified,
+    attributes: JSON.parse(row.doc) as Record<string, unknown>,
+    ...(members ? { members } : {}),
+  };
+}

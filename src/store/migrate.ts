@@ -1,0 +1,139 @@
+import { createHash, randomUUID } from "node:crypto";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import Database from "better-sqlite3";
+import pg from "pg";
+import type { DatabaseKind } from "./database.ts";
+
+// Applies the committed SQL migrations (prisma/<provider>/migrations) that a database lacks, and
+// records them in `_prisma_migrations` exactly as `prisma migrate deploy` does, so either tool can
+// take over from the other. Concurrent starts are serialised: a PostgreSQL advisory lock, SQLite's
+// write lock (BEGIN IMMEDIATE).
+
+const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+
+export interface Migration {
+  readonly name: string;
+  readonly sql: string;
+  readonly checksum: string;
+}
+
+export function committedMigrations(kind: DatabaseKind): Migration[] {
+  const folder = join(root, "prisma", kind, "migrations");
+  return readdirSync(folder)
+    .filter((entry) => existsSync(join(folder, entry, "migration.sql")))
+    .sort()
+    .map((name) => {
+      const sql = readFileSync(join(folder, name, "migration.sql"), "utf8");
+      return { name, sql, checksum: createHash("sha256").update(sql).digest("hex") };
+    });
+}
+
+const historyTable = {
+  sqlite: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id" TEXT PRIMARY KEY NOT NULL,
+    "checksum" TEXT NOT NULL,
+    "finished_at" DATETIME,
+    "migration_name" TEXT NOT NULL,
+    "logs" TEXT,
+    "rolled_back_at" DATETIME,
+    "started_at" DATETIME NOT NULL DEFAULT current_timestamp,
+    "applied_steps_count" INTEGER UNSIGNED NOT NULL DEFAULT 0)`,
+  postgresql: `CREATE TABLE IF NOT EXISTS "_prisma_migrations" (
+    "id" VARCHAR(36) PRIMARY KEY NOT NULL,
+    "checksum" VARCHAR(64) NOT NULL,
+    "finished_at" TIMESTAMPTZ,
+    "migration_name" VARCHAR(255) NOT NULL,
+    "logs" TEXT,
+    "rolled_back_at" TIMESTAMPTZ,
+    "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
+    "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`,
+};
+
+// Returns the names of the migrations it applied.
+export async function migrate(kind: DatabaseKind, url: string): Promise<string[]> {
+  const migrations = committedMigrations(kind);
+  return kind === "sqlite" ? migrateSqlite(sqlitePath(url), migrations) : migratePostgres(url, migrations);
+}
+
+export function sqlitePath(url: string): string {
+  return url.replace(/^file:/, "").replace(/\?.*$/, "");
+}
+
+function pendingOf(migrations: Migration[], applied: Map<string, string>): Migration[] {
+  for (const migration of migrations) {
+    const checksum = applied.get(migration.name);
+    if (checksum !== undefined && checksum !== migration.checksum) {
+      throw new Error(`Migration ${migration.name} was changed after it was applied to this database`);
+    }
+  }
+  return migrations.filter((migration) => !applied.has(migration.name));
+}
+
+function migrateSqlite(path: string, migrations: Migration[]): string[] {
+  const db = new Database(path, { timeout: 30_000 });
+  try {
+    db.pragma("journal_mode = WAL");
+    db.exec(historyTable.sqlite);
+    db.exec("BEGIN IMMEDIATE");
+    try {
+      const rows = db
+        .prepare(`SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`)
+        .all() as { migration_name: string; checksum: string }[];
+      const pending = pendingOf(migrations, new Map(rows.map((row) => [row.migration_name, row.checksum])));
+      const record = db.prepare(
+        `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+         VALUES (?, ?, ?, ?, ?, 1)`,
+      );
+      for (const migration of pending) {
+        const started = new Date().toISOString();
+        db.exec(migration.sql);
+        record.run(randomUUID(), migration.checksum, new Date().toISOString(), migration.name, started);
+      }
+      db.exec("COMMIT");
+      return pending.map((migration) => migration.name);
+    } catch (error) {
+      db.exec("ROLLBACK");
+      throw error;
+    }
+  } finally {
+    db.close();
+  }
+}
+
+// Any fixed number: the key of the advisory lock that serialises migrations between processes.
+const migrationLockKey = 72_707_369;
+
+async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
+  const client = new pg.Client({ connectionString: url });
+  await client.connect();
+  try {
+    await client.query("SELECT pg_advisory_lock($1)", [migrationLockKey]);
+    await client.query(historyTable.postgresql);
+    const { rows } = await client.query<{ migration_name: string; checksum: string }>(
+      `SELECT migration_name, checksum FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`,
+    );
+    const pending = pendingOf(migrations, new Map(rows.map((row) => [row.migration_name, row.checksum])));
+    for (const migration of pending) {
+      await client.query("BEGIN");
+      try {
+        const started = new Date();
+        await client.query(migration.sql);
+        await client.query(
+          `INSERT INTO "_prisma_migrations" (id, checksum, finished_at, migration_name, started_at, applied_steps_count)
+           VALUES ($1, $2, now(), $3, $4, 1)`,
+          [randomUUID(), migration.checksum, migration.name, started],
+        );
+        await client.query("COMMIT");
+      } catch (error) {
+        await client.query("ROLLBACK");
+        throw error;
+      }
+    }
+    return pending.map((migration) => migration.name);
+  } finally {
+    await client.query("SELECT pg_advisory_unlock($1)", [migrationLockKey]).catch(() => undefined);
+    await client.end();
+  }
+}

@@ -1,0 +1,76 @@
+import { randomUUID } from "node:crypto";
+import type { CredentialRecord, CredentialStore, Tenant, TenantStore } from "../auth/ports.ts";
+import type { Db } from "./database.ts";
+
+export class PrismaTenantStore implements TenantStore {
+  constructor(private readonly prisma: Db) {}
+
+  async ensure(name: string): Promise<Tenant> {
+    const existing = await this.prisma.tenant.findUnique({ where: { name } });
+    if (existing) return { id: existing.id, name: existing.name };
+    try {
+      return await this.prisma.tenant.create({ data: { id: randomUUID(), name }, select: { id: true, name: true } });
+    } catch {
+      // Another process created it at the same moment.
+      return this.prisma.tenant.findUniqueOrThrow({ where: { name }, select: { id: true, name: true } });
+    }
+  }
+
+  async byId(id: string): Promise<Tenant | undefined> {
+    return (await this.prisma.tenant.findUnique({ where: { id }, select: { id: true, name: true } })) ?? undefined;
+  }
+
+  async list(): Promise<Tenant[]> {
+    return this.prisma.tenant.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
+  }
+}
+
+export class PrismaCredentialStore implements CredentialStore {
+  constructor(private readonly prisma: Db) {}
+
+  async record(credential: CredentialRecord): Promise<void> {
+    await this.prisma.credential.create({
+      data: {
+        id: credential.id,
+        tenantId: credential.tenantId,
+        kind: credential.kind,
+        scopes: credential.scopes.join(" "),
+        secretHash: credential.secretHash ?? null,
+        subject: credential.subject ?? null,
+        expiresAt: credential.expiresAt ?? null,
+      },
+    });
+  }
+
+  async find(id: string): Promise<CredentialRecord | undefined> {
+    const row = await this.prisma.credential.findUnique({ where: { id } });
+    if (!row) return undefined;
+    return {
+      id: row.id,
+      tenantId: row.tenantId,
+      kind: row.kind,
+      scopes: row.scopes.split(" ").filter(Boolean),
+      ...(row.secretHash === null ? {} : { secretHash: row.secretHash }),
+      ...(row.subject === null ? {} : { subject: row.subject }),
+      ...(row.expiresAt === null ? {} : { expiresAt: row.expiresAt }),
+      ...(row.revokedAt === null ? {} : { revokedAt: row.revokedAt }),
+    };
+  }
+
+  async revoke(id: string): Promise<boolean> {
+    const result = await this.prisma.credential.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
+    return result.count > 0;
+  }
+
+  // A server-wide value kept with the data, created once by whichever process asks first.
+  async setting(key: string, create: () => string): Promise<string> {
+    const existing = await this.prisma.setting.findUnique({ where: { key } });
+    if (existing) return existing.value;
+    try {
+      await this.prisma.setting.create({ data: { key, value: create() } });
+    } catch {
+      // Created concurrently by another process: fall through and read theirs.
+    }
+    return (await this.prisma.setting.findUniqueOrThrow({ where: { key } })).value;
+  }
+}

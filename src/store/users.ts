@@ -1,0 +1,150 @@
+import { randomUUID } from "node:crypto";
+import { ScimError } from "../scim/errors.ts";
+import type {
+  GroupRef, Page, PageRequest, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
+} from "../scim/ports.ts";
+import type { Db } from "./database.ts";
+import { translateDatabaseError } from "./errors.ts";
+import { userColumnValues, userValueRows } from "./user-columns.ts";
+
+const userRow = { id: true, version: true, created: true, lastModified: true, doc: true } as const;
+
+interface UserRow {
+  id: string;
+  version: number;
+  created: Date;
+  lastModified: Date;
+  doc: string;
+}
+
+export class PrismaUserStore implements UserStore {
+  constructor(private readonly prisma: Db) {}
+
+  async create(tenantId: string, write: UserWrite): Promise<StoredUser> {
+    const id = randomUUID();
+    const now = new Date();
+    const row = await this.prisma.user
+      .create({
+        data: {
+          id,
+          tenantId,
+          created: now,
+          lastModified: now,
+          ...userColumnValues(write.attributes),
+          passwordHash: write.passwordHash ?? null,
+          doc: JSON.stringify(write.attributes),
+          values: { createMany: { data: userValueRows(tenantId, id, write.attributes).map(withoutUser) } },
+        },
+        select: userRow,
+      })
+      .catch((error) => translateDatabaseError(error, "User"));
+    return toStoredUser(row, []);
+  }
+
+  async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined> {
+    const row = await this.prisma.user.findFirst({ where: { tenantId, id }, select: userRow });
+    if (!row) return undefined;
+    return toStoredUser(row, options.withRelations ? await this.groupsOf(tenantId, [id]).then((map) => map.get(id) ?? []) : undefined);
+  }
+
+  async replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser> {
+    const row = await this.prisma
+      .$transaction(async (tx) => {
+        const updated = await tx.user.updateMany({
+          where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
+          data: {
+            ...userColumnValues(write.attributes),
+            ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
+            doc: JSON.stringify(write.attributes),
+            lastModified: new Date(),
+            version: { increment: 1 },
+          },
+        });
+        if (updated.count === 0) throw await missingOrStale(tx, tenantId, id);
+        await tx.userValue.deleteMany({ where: { userId: id } });
+        await tx.userValue.createMany({ data: userValueRows(tenantId, id, write.attributes) });
+        return tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow });
+      })
+      .catch((error) => translateDatabaseError(error, "User"));
+    return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
+  }
+
+  async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
+    await this.prisma.$transaction(async (tx) => {
+      const deleted = await tx.user.deleteMany({
+        where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
+      });
+      if (deleted.count === 0) throw await missingOrStale(tx, tenantId, id);
+      await tx.groupMember.deleteMany({ where: { tenantId, memberId: id } });
+    });
+  }
+
+  async list(tenantId: string, page: PageRequest, options: ReadOptions): Promise<Page<StoredUser>> {
+    const where = { tenantId };
+    const [totalResults, rows] = await Promise.all([
+      this.prisma.user.count({ where }),
+      page.count === 0
+        ? Promise.resolve([])
+        : this.prisma.user.findMany({
+            where,
+            select: userRow,
+            orderBy: { id: "asc" },
+            skip: page.startIndex - 1,
+            take: page.count,
+          }),
+    ]);
+    const groups = options.withRelations ? await this.groupsOf(tenantId, rows.map((row) => row.id)) : undefined;
+    return { totalResults, resources: rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined)) };
+  }
+
+  // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups").
+  private async groupsOf(tenantId: string, userIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
+    const byUser = new Map<string, GroupRef[]>();
+    if (userIds.length === 0) return byUser;
+    const memberships = await this.prisma.groupMember.findMany({
+      where: { tenantId, memberId: { in: [...userIds] } },
+      select: { memberId: true, groupId: true, group: { select: { doc: true } } },
+      orderBy: { groupId: "asc" },
+    });
+    for (const membership of memberships) {
+      const display = String((JSON.parse(membership.group.doc) as { displayName?: unknown }).displayName ?? "");
+      const list = byUser.get(membership.memberId) ?? [];
+      list.push({ value: membership.groupId, display, type: "direct" });
+      byUser.set(membership.memberId, list);
+    }
+    return byUser;
+  }
+}
+
+type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+// After a conditional write touched no row: 404 if the resource is gone, else 412.
+export async function missingOrStale(
+  tx: Pick<Tx, "user" | "group">,
+  tenantId: string,
+  id: string,
+  model: "user" | "group" = "user",
+): Promise<ScimError> {
+  const exists =
+    model === "user"
+      ? await tx.user.count({ where: { tenantId, id } })
+      : await tx.group.count({ where: { tenantId, id } });
+  return exists === 0
+    ? ScimError.notFound(`${model === "user" ? "User" : "Group"} ${id} not found`)
+    : ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
+}
+
+function withoutUser<T extends { userId: string }>({ userId: _userId, ...rest }: T): Omit<T, "userId"> {
+  return rest;
+}
+
+function toStoredUser(row: UserRow, groups: GroupRef[] | undefined): StoredUser {
+  return {
+    id: row.id,
+    version: row.version,
+    created: row.created,
+    lastModified: row.lastModified,
+    attributes: JSON.parse(row.doc) as Record<string, unknown>,
+    ...(groups ? { groups } : {}),
+  };
+}
