@@ -1,14 +1,16 @@
 // Writes a new migration for both databases: the SQL that takes the committed migrations to the
 // current schema.prisma, diffed by Prisma's own schema engine (WASM build, no native binary).
-//   npm run db:migration -- <name>
-import { SchemaEngine } from "@prisma/schema-engine-wasm";
+//   npm run db:migration -- <name> [--from <git revision whose schema the last migration matches>]
+import { SchemaEngine, type DiffTarget } from "@prisma/schema-engine-wasm";
 import { bindMigrationAwareSqlAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import { mkdirSync, readFileSync, readdirSync, writeFileSync, existsSync } from "node:fs";
+import { existsSync, mkdirSync, readFileSync, readdirSync, writeFileSync } from "node:fs";
+import { execFileSync } from "node:child_process";
 import { join } from "node:path";
 
 const name = process.argv[2];
+const fromRevision = process.argv.includes("--from") ? process.argv[process.argv.indexOf("--from") + 1] ?? "HEAD" : "HEAD";
 if (!name || !/^[a-z0-9_]+$/.test(name)) {
   console.error("usage: npm run db:migration -- <name, lower_snake_case>");
   process.exit(2);
@@ -36,21 +38,15 @@ for (const [provider, { folder, factory }] of Object.entries(providers)) {
     () => {},
     bindMigrationAwareSqlAdapterFactory(factory()),
   );
-  const from =
-    existing.length === 0
-      ? ({ tag: "empty" } as const)
-      : ({
-          tag: "migrations",
-          baseDir: migrationsDir,
-          lockfile: { path: "migration_lock.toml", content: `provider = "${provider}"\n` },
-          shadowDbInitScript: "",
-          migrationDirectories: existing.map((dir) => ({
-            path: dir,
-            migrationFile: { path: "migration.sql", content: { tag: "ok", value: readFileSync(join(migrationsDir, dir, "migration.sql"), "utf8") } },
-          })),
-        } as const);
+  // The committed migrations were made from the schema as committed at `--from` (default HEAD), so
+  // the new migration is the difference between that schema and the working one.
+  const previous = existing.length === 0 ? undefined : committedSchema(fromRevision, schemaPath);
+  const from: DiffTarget =
+    previous === undefined
+      ? { tag: "empty" }
+      : { tag: "schemaDatamodel", files: [{ path: schemaPath, content: previous }] };
   const result = await engine.diff({
-    from: from as never,
+    from,
     to: { tag: "schemaDatamodel", files: [{ path: schemaPath, content }] },
     script: true,
     exitCode: null,
@@ -67,6 +63,10 @@ for (const [provider, { folder, factory }] of Object.entries(providers)) {
   writeFileSync(join(dir, "migration.sql"), sql);
   writeFileSync(join(migrationsDir, "migration_lock.toml"), `# Written by prisma/new-migration.ts\nprovider = "${provider}"\n`);
   console.log(`${provider}: wrote ${dir}/migration.sql`);
+}
+
+function committedSchema(revision: string, path: string): string {
+  return execFileSync("git", ["show", `${revision}:${path}`], { encoding: "utf8" });
 }
 
 // PostgreSQL text columns are compared in byte order (COLLATE "C"), as SQLite does, so that

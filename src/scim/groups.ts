@@ -53,9 +53,14 @@ function toWrite(body: unknown): GroupWrite {
 // RFC 7643 §4.2: members are referenced by id; the type is settled by storage from what the id is.
 function toMembers(members: unknown): MemberRef[] {
   if (!Array.isArray(members)) return [];
-  return members.map((member: Record<string, unknown>) => ({
-    value: String(member.value),
+  return members.map((member: Record<string, unknown>) => {
+    if (typeof member.value !== "string" || member.value === "") {
+      throw ScimError.invalidValue("Every member needs a value: the id of a User or Group");
+    }
+    return {
+    value: member.value,
     type: member.type === "Group" ? "Group" : "User",
     ...(typeof member.display === "string" ? { display: member.display } : {}),
-  }));
+    };
+  });
 }

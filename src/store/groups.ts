@@ -73,7 +73,6 @@ export class PrismaGroupStore implements GroupStore {
         where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
       });
       if (deleted.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
-      await tx.groupMember.deleteMany({ where: { tenantId, memberId: id } });
     });
   }
 
@@ -143,7 +142,13 @@ async function insertMembers(tx: Tx, tenantId: string, groupId: string, members:
   for (let i = 0; i < members.length; i += chunkSize) {
     await tx.groupMember.createMany({
       data: members.slice(i, i + chunkSize).map((member) => ({
-        tenantId, groupId, memberId: member.value, type: member.type, display: member.display ?? null,
+        tenantId,
+        groupId,
+        memberId: member.value,
+        type: member.type,
+        display: member.display ?? null,
+        userId: member.type === "User" ? member.value : null,
+        memberGroupId: member.type === "Group" ? member.value : null,
       })),
     });
   }

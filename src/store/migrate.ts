@@ -75,6 +75,9 @@ function migrateSqlite(path: string, migrations: Migration[]): string[] {
   const db = new Database(path, { timeout: 30_000 });
   try {
     db.pragma("journal_mode = WAL");
+    // Table redefinitions copy and drop tables; with foreign keys enforced the drop would cascade.
+    // They are checked once the migrations have run, before the commit.
+    db.pragma("foreign_keys = OFF");
     db.exec(historyTable.sqlite);
     db.exec("BEGIN IMMEDIATE");
     try {
@@ -91,6 +94,8 @@ function migrateSqlite(path: string, migrations: Migration[]): string[] {
         db.exec(migration.sql);
         record.run(randomUUID(), migration.checksum, new Date().toISOString(), migration.name, started);
       }
+      const violations = db.pragma("foreign_key_check") as unknown[];
+      if (violations.length > 0) throw new Error(`Migrations left ${violations.length} foreign key violations`);
       db.exec("COMMIT");
       return pending.map((migration) => migration.name);
     } catch (error) {

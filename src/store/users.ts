@@ -75,7 +75,6 @@ export class PrismaUserStore implements UserStore {
         where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
       });
       if (deleted.count === 0) throw await missingOrStale(tx, tenantId, id);
-      await tx.groupMember.deleteMany({ where: { tenantId, memberId: id } });
     });
   }
 

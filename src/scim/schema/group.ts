@@ -40,11 +40,11 @@ export const groupSchema: SchemaDefinition = {
           mutability: "immutable",
         }),
         // RFC 7643 §2.4 default sub-attribute, used in the §8.4 example. Clients send it (Okta, Entra), so it is
-        // accepted on input and stored as given, never checked against the member's current name.
+        // accepted when a member is added and stored as given, never checked against the member's current name.
         defineAttribute({
           name: "display",
-          description: "A human-readable name, primarily used for display purposes. READ-ONLY.",
-          mutability: "readOnly",
+          description: "A human-readable name, primarily used for display purposes.",
+          mutability: "immutable",
         }),
       ],
     }),

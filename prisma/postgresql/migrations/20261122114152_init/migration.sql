@@ -112,6 +112,8 @@ CREATE TABLE "GroupMember" (
     "memberId" TEXT COLLATE "C" NOT NULL,
     "type" TEXT COLLATE "C" NOT NULL,
     "display" TEXT COLLATE "C",
+    "userId" TEXT COLLATE "C",
+    "memberGroupId" TEXT COLLATE "C",
 
     CONSTRAINT "GroupMember_pkey" PRIMARY KEY ("groupId","memberId")
 );
@@ -176,8 +178,26 @@ CREATE UNIQUE INDEX "Group_tenantId_displayName_key" ON "Group"("tenantId", "dis
 -- CreateIndex
 CREATE INDEX "GroupMember_tenantId_memberId_idx" ON "GroupMember"("tenantId", "memberId");
 
+-- CreateIndex
+CREATE INDEX "GroupMember_userId_idx" ON "GroupMember"("userId");
+
+-- CreateIndex
+CREATE INDEX "GroupMember_memberGroupId_idx" ON "GroupMember"("memberGroupId");
+
+-- AddForeignKey
+ALTER TABLE "User" ADD CONSTRAINT "User_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
 -- AddForeignKey
 ALTER TABLE "UserValue" ADD CONSTRAINT "UserValue_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
 
 -- AddForeignKey
+ALTER TABLE "Group" ADD CONSTRAINT "Group_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
 ALTER TABLE "GroupMember" ADD CONSTRAINT "GroupMember_groupId_fkey" FOREIGN KEY ("groupId") REFERENCES "Group"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "GroupMember" ADD CONSTRAINT "GroupMember_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User"("id") ON DELETE CASCADE ON UPDATE CASCADE;
+
+-- AddForeignKey
+ALTER TABLE "GroupMember" ADD CONSTRAINT "GroupMember_memberGroupId_fkey" FOREIGN KEY ("memberGroupId") REFERENCES "Group"("id") ON DELETE CASCADE ON UPDATE CASCADE;

@@ -55,7 +55,8 @@ CREATE TABLE "User" (
     "department" TEXT,
     "managerId" TEXT,
     "passwordHash" TEXT,
-    "doc" TEXT NOT NULL
+    "doc" TEXT NOT NULL,
+    CONSTRAINT "User_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -88,7 +89,8 @@ CREATE TABLE "Group" (
     "lastModified" DATETIME NOT NULL,
     "displayName" TEXT NOT NULL,
     "externalId" TEXT,
-    "doc" TEXT NOT NULL
+    "doc" TEXT NOT NULL,
+    CONSTRAINT "Group_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateTable
@@ -98,9 +100,13 @@ CREATE TABLE "GroupMember" (
     "memberId" TEXT NOT NULL,
     "type" TEXT NOT NULL,
     "display" TEXT,
+    "userId" TEXT,
+    "memberGroupId" TEXT,
 
     PRIMARY KEY ("groupId", "memberId"),
-    CONSTRAINT "GroupMember_groupId_fkey" FOREIGN KEY ("groupId") REFERENCES "Group" ("id") ON DELETE CASCADE ON UPDATE CASCADE
+    CONSTRAINT "GroupMember_groupId_fkey" FOREIGN KEY ("groupId") REFERENCES "Group" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "GroupMember_userId_fkey" FOREIGN KEY ("userId") REFERENCES "User" ("id") ON DELETE CASCADE ON UPDATE CASCADE,
+    CONSTRAINT "GroupMember_memberGroupId_fkey" FOREIGN KEY ("memberGroupId") REFERENCES "Group" ("id") ON DELETE CASCADE ON UPDATE CASCADE
 );
 
 -- CreateIndex
@@ -162,3 +168,9 @@ CREATE UNIQUE INDEX "Group_tenantId_displayName_key" ON "Group"("tenantId", "dis
 
 -- CreateIndex
 CREATE INDEX "GroupMember_tenantId_memberId_idx" ON "GroupMember"("tenantId", "memberId");
+
+-- CreateIndex
+CREATE INDEX "GroupMember_userId_idx" ON "GroupMember"("userId");
+
+-- CreateIndex
+CREATE INDEX "GroupMember_memberGroupId_idx" ON "GroupMember"("memberGroupId");
