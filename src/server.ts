@@ -44,7 +44,7 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
     get: (context, id, withGroups) => userService.get(context, id, withGroups),
     replace: (context, id, body, condition) => userService.replace(context, id, body, condition),
     remove: (context, id, condition) => userService.remove(context, id, condition),
-    list: (context, page, withGroups) => userService.list(context, page, withGroups),
+    list: (context, query, withGroups) => userService.list(context, query, withGroups),
     render: renderUser,
   };
   const groups: ResourceEndpoint<StoredGroup> = {
@@ -54,16 +54,16 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
     get: (context, id, withMembers) => groupService.get(context, id, withMembers),
     replace: (context, id, body, condition) => groupService.replace(context, id, body, condition),
     remove: (context, id, condition) => groupService.remove(context, id, condition),
-    list: (context, page, withMembers) => groupService.list(context, page, withMembers),
+    list: (context, query, withMembers) => groupService.list(context, query, withMembers),
     render: renderGroup,
   };
 
   const capabilities: Capabilities = {
     patch: false,
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: false, maxResults: config.MAX_PAGE_SIZE },
+    filter: { supported: true, maxResults: config.MAX_PAGE_SIZE },
     changePassword: true,
-    sort: false,
+    sort: true,
     etag: true,
     authenticationSchemes: [oauthBearerToken],
   };
@@ -89,6 +89,7 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
         publicBaseUrl: config.PUBLIC_BASE_URL,
         defaultPageSize: config.DEFAULT_PAGE_SIZE,
         maxPageSize: config.MAX_PAGE_SIZE,
+        filter: { maxLength: config.FILTER_MAX_LENGTH, maxDepth: config.FILTER_MAX_DEPTH, maxTerms: config.FILTER_MAX_TERMS },
         maxBodyBytes: config.MAX_BODY_BYTES,
       },
     },

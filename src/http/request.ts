@@ -1,7 +1,8 @@
 import express, { type Request, type RequestHandler, type Response } from "express";
 import type { RequestContext } from "../scim/context.ts";
 import { ScimError } from "../scim/errors.ts";
-import type { PageRequest, WriteCondition } from "../scim/ports.ts";
+import type { WriteCondition } from "../scim/ports.ts";
+import type { QueryParameters } from "../scim/query.ts";
 import { principalOf } from "./auth.ts";
 
 // Request parsing shared by the SCIM handlers.
@@ -11,7 +12,8 @@ const scimMediaTypes = ["application/scim+json", "application/json"];
 // RFC 7644 §3.1: bodies are application/scim+json; application/json is accepted too.
 export function scimJsonBody(limitBytes: number): RequestHandler[] {
   const parse = express.json({ limit: limitBytes, type: () => true, strict: false });
-  const requireJson: RequestHandler = (req, _res, next) => {
+  // An empty body is left unparsed (req.body undefined), not read as {}.
+  const requireJson: RequestHandler = (req, res, next) => {
     const length = Number(req.headers["content-length"] ?? 0);
     const hasBody = length > 0 || req.headers["transfer-encoding"] !== undefined;
     if (!hasBody) return next();
@@ -19,9 +21,9 @@ export function scimJsonBody(limitBytes: number): RequestHandler[] {
     if (!scimMediaTypes.includes(type)) {
       throw ScimError.unsupportedMediaType("Send the body as application/scim+json or application/json");
     }
-    next();
+    parse(req, res, next);
   };
-  return [requireJson, parse];
+  return [requireJson];
 }
 
 export function contextOf(req: Request, res: Response, publicBaseUrl: string | undefined): RequestContext {
@@ -33,14 +35,15 @@ export function baseUrlOf(req: Request, publicBaseUrl: string | undefined): stri
   return `${root}${req.baseUrl}`;
 }
 
-// RFC 7644 §3.4.2.4: 1-based startIndex (below 1 means 1); count capped at the maximum page size.
-export function readPage(
-  query: Request["query"],
-  limits: { defaultPageSize: number; maxPageSize: number },
-): PageRequest {
-  const startIndex = Math.max(1, integerParam(query, "startIndex") ?? 1);
-  const count = Math.min(limits.maxPageSize, Math.max(0, integerParam(query, "count") ?? limits.defaultPageSize));
-  return { startIndex, count };
+// RFC 7644 §3.4.2: the list parameters of a query string (names in any case).
+export function queryParameters(query: Request["query"]): QueryParameters {
+  return {
+    filter: stringParam(query, "filter"),
+    sortBy: stringParam(query, "sortBy"),
+    sortOrder: stringParam(query, "sortOrder"),
+    startIndex: integerParam(query, "startIndex"),
+    count: integerParam(query, "count"),
+  };
 }
 
 export function stringParam(query: Request["query"], name: string): string | undefined {
@@ -58,7 +61,7 @@ function integerParam(query: Request["query"], name: string): number | undefined
   const raw = stringParam(query, name);
   if (raw === undefined || raw.trim() === "") return undefined;
   const value = Number(raw);
-  if (!Number.isInteger(value)) throw ScimError.invalidValue(`Query parameter ${name} must be an integer`);
+  if (!Number.isSafeInteger(value)) throw ScimError.invalidValue(`Query parameter ${name} must be an integer between -(2^53 - 1) and 2^53 - 1`);
   return value;
 }
 

@@ -1,11 +1,12 @@
 import type { RequestHandler } from "express";
 import type { RequestContext } from "../scim/context.ts";
-import type { Page, PageRequest, Versioned, WriteCondition } from "../scim/ports.ts";
+import type { ListQuery, Page, Versioned, WriteCondition } from "../scim/ports.ts";
+import { readListQuery, type QueryLimits } from "../scim/query.ts";
 import { includesAttribute, project, readProjection, type Projection } from "../scim/projection.ts";
 import { listResponse, type ScimResource } from "../scim/render.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import type { AttributeDefinition, ResourceTypeDefinition } from "../scim/schema/types.ts";
-import { contextOf, isNotModified, readPage, stringParam, writeCondition } from "./request.ts";
+import { contextOf, isNotModified, queryParameters, stringParam, writeCondition } from "./request.ts";
 import { sendNoContent, sendNotModified, sendScim } from "./respond.ts";
 
 // The operations of one resource endpoint (/Users, /Groups), as the handlers need them.
@@ -17,15 +18,13 @@ export interface ResourceEndpoint<T extends Versioned> {
   get(context: RequestContext, id: string, withRelation: boolean): Promise<T>;
   replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<T>;
   remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void>;
-  list(context: RequestContext, page: PageRequest, withRelation: boolean): Promise<Page<T>>;
+  list(context: RequestContext, query: ListQuery, withRelation: boolean): Promise<Page<T>>;
   render(context: RequestContext, resource: T): ScimResource;
 }
 
-export interface HandlerSettings {
+export interface HandlerSettings extends QueryLimits {
   readonly registry: SchemaRegistry;
   readonly publicBaseUrl: string | undefined;
-  readonly defaultPageSize: number;
-  readonly maxPageSize: number;
 }
 
 export interface ResourceHandlers {
@@ -54,10 +53,10 @@ export function resourceHandlers<T extends Versioned>(endpoint: ResourceEndpoint
     list: async (req, res) => {
       const context = contextOf(req, res, settings.publicBaseUrl);
       const projection = projectionOf(req.query);
-      const page = readPage(req.query, settings);
-      const result = await endpoint.list(context, page, withRelation(projection));
+      const query = readListQuery(queryParameters(req.query), endpoint.resourceType, settings.registry, settings);
+      const result = await endpoint.list(context, query, withRelation(projection));
       const resources = result.resources.map((resource) => present(context, resource, projection));
-      sendScim(res, 200, listResponse(resources, result.totalResults, page.startIndex));
+      sendScim(res, 200, listResponse(resources, result.totalResults, query.startIndex));
     },
     create: async (req, res) => {
       const context = contextOf(req, res, settings.publicBaseUrl);

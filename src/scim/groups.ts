@@ -1,6 +1,6 @@
 import type { RequestContext } from "./context.ts";
 import { ScimError } from "./errors.ts";
-import type { GroupStore, GroupWrite, MemberRef, Page, PageRequest, StoredGroup, WriteCondition } from "./ports.ts";
+import type { GroupStore, GroupWrite, MemberRef, Page, ListQuery, StoredGroup, WriteCondition } from "./ports.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
 import type { ResourceSchemas } from "./resource/resource-schemas.ts";
@@ -40,8 +40,8 @@ export class GroupService {
   }
 
   // RFC 7644 §3.4.2
-  list(context: RequestContext, page: PageRequest, withMembers: boolean): Promise<Page<StoredGroup>> {
-    return this.store.list(context.tenantId, page, { withRelations: withMembers });
+  list(context: RequestContext, query: ListQuery, withMembers: boolean): Promise<Page<StoredGroup>> {
+    return this.store.list(context.tenantId, query, { withRelations: withMembers });
   }
 }
 

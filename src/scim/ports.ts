@@ -1,3 +1,5 @@
+import type { AttributeRef, Filter } from "./filter/ast.ts";
+
 // The storage ports the core calls. store/ implements them over Prisma; the core never sees rows.
 
 // A resource's attributes as the core keeps them: canonical attribute names, core attributes at
@@ -52,6 +54,13 @@ export interface PageRequest {
   readonly count: number;
 }
 
+// RFC 7644 §3.4.2: a list request, resolved against the resource type's schema.
+export interface ListQuery extends PageRequest {
+  readonly filter?: Filter;
+  readonly sortBy?: AttributeRef;
+  readonly sortOrder?: "ascending" | "descending";
+}
+
 export interface Page<T> {
   readonly totalResults: number;
   readonly resources: readonly T[];
@@ -71,7 +80,7 @@ export interface UserStore {
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined>;
   replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser>;
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
-  list(tenantId: string, page: PageRequest, options: ReadOptions): Promise<Page<StoredUser>>;
+  list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>>;
 }
 
 export interface GroupStore {
@@ -79,5 +88,5 @@ export interface GroupStore {
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined>;
   replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup>;
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
-  list(tenantId: string, page: PageRequest, options: ReadOptions): Promise<Page<StoredGroup>>;
+  list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>>;
 }

@@ -2,7 +2,7 @@ import type { RequestContext } from "./context.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
 import type { ResourceSchemas } from "./resource/resource-schemas.ts";
-import type { Attributes, Page, PageRequest, StoredUser, UserStore, UserWrite, WriteCondition } from "./ports.ts";
+import type { Attributes, Page, ListQuery, StoredUser, UserStore, UserWrite, WriteCondition } from "./ports.ts";
 import { ScimError } from "./errors.ts";
 import { commonAttributes } from "./schema/common.ts";
 import { enterpriseUserSchema } from "./schema/enterprise-user.ts";
@@ -51,8 +51,8 @@ export class UserService {
   }
 
   // RFC 7644 §3.4.2
-  list(context: RequestContext, page: PageRequest, withGroups: boolean): Promise<Page<StoredUser>> {
-    return this.store.list(context.tenantId, page, { withRelations: withGroups });
+  list(context: RequestContext, query: ListQuery, withGroups: boolean): Promise<Page<StoredUser>> {
+    return this.store.list(context.tenantId, query, { withRelations: withGroups });
   }
 
   private async toWrite(body: unknown): Promise<UserWrite> {

@@ -1,10 +1,10 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
-import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { migrate, sqlitePath } from "./migrate.ts";
+import { SqliteAdapterFactory } from "./sqlite.ts";
 
 export type DatabaseKind = "sqlite" | "postgresql";
 
@@ -33,15 +33,10 @@ export async function openDatabase(url: string, options: { poolSize?: number } =
   const migrationsApplied = await migrate(kind, url);
   const prisma =
     kind === "sqlite"
-      ? (new SqliteClient({ adapter: new PrismaBetterSqlite3({ url: sqlitePath(url), timeout: 30_000 }) }) as Db)
+      ? (new SqliteClient({ adapter: new SqliteAdapterFactory({ url: sqlitePath(url), timeout: 30_000 }) }) as Db)
       : (new PostgresClient({
           adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),
         }) as unknown as Db);
-  if (kind === "sqlite") {
-    await prisma.$queryRawUnsafe("PRAGMA journal_mode = WAL");
-    await prisma.$executeRawUnsafe("PRAGMA synchronous = NORMAL");
-    await prisma.$executeRawUnsafe("PRAGMA foreign_keys = ON");
-  }
   return {
     kind,
     prisma,

@@ -2,10 +2,12 @@ import { randomUUID } from "node:crypto";
 import { foldCase } from "../scim/case.ts";
 import { ScimError } from "../scim/errors.ts";
 import type {
-  GroupStore, GroupWrite, MemberRef, Page, PageRequest, ReadOptions, StoredGroup, WriteCondition,
+  GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
 import { translateDatabaseError } from "./errors.ts";
+import { listPage, type ListDelegate } from "./query/list.ts";
+import { groupTarget } from "./query/targets.ts";
 import { missingOrStale } from "./users.ts";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -76,14 +78,8 @@ export class PrismaGroupStore implements GroupStore {
     });
   }
 
-  async list(tenantId: string, page: PageRequest, options: ReadOptions): Promise<Page<StoredGroup>> {
-    const where = { tenantId };
-    const [totalResults, rows] = await Promise.all([
-      this.prisma.group.count({ where }),
-      page.count === 0
-        ? Promise.resolve([])
-        : this.prisma.group.findMany({ where, select: groupRow, orderBy: { id: "asc" }, skip: page.startIndex - 1, take: page.count }),
-    ]);
+  async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {
+    const { totalResults, rows } = await listPage(this.prisma.group as unknown as ListDelegate<GroupRow>, tenantId, query, groupTarget, groupRow);
     const members = options.withRelations ? await this.membersOf(rows.map((row) => row.id)) : undefined;
     return { totalResults, resources: rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined)) };
   }
@@ -98,7 +94,7 @@ export class PrismaGroupStore implements GroupStore {
     });
     for (const row of rows) {
       const list = byGroup.get(row.groupId) ?? [];
-      list.push({ value: row.memberId, type: row.type === "Group" ? "Group" : "User", ...(row.display === null ? {} : { display: row.display }) });
+      list.push({ value: row.memberId, type: row.type === "group" ? "Group" : "User", ...(row.display === null ? {} : { display: row.display }) });
       byGroup.set(row.groupId, list);
     }
     return byGroup;
@@ -145,7 +141,7 @@ async function insertMembers(tx: Tx, tenantId: string, groupId: string, members:
         tenantId,
         groupId,
         memberId: member.value,
-        type: member.type,
+        type: foldCase(member.type),
         display: member.display ?? null,
         userId: member.type === "User" ? member.value : null,
         memberGroupId: member.type === "Group" ? member.value : null,

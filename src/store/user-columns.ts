@@ -1,93 +1,123 @@
 import { foldCase } from "../scim/case.ts";
 import type { Attributes } from "../scim/ports.ts";
-import { enterpriseUserUrn } from "../scim/schema/urns.ts";
+import { schemaRegistry } from "../scim/schema/registry.ts";
+import { userResourceType } from "../scim/schema/resource-types.ts";
+import type { AttributeDefinition } from "../scim/schema/types.ts";
 
 // Where each filterable, sortable User attribute lives in the database. The resource itself is
-// kept whole in `doc`; these columns and UserValue rows exist so that the database can filter
-// and sort with indexes. Columns of attributes that are not caseExact hold the folded form.
-
-export interface ColumnMapping {
-  readonly path: string;
-  readonly column: UserColumn;
-  readonly caseExact: boolean;
-  read(attributes: Attributes): unknown;
-}
+// kept whole in `doc`; these columns and the UserValue rows exist so that the database filters
+// and sorts with indexes. A value whose attribute is not caseExact is stored folded (foldCase).
 
 export type UserColumn =
-  | "userName" | "externalId" | "displayName" | "nameFormatted" | "familyName" | "givenName"
+  | "id" | "userName" | "externalId" | "displayName" | "nameFormatted" | "familyName" | "givenName"
   | "middleName" | "honorificPrefix" | "honorificSuffix" | "nickName" | "profileUrl" | "title"
   | "userType" | "preferredLanguage" | "locale" | "timezone" | "active" | "employeeNumber"
-  | "costCenter" | "organization" | "division" | "department" | "managerId";
+  | "costCenter" | "organization" | "division" | "department" | "managerId" | "created" | "lastModified";
 
-const core = (path: string, column: UserColumn, caseExact = false): ColumnMapping => ({
-  path,
-  column,
-  caseExact,
-  read: (attributes) => walk(attributes, path.split(".")),
-});
+export type MultiValuedUserAttribute =
+  | "emails" | "phoneNumbers" | "ims" | "photos" | "addresses" | "entitlements" | "roles" | "x509Certificates";
 
-const enterprise = (path: string, column: UserColumn, caseExact = false): ColumnMapping => ({
-  path: `${enterpriseUserUrn}:${path}`,
-  column,
-  caseExact,
-  read: (attributes) => walk(attributes[enterpriseUserUrn], path.split(".")),
-});
+export type PrimaryColumn = `${MultiValuedUserAttribute}Primary`;
 
-export const userColumns: readonly ColumnMapping[] = [
-  core("userName", "userName"),
-  core("externalId", "externalId", true),
-  core("displayName", "displayName"),
-  core("name.formatted", "nameFormatted"),
-  core("name.familyName", "familyName"),
-  core("name.givenName", "givenName"),
-  core("name.middleName", "middleName"),
-  core("name.honorificPrefix", "honorificPrefix"),
-  core("name.honorificSuffix", "honorificSuffix"),
-  core("nickName", "nickName"),
-  core("profileUrl", "profileUrl"),
-  core("title", "title"),
-  core("userType", "userType"),
-  core("preferredLanguage", "preferredLanguage"),
-  core("locale", "locale"),
-  core("timezone", "timezone"),
-  core("active", "active", true),
-  enterprise("employeeNumber", "employeeNumber"),
-  enterprise("costCenter", "costCenter"),
-  enterprise("organization", "organization"),
-  enterprise("division", "division"),
-  enterprise("department", "department"),
-  enterprise("manager.value", "managerId", true),
+// UserValue columns, by sub-attribute name.
+export type ValueColumn =
+  | "value" | "display" | "type" | "primary" | "formatted" | "streetAddress" | "locality" | "region"
+  | "postalCode" | "country";
+
+export interface ColumnMapping {
+  // Canonical attribute path, as the schema registry spells it.
+  readonly path: string;
+  readonly column: UserColumn;
+  readonly definition: AttributeDefinition;
+}
+
+function resolve(path: string): AttributeDefinition {
+  const resolved = schemaRegistry.findAttribute(userResourceType, path);
+  if (!resolved) throw new Error(`User schema has no attribute ${path}`);
+  return resolved.subAttribute ?? resolved.attribute;
+}
+
+const enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+
+const columnPaths: ReadonlyArray<readonly [string, UserColumn]> = [
+  ["id", "id"],
+  ["userName", "userName"],
+  ["externalId", "externalId"],
+  ["displayName", "displayName"],
+  ["name.formatted", "nameFormatted"],
+  ["name.familyName", "familyName"],
+  ["name.givenName", "givenName"],
+  ["name.middleName", "middleName"],
+  ["name.honorificPrefix", "honorificPrefix"],
+  ["name.honorificSuffix", "honorificSuffix"],
+  ["nickName", "nickName"],
+  ["profileUrl", "profileUrl"],
+  ["title", "title"],
+  ["userType", "userType"],
+  ["preferredLanguage", "preferredLanguage"],
+  ["locale", "locale"],
+  ["timezone", "timezone"],
+  ["active", "active"],
+  [`${enterprise}:employeeNumber`, "employeeNumber"],
+  [`${enterprise}:costCenter`, "costCenter"],
+  [`${enterprise}:organization`, "organization"],
+  [`${enterprise}:division`, "division"],
+  [`${enterprise}:department`, "department"],
+  [`${enterprise}:manager.value`, "managerId"],
+  ["meta.created", "created"],
+  ["meta.lastModified", "lastModified"],
 ];
 
-// The multi-valued User attributes stored one row per value in UserValue.
-export const multiValuedUserAttributes = [
+export const userColumns: readonly ColumnMapping[] = columnPaths.map(([path, column]) => ({
+  path: schemaRegistry.findAttribute(userResourceType, path)?.path ?? path,
+  column,
+  definition: resolve(path),
+}));
+
+export const multiValuedUserAttributes: readonly MultiValuedUserAttribute[] = [
   "emails", "phoneNumbers", "ims", "photos", "addresses", "entitlements", "roles", "x509Certificates",
-] as const;
+];
 
-// Sub-attributes of UserValue rows, with whether the column holds the folded form.
-const valueSubAttributes = [
-  ["display", false], ["type", false], ["formatted", false], ["streetAddress", false],
-  ["locality", false], ["region", false], ["postalCode", false], ["country", false],
-] as const;
+export const valueColumns: readonly ValueColumn[] = [
+  "value", "display", "type", "primary", "formatted", "streetAddress", "locality", "region", "postalCode", "country",
+];
 
-// Binary and reference values compare exactly (RFC 7643 §2.3.6, §2.3.7); other values fold.
-const exactValueAttributes = new Set(["photos", "x509Certificates"]);
+// The stored form of a value: folded unless its attribute is caseExact (RFC 7643 §2.3.1).
+export function storedString(definition: AttributeDefinition, value: string): string {
+  return definition.caseExact ? value : foldCase(value);
+}
 
-export type UserColumnValues = Record<Exclude<UserColumn, "userName" | "active">, string | null> & {
-  userName: string;
-  active: boolean;
-};
+// Columns that the store writes itself (id, timestamps) are not derived from the attributes.
+const derivedColumns = userColumns.filter((mapping) => !["id", "created", "lastModified"].includes(mapping.column));
+
+// The sub-attribute that stands for an element when sorting: "value", or for addresses (which
+// have none) "formatted".
+const sortSubAttribute = (attr: MultiValuedUserAttribute) => (attr === "addresses" ? "formatted" : "value");
+const primaryDefinitions = new Map(
+  multiValuedUserAttributes.map((attr) => [attr, resolve(`${attr}.${sortSubAttribute(attr)}`)]),
+);
+
+export type UserColumnValues = Record<
+  Exclude<UserColumn, "userName" | "active" | "id" | "created" | "lastModified"> | PrimaryColumn,
+  string | null
+> & { userName: string; active: boolean };
 
 export function userColumnValues(attributes: Attributes): UserColumnValues {
-  const values = {} as Record<UserColumn, string | boolean | null>;
-  for (const mapping of userColumns) {
-    const value = mapping.read(attributes);
+  const values: Record<string, string | boolean | null> = {};
+  for (const mapping of derivedColumns) {
+    const value = read(attributes, mapping.path);
     values[mapping.column] =
       mapping.column === "active"
         ? value !== false
         : typeof value === "string"
-          ? mapping.caseExact ? value : foldCase(value)
+          ? storedString(mapping.definition, value)
           : null;
+  }
+  for (const attr of multiValuedUserAttributes) {
+    const elements = Array.isArray(attributes[attr]) ? (attributes[attr] as Record<string, unknown>[]) : [];
+    const primary = elements.find((element) => element.primary === true) ?? elements[0];
+    const value = primary?.[sortSubAttribute(attr)];
+    values[`${attr}Primary`] = typeof value === "string" ? storedString(primaryDefinitions.get(attr) as AttributeDefinition, value) : null;
   }
   return values as UserColumnValues;
 }
@@ -98,7 +128,6 @@ export interface UserValueRow {
   attr: string;
   pos: number;
   value: string | null;
-  valueFold: string | null;
   primary: boolean;
   display: string | null;
   type: string | null;
@@ -110,23 +139,30 @@ export interface UserValueRow {
   country: string | null;
 }
 
+const stringValueColumns = valueColumns.filter((column): column is Exclude<ValueColumn, "primary"> => column !== "primary");
+
+// The definition of each sub-attribute a UserValue column holds, per multi-valued attribute.
+const valueDefinitions = new Map(
+  multiValuedUserAttributes.map((attr) => [
+    attr,
+    stringValueColumns.flatMap((column) => {
+      const resolved = schemaRegistry.findAttribute(userResourceType, `${attr}.${column}`);
+      return resolved?.subAttribute ? [[column, resolved.subAttribute] as const] : [];
+    }),
+  ]),
+);
+
 export function userValueRows(tenantId: string, userId: string, attributes: Attributes): UserValueRow[] {
   const rows: UserValueRow[] = [];
   for (const attr of multiValuedUserAttributes) {
     const elements = attributes[attr];
     if (!Array.isArray(elements)) continue;
     elements.forEach((element: Record<string, unknown>, pos) => {
-      const value = typeof element.value === "string" ? element.value : null;
-      const row: UserValueRow = {
-        tenantId, userId, attr, pos, value,
-        valueFold: value === null ? null : exactValueAttributes.has(attr) ? value : foldCase(value),
-        primary: element.primary === true,
-        display: null, type: null, formatted: null, streetAddress: null, locality: null,
-        region: null, postalCode: null, country: null,
-      };
-      for (const [name] of valueSubAttributes) {
-        const sub = element[name];
-        row[name] = typeof sub === "string" ? foldCase(sub) : null;
+      const row = { tenantId, userId, attr, pos, primary: element.primary === true } as UserValueRow;
+      for (const column of stringValueColumns) row[column] = null;
+      for (const [column, definition] of valueDefinitions.get(attr) ?? []) {
+        const sub = element[column];
+        if (typeof sub === "string") row[column] = storedString(definition, sub);
       }
       rows.push(row);
     });
@@ -134,9 +170,12 @@ export function userValueRows(tenantId: string, userId: string, attributes: Attr
   return rows;
 }
 
-function walk(value: unknown, path: readonly string[]): unknown {
-  let current = value;
-  for (const step of path) {
+function read(attributes: Attributes, path: string): unknown {
+  const [section, rest] = path.startsWith("urn:")
+    ? [attributes[path.slice(0, path.lastIndexOf(":"))], path.slice(path.lastIndexOf(":") + 1)]
+    : [attributes, path];
+  let current: unknown = section;
+  for (const step of rest.split(".")) {
     if (current === null || typeof current !== "object") return undefined;
     current = (current as Record<string, unknown>)[step];
   }

@@ -1,10 +1,12 @@
 import { randomUUID } from "node:crypto";
 import { ScimError } from "../scim/errors.ts";
 import type {
-  GroupRef, Page, PageRequest, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
+  GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
 import { translateDatabaseError } from "./errors.ts";
+import { listPage, type ListDelegate } from "./query/list.ts";
+import { userTarget } from "./query/targets.ts";
 import { userColumnValues, userValueRows } from "./user-columns.ts";
 
 const userRow = { id: true, version: true, created: true, lastModified: true, doc: true } as const;
@@ -78,20 +80,8 @@ export class PrismaUserStore implements UserStore {
     });
   }
 
-  async list(tenantId: string, page: PageRequest, options: ReadOptions): Promise<Page<StoredUser>> {
-    const where = { tenantId };
-    const [totalResults, rows] = await Promise.all([
-      this.prisma.user.count({ where }),
-      page.count === 0
-        ? Promise.resolve([])
-        : this.prisma.user.findMany({
-            where,
-            select: userRow,
-            orderBy: { id: "asc" },
-            skip: page.startIndex - 1,
-            take: page.count,
-          }),
-    ]);
+  async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
+    const { totalResults, rows } = await listPage(this.prisma.user as unknown as ListDelegate<UserRow>, tenantId, query, userTarget, userRow);
     const groups = options.withRelations ? await this.groupsOf(tenantId, rows.map((row) => row.id)) : undefined;
     return { totalResults, resources: rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined)) };
   }

@@ -54,6 +54,14 @@ CREATE TABLE "User" (
     "division" TEXT,
     "department" TEXT,
     "managerId" TEXT,
+    "emailsPrimary" TEXT,
+    "phoneNumbersPrimary" TEXT,
+    "imsPrimary" TEXT,
+    "photosPrimary" TEXT,
+    "addressesPrimary" TEXT,
+    "entitlementsPrimary" TEXT,
+    "rolesPrimary" TEXT,
+    "x509CertificatesPrimary" TEXT,
     "passwordHash" TEXT,
     "doc" TEXT NOT NULL,
     CONSTRAINT "User_tenantId_fkey" FOREIGN KEY ("tenantId") REFERENCES "Tenant" ("id") ON DELETE CASCADE ON UPDATE CASCADE
@@ -67,7 +75,6 @@ CREATE TABLE "UserValue" (
     "attr" TEXT NOT NULL,
     "pos" INTEGER NOT NULL,
     "value" TEXT,
-    "valueFold" TEXT,
     "display" TEXT,
     "type" TEXT,
     "primary" BOOLEAN NOT NULL DEFAULT false,
@@ -140,10 +147,10 @@ CREATE INDEX "User_tenantId_lastModified_id_idx" ON "User"("tenantId", "lastModi
 CREATE INDEX "User_tenantId_managerId_idx" ON "User"("tenantId", "managerId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "User_tenantId_userName_key" ON "User"("tenantId", "userName");
+CREATE INDEX "User_tenantId_emailsPrimary_id_idx" ON "User"("tenantId", "emailsPrimary", "id");
 
 -- CreateIndex
-CREATE INDEX "UserValue_tenantId_attr_valueFold_idx" ON "UserValue"("tenantId", "attr", "valueFold");
+CREATE UNIQUE INDEX "User_tenantId_userName_key" ON "User"("tenantId", "userName");
 
 -- CreateIndex
 CREATE INDEX "UserValue_tenantId_attr_value_idx" ON "UserValue"("tenantId", "attr", "value");

@@ -63,6 +63,14 @@ CREATE TABLE "User" (
     "division" TEXT COLLATE "C",
     "department" TEXT COLLATE "C",
     "managerId" TEXT COLLATE "C",
+    "emailsPrimary" TEXT COLLATE "C",
+    "phoneNumbersPrimary" TEXT COLLATE "C",
+    "imsPrimary" TEXT COLLATE "C",
+    "photosPrimary" TEXT COLLATE "C",
+    "addressesPrimary" TEXT COLLATE "C",
+    "entitlementsPrimary" TEXT COLLATE "C",
+    "rolesPrimary" TEXT COLLATE "C",
+    "x509CertificatesPrimary" TEXT COLLATE "C",
     "passwordHash" TEXT COLLATE "C",
     "doc" TEXT COLLATE "C" NOT NULL,
 
@@ -77,7 +85,6 @@ CREATE TABLE "UserValue" (
     "attr" TEXT COLLATE "C" NOT NULL,
     "pos" INTEGER NOT NULL,
     "value" TEXT COLLATE "C",
-    "valueFold" TEXT COLLATE "C",
     "display" TEXT COLLATE "C",
     "type" TEXT COLLATE "C",
     "primary" BOOLEAN NOT NULL DEFAULT false,
@@ -149,10 +156,10 @@ CREATE INDEX "User_tenantId_lastModified_id_idx" ON "User"("tenantId", "lastModi
 CREATE INDEX "User_tenantId_managerId_idx" ON "User"("tenantId", "managerId");
 
 -- CreateIndex
-CREATE UNIQUE INDEX "User_tenantId_userName_key" ON "User"("tenantId", "userName");
+CREATE INDEX "User_tenantId_emailsPrimary_id_idx" ON "User"("tenantId", "emailsPrimary", "id");
 
 -- CreateIndex
-CREATE INDEX "UserValue_tenantId_attr_valueFold_idx" ON "UserValue"("tenantId", "attr", "valueFold");
+CREATE UNIQUE INDEX "User_tenantId_userName_key" ON "User"("tenantId", "userName");
 
 -- CreateIndex
 CREATE INDEX "UserValue_tenantId_attr_value_idx" ON "UserValue"("tenantId", "attr", "value");

@@ -1,0 +1,100 @@
+import { multiValuedUserAttributes, userColumns, type ValueColumn } from "../user-columns.ts";
+
+// Where a filterable attribute lives, per resource type: a column of the resource's own row, or
+// a column of a related table whose rows are the elements of a multi-valued attribute.
+
+export interface ColumnLocation {
+  readonly kind: "column";
+  readonly column: string;
+  readonly nullable: boolean;
+}
+
+export interface ElementLocation {
+  readonly kind: "element";
+  // The relation from the resource row to its element rows, and what selects this attribute's rows.
+  readonly relation: string;
+  readonly scope: Readonly<Record<string, unknown>>;
+  // Sub-attribute name (lower-cased) -> column of the element row.
+  readonly columns: ReadonlyMap<string, ColumnLocation>;
+  // The sub-attribute a bare reference to the attribute means (RFC 7644 §3.4.2.2: "value").
+  readonly defaultColumn: string;
+}
+
+export type Location = ColumnLocation | ElementLocation;
+
+export interface QueryTarget {
+  readonly resourceType: "User" | "Group";
+  // Canonical attribute path (lower-cased) -> location; sub-attributes of singular complex
+  // attributes are paths of their own ("name.givenname").
+  readonly locations: ReadonlyMap<string, Location>;
+  // Columns that sort by a multi-valued attribute: its primary (else first) value.
+  readonly sortColumns?: ReadonlyMap<string, ColumnLocation>;
+}
+
+const column = (name: string, nullable = true): ColumnLocation => ({ kind: "column", column: name, nullable });
+
+const notNull = new Set(["id", "userName", "active", "created", "lastModified", "displayName"]);
+
+const userValueColumns = (names: readonly ValueColumn[]) =>
+  new Map(names.map((name) => [name.toLowerCase(), column(name, name !== "primary")]));
+
+export const userTarget: QueryTarget = {
+  resourceType: "User",
+  locations: new Map<string, Location>([
+    ...userColumns.map((mapping) => [mapping.path.toLowerCase(), column(mapping.column, !notNull.has(mapping.column))] as const),
+    ...multiValuedUserAttributes.map(
+      (attr) =>
+        [
+          attr.toLowerCase(),
+          {
+            kind: "element",
+            relation: "values",
+            scope: { attr },
+            columns: userValueColumns(["value", "display", "type", "primary", "formatted", "streetAddress", "locality", "region", "postalCode", "country"]),
+            defaultColumn: "value",
+          },
+        ] as const,
+    ),
+    [
+      "groups",
+      {
+        kind: "element",
+        relation: "memberships",
+        scope: {},
+        columns: new Map([["value", column("groupId", false)]]),
+        defaultColumn: "value",
+      },
+    ],
+  ]),
+  sortColumns: new Map(
+    multiValuedUserAttributes.flatMap((attr) => [
+      [attr.toLowerCase(), column(`${attr}Primary`)],
+      [`${attr.toLowerCase()}.${attr === "addresses" ? "formatted" : "value"}`, column(`${attr}Primary`)],
+    ]),
+  ),
+};
+
+export const groupTarget: QueryTarget = {
+  resourceType: "Group",
+  locations: new Map<string, Location>([
+    ["id", column("id", false)],
+    ["displayname", column("displayName", false)],
+    ["externalid", column("externalId")],
+    ["meta.created", column("created", false)],
+    ["meta.lastmodified", column("lastModified", false)],
+    [
+      "members",
+      {
+        kind: "element",
+        relation: "members",
+        scope: {},
+        columns: new Map([
+          ["value", column("memberId", false)],
+          ["type", column("type", false)],
+        ]),
+        defaultColumn: "value",
+      },
+    ],
+  ]),
+};
+

@@ -1,0 +1,49 @@
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type Database from "better-sqlite3";
+
+// The SQLite driver adapter, with the connection set up as the store needs it.
+//
+// LIKE (behind Prisma's contains and endsWith) is replaced by one that compares exactly and
+// takes a backslash as its escape character, as PostgreSQL's LIKE does. Case-insensitive
+// attributes are matched through folded columns, so LIKE must not fold case itself, and a
+// filter value's own % and _ are escaped by the compiler, which SQLite's built-in LIKE cannot
+// honour without an ESCAPE clause that Prisma does not write.
+export class SqliteAdapterFactory extends PrismaBetterSqlite3 {
+  override async connect() {
+    const adapter = await super.connect();
+    configure((adapter as unknown as { client: Database.Database }).client);
+    return adapter;
+  }
+}
+
+function configure(db: Database.Database): void {
+  db.pragma("journal_mode = WAL");
+  db.pragma("synchronous = NORMAL");
+  db.pragma("foreign_keys = ON");
+  db.function("like", { deterministic: true, varargs: false }, (pattern: unknown, value: unknown) =>
+    typeof pattern === "string" && typeof value === "string" ? (likeMatcher(pattern).test(value) ? 1 : 0) : null,
+  );
+}
+
+let lastPattern = "";
+let lastMatcher = /^$/;
+
+// LIKE pattern -> anchored regular expression: % any run, _ any one character, \x a literal x.
+function likeMatcher(pattern: string): RegExp {
+  if (pattern === lastPattern) return lastMatcher;
+  let source = "";
+  for (let i = 0; i < pattern.length; i++) {
+    const char = pattern[i] as string;
+    if (char === "\\" && i + 1 < pattern.length) source += escapeRegExp(pattern[++i] as string);
+    else if (char === "%") source += "[\\s\\S]*";
+    else if (char === "_") source += "[\\s\\S]";
+    else source += escapeRegExp(char);
+  }
+  lastPattern = pattern;
+  lastMatcher = new RegExp(`^${source}$`, "u");
+  return lastMatcher;
+}
+
+function escapeRegExp(char: string): string {
+  return /[\\^$.*+?()[\]{}|/-]/.test(char) ? `\\${char}` : char;
+}
