@@ -61,7 +61,20 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
   const capabilities: Capabilities = {
     patch: false,
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
-    filter: { supported: true, maxResults: config.MAX_PAGE_SIZE },
+    filter: {
+      supported: true,
+      maxResults: config.MAX_PAGE_SIZE,
+      maxLength: config.FILTER_MAX_LENGTH,
+      maxDepth: config.FILTER_MAX_DEPTH,
+      maxTerms: config.FILTER_MAX_TERMS,
+    },
+    pagination: {
+      cursor: true,
+      index: true,
+      defaultPaginationMethod: "index",
+      defaultPageSize: config.DEFAULT_PAGE_SIZE,
+      maxPageSize: config.MAX_PAGE_SIZE,
+    },
     changePassword: true,
     sort: true,
     etag: true,

@@ -9,7 +9,7 @@ export function bearerAuth(tokens: TokenService): RequestHandler {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw ScimError.unauthorized("A bearer token is required");
     const principal = await tokens.verify(match[1] as string);
-    if (!isSafe(req.method) && !principal.scopes.includes("scim:write")) {
+    if (!isSafe(req.method, req.path) && !principal.scopes.includes("scim:write")) {
       throw ScimError.forbidden("The token does not allow changes (scope scim:write is required)");
     }
     if (!principal.scopes.includes("scim:read") && !principal.scopes.includes("scim:write")) {
@@ -20,9 +20,9 @@ export function bearerAuth(tokens: TokenService): RequestHandler {
   };
 }
 
-// Reading with POST (/.search) needs only the read scope.
-function isSafe(method: string): boolean {
-  return method === "GET" || method === "HEAD";
+// Reading with POST (/.search, RFC 7644 §3.4.3) needs only the read scope.
+function isSafe(method: string, path: string): boolean {
+  return method === "GET" || method === "HEAD" || (method === "POST" && path.endsWith("/.search"));
 }
 
 export function principalOf(res: Response): Principal {

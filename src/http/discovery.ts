@@ -18,7 +18,7 @@ export function discoveryHandlers(registry: SchemaRegistry, capabilities: Capabi
     }) satisfies RequestHandler,
     resourceTypes: ((req, res) => {
       const resources = registry.resourceTypes().map((rt) => ({ ...resourceTypeResource(rt, baseUrlOf(req)) }));
-      sendScim(res, 200, listResponse(resources, resources.length, 1));
+      sendScim(res, 200, listResponse(resources, resources.length, { startIndex: 1 }));
     }) satisfies RequestHandler,
     resourceType: ((req, res) => {
       const resourceType = registry.resourceTypeByName(String(req.params.name));
@@ -27,7 +27,7 @@ export function discoveryHandlers(registry: SchemaRegistry, capabilities: Capabi
     }) satisfies RequestHandler,
     schemas: ((req, res) => {
       const resources = registry.allSchemas().map((schema) => ({ ...schemaResource(schema, baseUrlOf(req)) }));
-      sendScim(res, 200, listResponse(resources, resources.length, 1));
+      sendScim(res, 200, listResponse(resources, resources.length, { startIndex: 1 }));
     }) satisfies RequestHandler,
     schema: ((req, res) => {
       const schema = registry.schemaById(String(req.params.urn));

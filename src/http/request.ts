@@ -43,6 +43,7 @@ export function queryParameters(query: Request["query"]): QueryParameters {
     sortOrder: stringParam(query, "sortOrder"),
     startIndex: integerParam(query, "startIndex"),
     count: integerParam(query, "count"),
+    cursor: stringParam(query, "cursor"),
   };
 }
 

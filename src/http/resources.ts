@@ -1,7 +1,8 @@
-import type { RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { RequestContext } from "../scim/context.ts";
 import type { ListQuery, Page, Versioned, WriteCondition } from "../scim/ports.ts";
-import { readListQuery, type QueryLimits } from "../scim/query.ts";
+import { readListQuery, type QueryLimits, type QueryParameters } from "../scim/query.ts";
+import { readSearchRequest } from "../scim/search.ts";
 import { includesAttribute, project, readProjection, type Projection } from "../scim/projection.ts";
 import { listResponse, type ScimResource } from "../scim/render.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
@@ -29,6 +30,7 @@ export interface HandlerSettings extends QueryLimits {
 
 export interface ResourceHandlers {
   list: RequestHandler;
+  search: RequestHandler;
   create: RequestHandler;
   get: RequestHandler;
   replace: RequestHandler;
@@ -49,14 +51,22 @@ export function resourceHandlers<T extends Versioned>(endpoint: ResourceEndpoint
   const locationOf = (context: RequestContext, resource: T) => `${context.baseUrl}${endpoint.resourceType.endpoint}/${resource.id}`;
   const withRelation = (projection: Projection) => includesAttribute(projection, endpoint.relation);
 
+  const respondWithList = async (req: Request, res: Response, parameters: QueryParameters, projection: Projection) => {
+    const context = contextOf(req, res, settings.publicBaseUrl);
+    const query = readListQuery(parameters, endpoint.resourceType, settings.registry, settings);
+    const result = await endpoint.list(context, query, withRelation(projection));
+    const resources = result.resources.map((resource) => present(context, resource, projection));
+    const position = query.cursor === undefined ? { startIndex: query.startIndex } : { nextCursor: result.nextCursor };
+    sendScim(res, 200, listResponse(resources, result.totalResults, position));
+  };
+
   return {
-    list: async (req, res) => {
-      const context = contextOf(req, res, settings.publicBaseUrl);
-      const projection = projectionOf(req.query);
-      const query = readListQuery(queryParameters(req.query), endpoint.resourceType, settings.registry, settings);
-      const result = await endpoint.list(context, query, withRelation(projection));
-      const resources = result.resources.map((resource) => present(context, resource, projection));
-      sendScim(res, 200, listResponse(resources, result.totalResults, query.startIndex));
+    list: (req, res) => respondWithList(req, res, queryParameters(req.query), projectionOf(req.query)),
+    // RFC 7644 §3.4.3
+    search: (req, res) => {
+      const request = readSearchRequest(req.body);
+      const projection = readProjection(settings.registry, endpoint.resourceType, request.attributes, request.excludedAttributes);
+      return respondWithList(req, res, request, projection);
     },
     create: async (req, res) => {
       const context = contextOf(req, res, settings.publicBaseUrl);

@@ -1,12 +1,13 @@
 import { Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
-import type { StoredGroup, StoredUser } from "../scim/ports.ts";
+import type { StoredGroup, StoredUser, Versioned } from "../scim/ports.ts";
 import type { Capabilities } from "../scim/schema/discovery.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import { bearerAuth } from "./auth.ts";
 import { discoveryHandlers } from "./discovery.ts";
 import { methodNotAllowed, scimRouteNotFound } from "./errors.ts";
 import { scimJsonBody } from "./request.ts";
+import { rootSearch } from "./search.ts";
 import { resourceHandlers, type HandlerSettings, type ResourceEndpoint } from "./resources.ts";
 
 export interface ScimRouterDeps {
@@ -30,6 +31,8 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   router.use(scimJsonBody(deps.settings.maxBodyBytes));
 
   router.get("/Users", users.list);
+  router.post("/Users/.search", users.search);
+  router.all("/Users/.search", methodNotAllowed("POST"));
   router.post("/Users", users.create);
   router.get("/Users/:id", users.get);
   router.put("/Users/:id", users.replace);
@@ -38,12 +41,17 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   router.all("/Users", methodNotAllowed("GET, POST"));
 
   router.get("/Groups", groups.list);
+  router.post("/Groups/.search", groups.search);
+  router.all("/Groups/.search", methodNotAllowed("POST"));
   router.post("/Groups", groups.create);
   router.get("/Groups/:id", groups.get);
   router.put("/Groups/:id", groups.replace);
   router.delete("/Groups/:id", groups.remove);
   router.all("/Groups/:id", methodNotAllowed("GET, PUT, DELETE"));
   router.all("/Groups", methodNotAllowed("GET, POST"));
+
+  router.post("/.search", rootSearch([deps.users, deps.groups] as ResourceEndpoint<Versioned>[], deps.settings));
+  router.all("/.search", methodNotAllowed("POST"));
 
   router.get(["/ServiceProviderConfig", "/serviceConfiguration"], discovery.serviceProviderConfig);
   router.all(["/ServiceProviderConfig", "/serviceConfiguration"], readOnly);

@@ -10,7 +10,10 @@ export type ScimType =
   | "noTarget"
   | "invalidValue"
   | "invalidVers"
-  | "sensitive";
+  | "sensitive"
+  // RFC 9865 §3.2: cursor pagination.
+  | "invalidCursor"
+  | "expiredCursor";
 
 /** The HTTP statuses a ScimError may carry (RFC 7644 §3.12, Table 8, plus 405 and 415 from HTTP). */
 export type ScimErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 500 | 501;
@@ -27,6 +30,8 @@ const scimTypeStatus = {
   invalidValue: 400,
   invalidVers: 400,
   sensitive: 403,
+  invalidCursor: 400,
+  expiredCursor: 400,
 } as const satisfies Record<ScimType, ScimErrorStatus>;
 
 export const SCIM_ERROR_SCHEMA = "urn:ietf:params:scim:api:messages:2.0:Error";
@@ -85,6 +90,9 @@ export class ScimError extends Error {
   }
   static sensitive(detail: string): ScimError {
     return ScimError.typed("sensitive", detail);
+  }
+  static invalidCursor(detail: string): ScimError {
+    return ScimError.typed("invalidCursor", detail);
   }
 
   static unauthorized(detail: string): ScimError {

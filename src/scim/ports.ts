@@ -59,11 +59,15 @@ export interface ListQuery extends PageRequest {
   readonly filter?: Filter;
   readonly sortBy?: AttributeRef;
   readonly sortOrder?: "ascending" | "descending";
+  // RFC 9865: present for cursor pagination ("" asks for the first page); startIndex is then unused.
+  readonly cursor?: string;
 }
 
 export interface Page<T> {
   readonly totalResults: number;
   readonly resources: readonly T[];
+  // RFC 9865: with cursor pagination, the cursor of the next page when there is one.
+  readonly nextCursor?: string;
 }
 
 export interface ReadOptions {

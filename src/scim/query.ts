@@ -13,6 +13,8 @@ export interface QueryParameters {
   readonly sortOrder?: string | undefined;
   readonly startIndex?: number | undefined;
   readonly count?: number | undefined;
+  // RFC 9865: "" asks for the first page by cursor.
+  readonly cursor?: string | undefined;
 }
 
 export interface QueryLimits {
@@ -33,8 +35,12 @@ export function readListQuery(
     ? parseFilter(parameters.filter, resourceType, registry, limits.filter)
     : undefined;
   const sortBy = parameters.sortBy?.trim() ? sortAttribute(parameters.sortBy.trim(), resourceType, registry) : undefined;
+  if (parameters.cursor !== undefined && parameters.startIndex !== undefined) {
+    throw ScimError.invalidValue("startIndex and cursor cannot be used together (RFC 9865)");
+  }
   return {
     startIndex: Math.max(1, parameters.startIndex ?? 1),
+    ...(parameters.cursor === undefined ? {} : { cursor: parameters.cursor.trim() }),
     count: Math.min(limits.maxPageSize, Math.max(0, parameters.count ?? limits.defaultPageSize)),
     ...(filter ? { filter } : {}),
     ...(sortBy ? { sortBy, sortOrder: sortOrderOf(parameters.sortOrder) } : {}),

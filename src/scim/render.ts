@@ -57,13 +57,19 @@ export function renderGroup(context: RequestContext, group: StoredGroup): ScimRe
   return renderResource(context, "Group", "/Groups", [groupUrn], group, members);
 }
 
-// RFC 7644 §3.4.2: startIndex and itemsPerPage describe the page returned.
-export function listResponse(resources: readonly ScimResource[], totalResults: number, startIndex: number): ScimResource {
+// RFC 7644 §3.4.2: startIndex and itemsPerPage describe the page returned. With cursor
+// pagination (RFC 9865) nextCursor takes the place of startIndex.
+export function listResponse(
+  resources: readonly ScimResource[],
+  totalResults: number,
+  position: { readonly startIndex: number } | { readonly nextCursor: string | undefined },
+): ScimResource {
   return {
     schemas: [listResponseUrn],
     totalResults,
-    startIndex,
+    ...("startIndex" in position ? { startIndex: position.startIndex } : {}),
     itemsPerPage: resources.length,
+    ...("nextCursor" in position && position.nextCursor !== undefined ? { nextCursor: position.nextCursor } : {}),
     Resources: resources,
   };
 }

@@ -79,9 +79,10 @@ export class PrismaGroupStore implements GroupStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {
-    const { totalResults, rows } = await listPage(this.prisma.group as unknown as ListDelegate<GroupRow>, tenantId, query, groupTarget, groupRow);
+    const { totalResults, rows, nextCursor } = await listPage(this.prisma.group as unknown as ListDelegate<GroupRow>, tenantId, query, groupTarget, groupRow);
     const members = options.withRelations ? await this.membersOf(rows.map((row) => row.id)) : undefined;
-    return { totalResults, resources: rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined)) };
+    const resources = rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined));
+    return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   private async membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRef[]>> {

@@ -81,9 +81,10 @@ export class PrismaUserStore implements UserStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
-    const { totalResults, rows } = await listPage(this.prisma.user as unknown as ListDelegate<UserRow>, tenantId, query, userTarget, userRow);
+    const { totalResults, rows, nextCursor } = await listPage(this.prisma.user as unknown as ListDelegate<UserRow>, tenantId, query, userTarget, userRow);
     const groups = options.withRelations ? await this.groupsOf(tenantId, rows.map((row) => row.id)) : undefined;
-    return { totalResults, resources: rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined)) };
+    const resources = rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined));
+    return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
   }
 
   // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups").

@@ -28,7 +28,22 @@ export interface Capabilities {
   readonly documentationUri?: string;
   readonly patch: boolean;
   readonly bulk: { readonly supported: boolean; readonly maxOperations: number; readonly maxPayloadSize: number };
-  readonly filter: { readonly supported: boolean; readonly maxResults: number };
+  readonly filter: {
+    readonly supported: boolean;
+    readonly maxResults: number;
+    // This server's limits on a filter's text, nesting and number of terms (beyond RFC 7643 §5).
+    readonly maxLength?: number;
+    readonly maxDepth?: number;
+    readonly maxTerms?: number;
+  };
+  // RFC 9865 §4: which pagination methods the server offers.
+  readonly pagination?: {
+    readonly cursor: boolean;
+    readonly index: boolean;
+    readonly defaultPaginationMethod: "cursor" | "index";
+    readonly defaultPageSize: number;
+    readonly maxPageSize: number;
+  };
   readonly changePassword: boolean;
   readonly sort: boolean;
   readonly etag: boolean;
@@ -46,6 +61,7 @@ export interface ServiceProviderConfigResource {
   readonly patch: { readonly supported: boolean };
   readonly bulk: Capabilities["bulk"];
   readonly filter: Capabilities["filter"];
+  readonly pagination?: Capabilities["pagination"];
   readonly changePassword: { readonly supported: boolean };
   readonly sort: { readonly supported: boolean };
   readonly etag: { readonly supported: boolean };
@@ -116,7 +132,8 @@ export function serviceProviderConfig(baseUrl: string, capabilities: Capabilitie
       maxOperations: capabilities.bulk.maxOperations,
       maxPayloadSize: capabilities.bulk.maxPayloadSize,
     },
-    filter: { supported: capabilities.filter.supported, maxResults: capabilities.filter.maxResults },
+    filter: { ...capabilities.filter },
+    ...(capabilities.pagination !== undefined && { pagination: { ...capabilities.pagination } }),
     changePassword: { supported: capabilities.changePassword },
     sort: { supported: capabilities.sort },
     etag: { supported: capabilities.etag },

@@ -1,6 +1,7 @@
 import { ScimError } from "../../scim/errors.ts";
 import type { ListQuery } from "../../scim/ports.ts";
 import { compileFilter, type Where } from "./compile.ts";
+import { afterCursor, encodeCursor } from "./cursor.ts";
 import type { QueryTarget } from "./targets.ts";
 
 // One list request (RFC 7644 §3.4.2) as two statements: the page, ordered with ties broken by
@@ -18,16 +19,27 @@ export function whereOf(tenantId: string, query: Pick<ListQuery, "filter">, targ
   return query.filter ? { AND: [{ tenantId }, compileFilter(query.filter, target)] } : { tenantId };
 }
 
-export function orderOf(query: Pick<ListQuery, "sortBy" | "sortOrder">, target: QueryTarget): Where[] {
+// The column a list is ordered by; ties are broken by id in the same direction.
+export interface SortKey {
+  readonly column: string;
+  readonly nullable: boolean;
+  readonly direction: "asc" | "desc";
+}
+
+export function sortKeyOf(query: Pick<ListQuery, "sortBy" | "sortOrder">, target: QueryTarget): SortKey {
   const direction = query.sortOrder === "descending" ? "desc" : "asc";
-  if (!query.sortBy) return [{ id: direction }];
+  if (!query.sortBy) return { column: "id", nullable: false, direction };
   const path = query.sortBy.path.toLowerCase();
   const location = target.sortColumns?.get(path) ?? target.locations.get(path);
-  const column = location?.kind === "column" ? location : undefined;
-  if (!column) throw ScimError.invalidValue(`sortBy "${query.sortBy.path}" is not supported`);
-  if (column.column === "id") return [{ id: direction }];
-  const nulls = direction === "asc" ? "last" : "first";
-  return [{ [column.column]: column.nullable ? { sort: direction, nulls } : direction }, { id: direction }];
+  if (location?.kind !== "column") throw ScimError.invalidValue(`sortBy "${query.sortBy.path}" is not supported`);
+  return { column: location.column, nullable: location.nullable, direction };
+}
+
+// RFC 7644 §3.4.2.3. Absent values sort last when ascending, first when descending.
+export function orderOf(key: SortKey): Where[] {
+  if (key.column === "id") return [{ id: key.direction }];
+  const nulls = key.direction === "asc" ? "last" : "first";
+  return [{ [key.column]: key.nullable ? { sort: key.direction, nulls } : key.direction }, { id: key.direction }];
 }
 
 export async function countOf<Row>(delegate: ListDelegate<Row>, where: Where): Promise<number> {
@@ -41,14 +53,34 @@ export async function listPage<Row>(
   query: ListQuery,
   target: QueryTarget,
   select: Record<string, boolean>,
-): Promise<{ totalResults: number; rows: Row[] }> {
+): Promise<{ totalResults: number; rows: Row[]; nextCursor?: string }> {
   const where = whereOf(tenantId, query, target);
-  const orderBy = orderOf(query, target);
-  const [totalResults, rows] = await Promise.all([
+  const key = sortKeyOf(query, target);
+  const orderBy = orderOf(key);
+  if (query.cursor === undefined) {
+    const [totalResults, rows] = await Promise.all([
+      countOf(delegate, where),
+      query.count === 0
+        ? Promise.resolve([])
+        : delegate.findMany({ where, select, orderBy, skip: query.startIndex - 1, take: query.count }),
+    ]);
+    return { totalResults, rows };
+  }
+  // RFC 9865: one row more than the page tells whether there is a next page.
+  const pageWhere = query.cursor === "" ? where : { AND: [where, afterCursor(query, key, query.cursor)] };
+  const [totalResults, fetched] = await Promise.all([
     countOf(delegate, where),
     query.count === 0
       ? Promise.resolve([])
-      : delegate.findMany({ where, select, orderBy, skip: query.startIndex - 1, take: query.count }),
+      : delegate.findMany({ where: pageWhere, select: { ...select, ...sortSelect(key) }, orderBy, skip: 0, take: query.count + 1 }),
   ]);
-  return { totalResults, rows };
+  const rows = fetched.slice(0, query.count);
+  const last = rows.at(-1) as Record<string, unknown> | undefined;
+  return fetched.length > query.count && last
+    ? { totalResults, rows, nextCursor: encodeCursor(query, key, last) }
+    : { totalResults, rows };
+}
+
+function sortSelect(key: SortKey): Record<string, boolean> {
+  return key.column === "id" ? {} : { [key.column]: true };
 }
