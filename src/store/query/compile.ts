@@ -48,7 +48,13 @@ export function compileFilter(filter: Filter, target: QueryTarget): Where {
       if (location.kind === "column") return leaf(filter, location);
       // Elements are stored only when they have a value, so a bare `emails pr` is "has an element".
       if (filter.kind === "present" && !filter.attribute.subAttribute) return some(location, {});
-      return some(location, leaf(filter, elementColumn(location, filter.attribute)));
+      const column = elementColumn(location, filter.attribute);
+      // `emails.value eq null`: no element has a value; `ne null`: some element has one.
+      if (filter.kind === "compare" && filter.value === null) {
+        const hasValue = some(location, { [column.column]: { not: null } });
+        return filter.op === "eq" ? { NOT: hasValue } : hasValue;
+      }
+      return some(location, leaf(filter, column));
     }
     case "valuePath": {
       const location = locate(target, filter.attribute);
