@@ -43,6 +43,7 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
     create: (context, body) => userService.create(context, body),
     get: (context, id, withGroups) => userService.get(context, id, withGroups),
     replace: (context, id, body, condition) => userService.replace(context, id, body, condition),
+    patch: (context, id, body, condition) => userService.patch(context, id, body, condition),
     remove: (context, id, condition) => userService.remove(context, id, condition),
     list: (context, query, withGroups) => userService.list(context, query, withGroups),
     render: renderUser,
@@ -53,13 +54,14 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
     create: (context, body) => groupService.create(context, body),
     get: (context, id, withMembers) => groupService.get(context, id, withMembers),
     replace: (context, id, body, condition) => groupService.replace(context, id, body, condition),
+    patch: (context, id, body, condition, withMembers) => groupService.patch(context, id, body, condition, withMembers),
     remove: (context, id, condition) => groupService.remove(context, id, condition),
     list: (context, query, withMembers) => groupService.list(context, query, withMembers),
     render: renderGroup,
   };
 
   const capabilities: Capabilities = {
-    patch: false,
+    patch: true,
     bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
     filter: {
       supported: true,
@@ -100,6 +102,7 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
       settings: {
         registry: schemaRegistry,
         publicBaseUrl: config.PUBLIC_BASE_URL,
+        patchReturn: async (tenantId) => (await tenants.byId(tenantId))?.patchReturn ?? "representation",
         defaultPageSize: config.DEFAULT_PAGE_SIZE,
         maxPageSize: config.MAX_PAGE_SIZE,
         filter: { maxLength: config.FILTER_MAX_LENGTH, maxDepth: config.FILTER_MAX_DEPTH, maxTerms: config.FILTER_MAX_TERMS },

@@ -1,8 +1,12 @@
 // What authentication needs from storage.
 
+export type PatchReturn = "representation" | "minimal";
+
 export interface Tenant {
   readonly id: string;
   readonly name: string;
+  // RFC 7240: the PATCH response when a request states no preference.
+  readonly patchReturn: PatchReturn;
 }
 
 export type Scope = "scim:read" | "scim:write";
@@ -24,6 +28,7 @@ export interface TenantStore {
   ensure(name: string): Promise<Tenant>;
   byId(id: string): Promise<Tenant | undefined>;
   list(): Promise<Tenant[]>;
+  setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant>;
 }
 
 export interface CredentialStore {

@@ -1,4 +1,5 @@
 import express, { type Request, type RequestHandler, type Response } from "express";
+import type { PatchReturn } from "../auth/ports.ts";
 import type { RequestContext } from "../scim/context.ts";
 import { ScimError } from "../scim/errors.ts";
 import type { WriteCondition } from "../scim/ports.ts";
@@ -85,4 +86,13 @@ export function isNotModified(req: Request, version: number): boolean {
 function versionOfTag(tag: string): number | undefined {
   const match = /^\s*(?:W\/)?"(\d+)"\s*$/.exec(tag);
   return match ? Number(match[1]) : undefined;
+}
+
+// RFC 7240 §4.2: Prefer: return=minimal | return=representation.
+export function preferredReturn(req: Request): PatchReturn | undefined {
+  const raw = req.headers.prefer;
+  if (!raw) return undefined;
+  const header = Array.isArray(raw) ? raw.join(",") : raw;
+  const match = /(?:^|[,;\s])return\s*=\s*"?(minimal|representation)"?/i.exec(header);
+  return match ? (match[1]?.toLowerCase() as PatchReturn) : undefined;
 }

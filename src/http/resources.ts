@@ -7,7 +7,8 @@ import { includesAttribute, project, readProjection, type Projection } from "../
 import { listResponse, type ScimResource } from "../scim/render.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import type { AttributeDefinition, ResourceTypeDefinition } from "../scim/schema/types.ts";
-import { contextOf, isNotModified, queryParameters, stringParam, writeCondition } from "./request.ts";
+import type { PatchReturn } from "../auth/ports.ts";
+import { contextOf, isNotModified, preferredReturn, queryParameters, stringParam, writeCondition } from "./request.ts";
 import { sendNoContent, sendNotModified, sendScim } from "./respond.ts";
 
 // The operations of one resource endpoint (/Users, /Groups), as the handlers need them.
@@ -18,6 +19,7 @@ export interface ResourceEndpoint<T extends Versioned> {
   create(context: RequestContext, body: unknown): Promise<T>;
   get(context: RequestContext, id: string, withRelation: boolean): Promise<T>;
   replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<T>;
+  patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withRelation: boolean): Promise<T>;
   remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void>;
   list(context: RequestContext, query: ListQuery, withRelation: boolean): Promise<Page<T>>;
   render(context: RequestContext, resource: T): ScimResource;
@@ -26,6 +28,8 @@ export interface ResourceEndpoint<T extends Versioned> {
 export interface HandlerSettings extends QueryLimits {
   readonly registry: SchemaRegistry;
   readonly publicBaseUrl: string | undefined;
+  // RFC 7240: what a tenant's PATCH answers when the request states no preference.
+  readonly patchReturn: (tenantId: string) => Promise<PatchReturn>;
 }
 
 export interface ResourceHandlers {
@@ -34,6 +38,7 @@ export interface ResourceHandlers {
   create: RequestHandler;
   get: RequestHandler;
   replace: RequestHandler;
+  patch: RequestHandler;
   remove: RequestHandler;
 }
 
@@ -86,6 +91,17 @@ export function resourceHandlers<T extends Versioned>(endpoint: ResourceEndpoint
       const projection = projectionOf(req.query);
       const replaced = await endpoint.replace(context, String(req.params.id), req.body, writeCondition(req));
       sendScim(res, 200, present(context, replaced, projection), replaced);
+    },
+    // RFC 7644 §3.5.2: 200 with the resource, or 204 when the client prefers return=minimal.
+    patch: async (req, res) => {
+      const context = contextOf(req, res, settings.publicBaseUrl);
+      const projection = projectionOf(req.query);
+      const preference = preferredReturn(req) ?? (await settings.patchReturn(context.tenantId));
+      const withBody = preference === "representation";
+      const patched = await endpoint.patch(context, String(req.params.id), req.body, writeCondition(req), withBody && withRelation(projection));
+      res.setHeader("Preference-Applied", `return=${preference}`);
+      if (!withBody) return sendNoContent(res, patched);
+      sendScim(res, 200, present(context, patched, projection), patched);
     },
     remove: async (req, res) => {
       const context = contextOf(req, res, settings.publicBaseUrl);

@@ -17,7 +17,8 @@ export function sendScim(
   res.status(status).type(scimContentType).send(JSON.stringify(body));
 }
 
-export function sendNoContent(res: Response): void {
+export function sendNoContent(res: Response, resource?: Pick<Versioned, "version">): void {
+  if (resource) res.setHeader("ETag", etagOf(resource));
   res.status(204).end();
 }
 

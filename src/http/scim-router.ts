@@ -36,8 +36,9 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   router.post("/Users", users.create);
   router.get("/Users/:id", users.get);
   router.put("/Users/:id", users.replace);
+  router.patch("/Users/:id", users.patch);
   router.delete("/Users/:id", users.remove);
-  router.all("/Users/:id", methodNotAllowed("GET, PUT, DELETE"));
+  router.all("/Users/:id", methodNotAllowed("GET, PUT, PATCH, DELETE"));
   router.all("/Users", methodNotAllowed("GET, POST"));
 
   router.get("/Groups", groups.list);
@@ -46,8 +47,9 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   router.post("/Groups", groups.create);
   router.get("/Groups/:id", groups.get);
   router.put("/Groups/:id", groups.replace);
+  router.patch("/Groups/:id", groups.patch);
   router.delete("/Groups/:id", groups.remove);
-  router.all("/Groups/:id", methodNotAllowed("GET, PUT, DELETE"));
+  router.all("/Groups/:id", methodNotAllowed("GET, PUT, PATCH, DELETE"));
   router.all("/Groups", methodNotAllowed("GET, POST"));
 
   router.post("/.search", rootSearch([deps.users, deps.groups] as ResourceEndpoint<Versioned>[], deps.settings));

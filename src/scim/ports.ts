@@ -1,4 +1,5 @@
 import type { AttributeRef, Filter } from "./filter/ast.ts";
+import type { MemberChange } from "./patch/members.ts";
 
 // The storage ports the core calls. store/ implements them over Prisma; the core never sees rows.
 
@@ -87,10 +88,17 @@ export interface UserStore {
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>>;
 }
 
+// RFC 7644 §3.5.2 on a group: its new attributes when they changed, and membership changes.
+export interface GroupPatch {
+  readonly attributes?: Attributes;
+  readonly memberChanges: readonly MemberChange[];
+}
+
 export interface GroupStore {
   create(tenantId: string, write: GroupWrite): Promise<StoredGroup>;
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined>;
   replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup>;
+  patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup>;
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>>;
 }

@@ -7,12 +7,22 @@ import { ScimError } from "./errors.ts";
 import { commonAttributes } from "./schema/common.ts";
 import { enterpriseUserSchema } from "./schema/enterprise-user.ts";
 import { userSchema } from "./schema/user.ts";
+import { applyPatch, type PatchTarget } from "./patch/apply.ts";
+import { clientOperations } from "./patch/quirks/index.ts";
+import { readPatchRequest } from "./patch/operations.ts";
+import { schemaRegistry } from "./schema/registry.ts";
+import { userResourceType } from "./schema/resource-types.ts";
 
 export const userSchemas: ResourceSchemas = {
   schema: userSchema,
   extensions: [enterpriseUserSchema],
   common: commonAttributes,
 };
+
+const userPatchTarget: PatchTarget = { resourceType: userResourceType, schemas: userSchemas, registry: schemaRegistry };
+
+// How often a PATCH is retried when another write to the same resource came first.
+const maxPatchAttempts = 5;
 
 export type PasswordHasher = (password: string) => Promise<string>;
 
@@ -43,6 +53,29 @@ export class UserService {
     const write = await this.toWrite(body);
     assertImmutableUnchanged(current.attributes, write.attributes, userSchemas);
     return this.store.replace(context.tenantId, id, write, condition);
+  }
+
+  // RFC 7644 §3.5.2: operations apply to the stored user all or nothing. Without If-Match, a
+  // write that raced another is retried on the new state, so that no change is lost.
+  async patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
+    const operations = clientOperations(readPatchRequest(body));
+    for (let attempt = 1; ; attempt++) {
+      const current = await this.get(context, id, false);
+      if (condition.ifVersion !== undefined && condition.ifVersion !== current.version) {
+        throw ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
+      }
+      const { password, ...attributes } = applyPatch(current.attributes, operations, userPatchTarget);
+      const write: UserWrite = {
+        attributes: withActive(attributes),
+        passwordHash: typeof password === "string" ? await this.hashPassword(password) : undefined,
+      };
+      try {
+        return await this.store.replace(context.tenantId, id, write, { ifVersion: current.version });
+      } catch (error) {
+        const raced = error instanceof ScimError && error.status === 412 && condition.ifVersion === undefined;
+        if (!raced || attempt >= maxPatchAttempts) throw error;
+      }
+    }
   }
 
   // RFC 7644 §3.6

@@ -2,12 +2,15 @@ import { randomUUID } from "node:crypto";
 import { foldCase } from "../scim/case.ts";
 import { ScimError } from "../scim/errors.ts";
 import type {
-  GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
+  GroupPatch, GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
 import { translateDatabaseError } from "./errors.ts";
+import { assertNever } from "../scim/filter/ast.ts";
+import type { MemberChange } from "../scim/patch/members.ts";
+import { compileElementFilter } from "./query/compile.ts";
 import { listPage, type ListDelegate } from "./query/list.ts";
-import { groupTarget } from "./query/targets.ts";
+import { groupTarget, membersLocation } from "./query/targets.ts";
 import { missingOrStale } from "./users.ts";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
@@ -69,6 +72,29 @@ export class PrismaGroupStore implements GroupStore {
     return toStoredGroup(row.updated, row.members);
   }
 
+  // Member changes are set operations in SQL: O(k) for k members, whatever the group's size. The
+  // group row's version is bumped first, which also serialises concurrent patches of one group.
+  async patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup> {
+    const row = await this.prisma
+      .$transaction(async (tx) => {
+        const updated = await tx.group.updateMany({
+          where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
+          data: {
+            ...(patch.attributes
+              ? { ...groupColumns({ attributes: patch.attributes, members: [] }), doc: JSON.stringify(patch.attributes) }
+              : {}),
+            lastModified: new Date(),
+            version: { increment: 1 },
+          },
+        });
+        if (updated.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
+        for (const change of patch.memberChanges) await applyMemberChange(tx, tenantId, id, change);
+        return tx.group.findFirstOrThrow({ where: { tenantId, id }, select: groupRow });
+      }, { timeout: 60_000 })
+      .catch((error) => translateDatabaseError(error, "Group"));
+    return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
+  }
+
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const deleted = await tx.group.deleteMany({
@@ -116,23 +142,63 @@ function dedupe(members: readonly MemberRef[]): MemberRef[] {
   return [...byId.values()];
 }
 
-// Checks that every member exists in the tenant, and settles its type from what it is. A member
-// of another tenant is as unknown as one that does not exist.
+// Checks that every member exists in the tenant, and settles its type and display from what it
+// is (a user's displayName, else its userName; a group's displayName). A member of another tenant
+// is as unknown as one that does not exist.
 async function resolveMembers(tx: Tx, tenantId: string, members: readonly MemberRef[], groupId: string): Promise<MemberRef[]> {
   const wanted = dedupe(members);
   if (wanted.some((member) => member.value === groupId)) throw ScimError.invalidValue("A group cannot be a member of itself");
-  const users = new Set<string>();
-  const groups = new Set<string>();
+  const users = new Map<string, string>();
+  const groups = new Map<string, string>();
   for (let i = 0; i < wanted.length; i += chunkSize) {
     const ids = wanted.slice(i, i + chunkSize).map((member) => member.value);
-    for (const row of await tx.user.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true } })) users.add(row.id);
-    for (const row of await tx.group.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true } })) groups.add(row.id);
+    for (const row of await tx.user.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, doc: true } })) users.set(row.id, displayOf(row.doc));
+    for (const row of await tx.group.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, doc: true } })) groups.set(row.id, displayOf(row.doc));
   }
   const missing = wanted.filter((member) => !users.has(member.value) && !groups.has(member.value));
   if (missing.length > 0) {
     throw ScimError.invalidValue(`Unknown member${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).map((m) => m.value).join(", ")}`);
   }
-  return wanted.map((member) => ({ ...member, type: users.has(member.value) ? "User" : "Group" }));
+  return wanted.map((member) =>
+    users.has(member.value)
+      ? { value: member.value, type: "User", display: users.get(member.value) as string }
+      : { value: member.value, type: "Group", display: groups.get(member.value) as string },
+  );
+}
+
+function displayOf(doc: string): string {
+  const { displayName, userName } = JSON.parse(doc) as { displayName?: unknown; userName?: unknown };
+  return String(displayName ?? userName ?? "");
+}
+
+async function applyMemberChange(tx: Tx, tenantId: string, groupId: string, change: MemberChange): Promise<void> {
+  switch (change.kind) {
+    case "add": {
+      const members = await resolveMembers(tx, tenantId, change.members, groupId);
+      const present = new Set<string>();
+      for (let i = 0; i < members.length; i += chunkSize) {
+        const ids = members.slice(i, i + chunkSize).map((member) => member.value);
+        const rows = await tx.groupMember.findMany({ where: { groupId, memberId: { in: ids } }, select: { memberId: true } });
+        for (const row of rows) present.add(row.memberId);
+      }
+      return insertMembers(tx, tenantId, groupId, members.filter((member) => !present.has(member.value)));
+    }
+    case "remove":
+      for (let i = 0; i < change.ids.length; i += chunkSize) {
+        await tx.groupMember.deleteMany({ where: { groupId, memberId: { in: change.ids.slice(i, i + chunkSize) } } });
+      }
+      return;
+    case "removeWhere":
+      await tx.groupMember.deleteMany({ where: { groupId, ...compileElementFilter(change.filter, membersLocation) } });
+      return;
+    case "replace": {
+      const members = await resolveMembers(tx, tenantId, change.members, groupId);
+      await tx.groupMember.deleteMany({ where: { groupId } });
+      return insertMembers(tx, tenantId, groupId, members);
+    }
+    default:
+      return assertNever(change);
+  }
 }
 
 async function insertMembers(tx: Tx, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<void> {

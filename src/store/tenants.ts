@@ -1,27 +1,39 @@
 import { randomUUID } from "node:crypto";
-import type { CredentialRecord, CredentialStore, Tenant, TenantStore } from "../auth/ports.ts";
+import type { CredentialRecord, CredentialStore, PatchReturn, Tenant, TenantStore } from "../auth/ports.ts";
 import type { Db } from "./database.ts";
+
+const tenantRow = { id: true, name: true, patchReturn: true } as const;
+
+function toTenant(row: { id: string; name: string; patchReturn: string }): Tenant {
+  return { id: row.id, name: row.name, patchReturn: row.patchReturn === "minimal" ? "minimal" : "representation" };
+}
 
 export class PrismaTenantStore implements TenantStore {
   constructor(private readonly prisma: Db) {}
 
   async ensure(name: string): Promise<Tenant> {
     const existing = await this.prisma.tenant.findUnique({ where: { name } });
-    if (existing) return { id: existing.id, name: existing.name };
+    if (existing) return toTenant(existing);
     try {
-      return await this.prisma.tenant.create({ data: { id: randomUUID(), name }, select: { id: true, name: true } });
+      return toTenant(await this.prisma.tenant.create({ data: { id: randomUUID(), name }, select: tenantRow }));
     } catch {
       // Another process created it at the same moment.
-      return this.prisma.tenant.findUniqueOrThrow({ where: { name }, select: { id: true, name: true } });
+      return toTenant(await this.prisma.tenant.findUniqueOrThrow({ where: { name }, select: tenantRow }));
     }
   }
 
   async byId(id: string): Promise<Tenant | undefined> {
-    return (await this.prisma.tenant.findUnique({ where: { id }, select: { id: true, name: true } })) ?? undefined;
+    const row = await this.prisma.tenant.findUnique({ where: { id }, select: tenantRow });
+    return row ? toTenant(row) : undefined;
   }
 
   async list(): Promise<Tenant[]> {
-    return this.prisma.tenant.findMany({ select: { id: true, name: true }, orderBy: { name: "asc" } });
+    return (await this.prisma.tenant.findMany({ select: tenantRow, orderBy: { name: "asc" } })).map(toTenant);
+  }
+
+  async setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant> {
+    const tenant = await this.ensure(name);
+    return toTenant(await this.prisma.tenant.update({ where: { id: tenant.id }, data: { patchReturn }, select: tenantRow }));
   }
 }
 

@@ -66,6 +66,12 @@ export function compileFilter(filter: Filter, target: QueryTarget): Where {
   }
 }
 
+// A value path's filter as a condition on the element rows themselves (e.g. which group members
+// a PATCH removes).
+export function compileElementFilter(filter: Filter, location: ElementLocation): Where {
+  return compileElement(filter, location);
+}
+
 // The filter inside a value path, over the columns of one element row.
 function compileElement(filter: Filter, location: ElementLocation): Where {
   switch (filter.kind) {

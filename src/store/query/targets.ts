@@ -74,6 +74,18 @@ export const userTarget: QueryTarget = {
   ),
 };
 
+// Group members, as filters inside `members[...]` see them.
+export const membersLocation: ElementLocation = {
+  kind: "element",
+  relation: "members",
+  scope: {},
+  columns: new Map([
+    ["value", column("memberId", false)],
+    ["type", column("type", false)],
+  ]),
+  defaultColumn: "value",
+};
+
 export const groupTarget: QueryTarget = {
   resourceType: "Group",
   locations: new Map<string, Location>([
@@ -82,19 +94,7 @@ export const groupTarget: QueryTarget = {
     ["externalid", column("externalId")],
     ["meta.created", column("created", false)],
     ["meta.lastmodified", column("lastModified", false)],
-    [
-      "members",
-      {
-        kind: "element",
-        relation: "members",
-        scope: {},
-        columns: new Map([
-          ["value", column("memberId", false)],
-          ["type", column("type", false)],
-        ]),
-        defaultColumn: "value",
-      },
-    ],
+    ["members", membersLocation],
   ]),
 };
 

@@ -2,7 +2,8 @@
 CREATE TABLE "Tenant" (
     "id" TEXT NOT NULL PRIMARY KEY,
     "name" TEXT NOT NULL,
-    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP
+    "createdAt" DATETIME NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "patchReturn" TEXT NOT NULL DEFAULT 'representation'
 );
 
 -- CreateTable

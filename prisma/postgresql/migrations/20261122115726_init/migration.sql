@@ -6,6 +6,7 @@ CREATE TABLE "Tenant" (
     "id" TEXT COLLATE "C" NOT NULL,
     "name" TEXT COLLATE "C" NOT NULL,
     "createdAt" TIMESTAMP(3) NOT NULL DEFAULT CURRENT_TIMESTAMP,
+    "patchReturn" TEXT COLLATE "C" NOT NULL DEFAULT 'representation',
 
     CONSTRAINT "Tenant_pkey" PRIMARY KEY ("id")
 );
