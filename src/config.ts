@@ -24,6 +24,8 @@ const configSchema = z.object({
   MAX_BODY_BYTES: integer(1_048_576, 1024, 104_857_600),
   MAX_PAGE_SIZE: integer(1000, 1, 100_000),
   DEFAULT_PAGE_SIZE: integer(100, 1, 100_000),
+  BULK_MAX_OPERATIONS: integer(1000, 1, 100_000),
+  BULK_MAX_PAYLOAD_BYTES: integer(4_194_304, 1024, 104_857_600),
   FILTER_MAX_LENGTH: integer(4096, 16, 1_048_576),
   FILTER_MAX_DEPTH: integer(16, 1, 256),
   FILTER_MAX_TERMS: integer(64, 1, 10_000),

@@ -6,7 +6,9 @@ import type { CredentialStore, TenantStore } from "./auth/ports.ts";
 import { TokenService } from "./auth/tokens.ts";
 import type { Config } from "./config.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
+import { BulkService } from "./scim/bulk.ts";
 import { GroupService } from "./scim/groups.ts";
+import type { ResourceOperations } from "./scim/operations.ts";
 import type { StoredGroup, StoredUser } from "./scim/ports.ts";
 import { renderGroup, renderUser } from "./scim/render.ts";
 import { oauthBearerToken, type Capabilities } from "./scim/schema/discovery.ts";
@@ -60,9 +62,12 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
     render: renderGroup,
   };
 
+  const bulkLimits = { maxOperations: config.BULK_MAX_OPERATIONS, maxPayloadSize: config.BULK_MAX_PAYLOAD_BYTES };
+  const bulk = new BulkService([users, groups] as ResourceOperations[], bulkLimits);
+
   const capabilities: Capabilities = {
     patch: true,
-    bulk: { supported: false, maxOperations: 0, maxPayloadSize: 0 },
+    bulk: { supported: true, ...bulkLimits },
     filter: {
       supported: true,
       maxResults: config.MAX_PAGE_SIZE,
@@ -99,6 +104,8 @@ export async function buildServer(config: Config, logger: Logger = pino({ level:
       capabilities,
       users,
       groups,
+      bulk,
+      bulkLimits,
       settings: {
         registry: schemaRegistry,
         publicBaseUrl: config.PUBLIC_BASE_URL,

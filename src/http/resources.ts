@@ -1,5 +1,6 @@
 import type { Request, RequestHandler, Response } from "express";
 import type { RequestContext } from "../scim/context.ts";
+import type { ResourceOperations } from "../scim/operations.ts";
 import type { ListQuery, Page, Versioned, WriteCondition } from "../scim/ports.ts";
 import { readListQuery, type QueryLimits, type QueryParameters } from "../scim/query.ts";
 import { readSearchRequest } from "../scim/search.ts";
@@ -11,19 +12,8 @@ import type { PatchReturn } from "../auth/ports.ts";
 import { contextOf, isNotModified, preferredReturn, queryParameters, stringParam, writeCondition } from "./request.ts";
 import { sendNoContent, sendNotModified, sendScim } from "./respond.ts";
 
-// The operations of one resource endpoint (/Users, /Groups), as the handlers need them.
-export interface ResourceEndpoint<T extends Versioned> {
-  readonly resourceType: ResourceTypeDefinition;
-  // The attribute read from a relation table ("groups", "members"): read only when returned.
-  readonly relation: AttributeDefinition;
-  create(context: RequestContext, body: unknown): Promise<T>;
-  get(context: RequestContext, id: string, withRelation: boolean): Promise<T>;
-  replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<T>;
-  patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withRelation: boolean): Promise<T>;
-  remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void>;
-  list(context: RequestContext, query: ListQuery, withRelation: boolean): Promise<Page<T>>;
-  render(context: RequestContext, resource: T): ScimResource;
-}
+// The operations of one resource endpoint (/Users, /Groups).
+export type ResourceEndpoint<T extends Versioned> = ResourceOperations<T>;
 
 export interface HandlerSettings extends QueryLimits {
   readonly registry: SchemaRegistry;

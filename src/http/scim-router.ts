@@ -1,9 +1,12 @@
 import { Router } from "express";
 import type { TokenService } from "../auth/tokens.ts";
+import type { BulkLimits, BulkService } from "../scim/bulk.ts";
 import type { StoredGroup, StoredUser, Versioned } from "../scim/ports.ts";
 import type { Capabilities } from "../scim/schema/discovery.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import { bearerAuth } from "./auth.ts";
+import { bulkHandler } from "./bulk.ts";
+import { meAlias } from "./me.ts";
 import { discoveryHandlers } from "./discovery.ts";
 import { methodNotAllowed, scimRouteNotFound } from "./errors.ts";
 import { scimJsonBody } from "./request.ts";
@@ -17,6 +20,8 @@ export interface ScimRouterDeps {
   readonly users: ResourceEndpoint<StoredUser>;
   readonly groups: ResourceEndpoint<StoredGroup>;
   readonly settings: HandlerSettings & { readonly maxBodyBytes: number };
+  readonly bulk: BulkService;
+  readonly bulkLimits: BulkLimits;
 }
 
 // The SCIM route table (RFC 7644 §3.2). Paths match case-insensitively: clients send /users.
@@ -28,6 +33,9 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   const readOnly = methodNotAllowed("GET");
 
   router.use(bearerAuth(deps.tokens));
+  // Bulk bodies have a limit of their own, advertised as bulk.maxPayloadSize.
+  router.post("/Bulk", scimJsonBody(deps.bulkLimits.maxPayloadSize + 1), bulkHandler(deps.bulk, deps.settings.publicBaseUrl));
+  router.all("/Bulk", methodNotAllowed("POST"));
   router.use(scimJsonBody(deps.settings.maxBodyBytes));
 
   router.get("/Users", users.list);
@@ -40,6 +48,12 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   router.delete("/Users/:id", users.remove);
   router.all("/Users/:id", methodNotAllowed("GET, PUT, PATCH, DELETE"));
   router.all("/Users", methodNotAllowed("GET, POST"));
+
+  router.get("/Me", meAlias(users.get));
+  router.put("/Me", meAlias(users.replace));
+  router.patch("/Me", meAlias(users.patch));
+  router.delete("/Me", meAlias(users.remove));
+  router.all("/Me", methodNotAllowed("GET, PUT, PATCH, DELETE"));
 
   router.get("/Groups", groups.list);
   router.post("/Groups/.search", groups.search);

@@ -23,20 +23,36 @@ export function databaseKind(url: string): DatabaseKind {
   return url.startsWith("file:") ? "sqlite" : "postgresql";
 }
 
+// A statement as Prisma sent it: SQL text and its parameters as a JSON array.
+export interface QueryEvent {
+  readonly query: string;
+  readonly params: string;
+  readonly duration: number;
+}
+
+export interface DatabaseOptions {
+  readonly poolSize?: number;
+  // Receives every statement sent, for tests that inspect query plans.
+  readonly onQuery?: (event: QueryEvent) => void;
+}
+
 // Opens the database named by url, applying pending migrations first.
-export async function openDatabase(url: string, options: { poolSize?: number } = {}): Promise<Database> {
+export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
   const kind = databaseKind(url);
   if (kind === "sqlite") {
     const path = sqlitePath(url);
     if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
   }
   const migrationsApplied = await migrate(kind, url);
+  const log = options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {};
   const prisma =
     kind === "sqlite"
-      ? (new SqliteClient({ adapter: new SqliteAdapterFactory({ url: sqlitePath(url), timeout: 30_000 }) }) as Db)
+      ? (new SqliteClient({ adapter: new SqliteAdapterFactory({ url: sqlitePath(url), timeout: 30_000 }), ...log }) as Db)
       : (new PostgresClient({
           adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),
+          ...log,
         }) as unknown as Db);
+  if (options.onQuery) (prisma as unknown as { $on(event: "query", listener: (event: QueryEvent) => void): void }).$on("query", options.onQuery);
   return {
     kind,
     prisma,
