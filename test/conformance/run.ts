@@ -1,0 +1,58 @@
+// npm run conformance: Microsoft's SCIM reference collection (../shared/conformance/microsoft-postman)
+// with newman, against a fresh server on an empty SQLite database (or DATABASE_URL). The tenant it
+// uses answers PATCH with 204 when no Prefer is sent, as that collection asserts; RFC clients are
+// unaffected (they may send Prefer, or accept either answer).
+import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
+import type { AddressInfo } from "node:net";
+import { tmpdir } from "node:os";
+import { join, resolve } from "node:path";
+import newman from "newman";
+import pino from "pino";
+import { readConfig } from "../../src/config.ts";
+import { buildServer } from "../../src/server.ts";
+
+const collection = resolve("../shared/conformance/microsoft-postman/collection.json");
+if (!existsSync(collection)) {
+  console.error(`${collection} is missing: the shared/ folder must sit beside this checkout (see ../shared/README.md)`);
+  process.exit(2);
+}
+
+const dir = mkdtempSync(join(tmpdir(), "scim-conformance-"));
+const server = await buildServer(
+  readConfig({ DATABASE_URL: process.env.DATABASE_URL ?? `file:${join(dir, "scim.db")}`, LOG_LEVEL: "silent" }),
+  pino({ level: "silent" }),
+);
+const tenant = await server.tenants.setPatchReturn(`conformance-${Date.now()}`, "minimal");
+const { token } = await server.tokens.issue({ tenantId: tenant.id, scopes: ["scim:read", "scim:write"] });
+const listener = server.app.listen(0, "127.0.0.1");
+await new Promise((done) => listener.once("listening", done));
+const port = (listener.address() as AddressInfo).port;
+const report = join(dir, "newman.json");
+
+const summary = await new Promise<newman.NewmanRunSummary>((done, fail) =>
+  newman.run(
+    {
+      collection: JSON.parse(readFileSync(collection, "utf8")),
+      envVar: [
+        { key: "Protocol", value: "http" },
+        { key: "Server", value: "127.0.0.1" },
+        { key: "Port", value: `:${port}` },
+        { key: "Api", value: "scim/v2" },
+        { key: "token", value: token },
+      ],
+      reporters: ["cli", "json"],
+      reporter: { json: { export: report } },
+      color: "off",
+    },
+    (error, result) => (error ? fail(error) : done(result)),
+  ),
+);
+
+listener.close();
+await server.close();
+rmSync(dir, { recursive: true, force: true });
+
+const assertions = summary.run.stats.assertions;
+const failed = assertions.failed ?? 0;
+console.log(`conformance: ${(assertions.total ?? 0) - failed} passed, ${failed} failed`);
+process.exit(failed === 0 && (assertions.total ?? 0) > 0 ? 0 : 1);
