@@ -55,7 +55,7 @@ describe("POST /Users/.search", () => {
 
 describe("POST /.search", () => {
   it("searches every resource type: Users, then Groups", async () => {
-    const response = await search("/.search", { filter: 'displayName sw "a"', attributes: ["displayName"] }).expect(200);
+    const response = await search("/.search", { filter: 'displayName sw "a"', sortBy: "displayName", attributes: ["displayName"] }).expect(200);
     expect(response.body.totalResults).toBe(4);
     expect(response.body.Resources.map((resource: { displayName: string }) => resource.displayName)).toEqual([
       "ada display",
@@ -66,7 +66,7 @@ describe("POST /.search", () => {
   });
 
   it("pages across resource types", async () => {
-    const response = await search("/.search", { filter: 'displayName sw "a"', startIndex: 2, count: 2 }).expect(200);
+    const response = await search("/.search", { filter: 'displayName sw "a"', sortBy: "displayName", startIndex: 2, count: 2 }).expect(200);
     expect(response.body).toMatchObject({ totalResults: 4, startIndex: 2, itemsPerPage: 2 });
     expect(response.body.Resources.map((resource: { displayName: string }) => resource.displayName)).toEqual(["alan display", "admins"]);
   });
