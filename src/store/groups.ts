@@ -142,10 +142,17 @@ function dedupe(members: readonly MemberRef[]): MemberRef[] {
   return [...byId.values()];
 }
 
-// Checks that every member exists in the tenant, and settles its type and display from what it
-// is (a user's displayName, else its userName; a group's displayName). A member of another tenant
-// is as unknown as one that does not exist.
-async function resolveMembers(tx: Tx, tenantId: string, members: readonly MemberRef[], groupId: string): Promise<MemberRef[]> {
+// Checks that every member exists in the tenant, and settles its type from what it is. Its
+// display is the one the client gave, else the member's own name (a user's displayName, else its
+// userName; a group's displayName). A member of another tenant is as unknown as one that does not
+// exist: an error, or with `skipUnknown` (PATCH add) left out.
+async function resolveMembers(
+  tx: Tx,
+  tenantId: string,
+  members: readonly MemberRef[],
+  groupId: string,
+  skipUnknown = false,
+): Promise<MemberRef[]> {
   const wanted = dedupe(members);
   if (wanted.some((member) => member.value === groupId)) throw ScimError.invalidValue("A group cannot be a member of itself");
   const users = new Map<string, string>();
@@ -156,14 +163,14 @@ async function resolveMembers(tx: Tx, tenantId: string, members: readonly Member
     for (const row of await tx.group.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, doc: true } })) groups.set(row.id, displayOf(row.doc));
   }
   const missing = wanted.filter((member) => !users.has(member.value) && !groups.has(member.value));
-  if (missing.length > 0) {
+  if (missing.length > 0 && !skipUnknown) {
     throw ScimError.invalidValue(`Unknown member${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).map((m) => m.value).join(", ")}`);
   }
-  return wanted.map((member) =>
-    users.has(member.value)
-      ? { value: member.value, type: "User", display: users.get(member.value) as string }
-      : { value: member.value, type: "Group", display: groups.get(member.value) as string },
-  );
+  return wanted.flatMap((member): MemberRef[] => {
+    if (users.has(member.value)) return [{ value: member.value, type: "User", display: member.display ?? (users.get(member.value) as string) }];
+    if (groups.has(member.value)) return [{ value: member.value, type: "Group", display: member.display ?? (groups.get(member.value) as string) }];
+    return [];
+  });
 }
 
 function displayOf(doc: string): string {
@@ -174,7 +181,9 @@ function displayOf(doc: string): string {
 async function applyMemberChange(tx: Tx, tenantId: string, groupId: string, change: MemberChange): Promise<void> {
   switch (change.kind) {
     case "add": {
-      const members = await resolveMembers(tx, tenantId, change.members, groupId);
+      // An id that names no user or group of the tenant is left out, as adding it could not mean
+      // anything (Microsoft's reference collection adds made-up ids and expects success).
+      const members = await resolveMembers(tx, tenantId, change.members, groupId, true);
       const present = new Set<string>();
       for (let i = 0; i < members.length; i += chunkSize) {
         const ids = members.slice(i, i + chunkSize).map((member) => member.value);

@@ -1,5 +1,6 @@
-// npm run conformance: Microsoft's SCIM reference collection (../shared/conformance/microsoft-postman)
-// with newman, against a fresh server on an empty SQLite database (or DATABASE_URL). The tenant it
+// npm run conformance [-- --db postgresql]: Microsoft's SCIM reference collection
+// (../shared/conformance/microsoft-postman) with newman, against a fresh server on an empty
+// database: a temporary SQLite file, or a scratch PostgreSQL database. The tenant it
 // uses answers PATCH with 204 when no Prefer is sent, as that collection asserts; RFC clients are
 // unaffected (they may send Prefer, or accept either answer).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -10,6 +11,7 @@ import newman from "newman";
 import pino from "pino";
 import { readConfig } from "../../src/config.ts";
 import { buildServer } from "../../src/server.ts";
+import { createTestDatabase } from "../support/databases.ts";
 
 const collection = resolve("../shared/conformance/microsoft-postman/collection.json");
 if (!existsSync(collection)) {
@@ -17,11 +19,10 @@ if (!existsSync(collection)) {
   process.exit(2);
 }
 
+const kind = process.argv.includes("postgresql") || process.argv.includes("postgres") ? "postgresql" : "sqlite";
+const database = await createTestDatabase(kind);
 const dir = mkdtempSync(join(tmpdir(), "scim-conformance-"));
-const server = await buildServer(
-  readConfig({ DATABASE_URL: process.env.DATABASE_URL ?? `file:${join(dir, "scim.db")}`, LOG_LEVEL: "silent" }),
-  pino({ level: "silent" }),
-);
+const server = await buildServer(readConfig({ DATABASE_URL: database.url, LOG_LEVEL: "silent" }), pino({ level: "silent" }));
 const tenant = await server.tenants.setPatchReturn(`conformance-${Date.now()}`, "minimal");
 const { token } = await server.tokens.issue({ tenantId: tenant.id, scopes: ["scim:read", "scim:write"] });
 const listener = server.app.listen(0, "127.0.0.1");
@@ -50,9 +51,10 @@ const summary = await new Promise<newman.NewmanRunSummary>((done, fail) =>
 
 listener.close();
 await server.close();
+await database.drop();
 rmSync(dir, { recursive: true, force: true });
 
 const assertions = summary.run.stats.assertions;
 const failed = assertions.failed ?? 0;
-console.log(`conformance: ${(assertions.total ?? 0) - failed} passed, ${failed} failed`);
+console.log(`conformance-${kind}: ${(assertions.total ?? 0) - failed} passed, ${failed} failed`);
 process.exit(failed === 0 && (assertions.total ?? 0) > 0 ? 0 : 1);

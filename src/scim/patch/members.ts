@@ -31,8 +31,9 @@ export function splitMemberOperations(
   for (const operation of operations) {
     if (!operation.path) {
       const value = operation.value;
-      if (typeof value === "object" && value !== null && !Array.isArray(value)) {
-        const key = Object.keys(value).find((name) => name.toLowerCase() === "members");
+      // A path-less remove is left to applyPatch, which answers noTarget (RFC 7644 §3.5.2.2).
+      if (operation.op !== "remove" && typeof value === "object" && value !== null && !Array.isArray(value)) {
+        const key = Object.keys(value).find((name) => isMembers(name, resourceType, registry));
         if (key) {
           memberChanges.push(memberChange({ op: operation.op, path: "members", value: (value as Record<string, unknown>)[key] }, resourceType, registry));
           const rest = Object.fromEntries(Object.entries(value).filter(([name]) => name !== key));
@@ -41,13 +42,23 @@ export function splitMemberOperations(
         }
       }
       attributeOperations.push(operation);
-    } else if (/^members(\b|\[|\.|$)/i.test(operation.path) || /:Group:members/i.test(operation.path)) {
+    } else if (isMembers(attributePathOf(operation.path), resourceType, registry)) {
       memberChanges.push(memberChange(operation, resourceType, registry));
     } else {
       attributeOperations.push(operation);
     }
   }
   return { attributeOperations, memberChanges };
+}
+
+// `members`, `members.value`, `members[...]`, URN-qualified or not: whether a path names members.
+function isMembers(path: string, resourceType: ResourceTypeDefinition, registry: SchemaRegistry): boolean {
+  return registry.findAttribute(resourceType, path)?.attribute.name === "members";
+}
+
+function attributePathOf(path: string): string {
+  const bracket = path.indexOf("[");
+  return bracket === -1 ? path : path.slice(0, bracket);
 }
 
 function memberChange(operation: PatchOperation, resourceType: ResourceTypeDefinition, registry: SchemaRegistry): MemberChange {
@@ -95,7 +106,8 @@ export function membersOf(value: unknown): MemberRef[] {
       const field = (name: string) => Object.entries(object).find(([key]) => key.toLowerCase() === name)?.[1];
       const id = field("value");
       if (typeof id !== "string" || id === "") throw ScimError.invalidValue("Every member needs a value: the id of a User or Group");
-      const display = field("display");
+      // Microsoft's reference collection names it displayName.
+      const display = field("display") ?? field("displayname");
       return {
         value: id,
         type: String(field("type") ?? "User").toLowerCase() === "group" ? "Group" : "User",
