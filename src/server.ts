@@ -15,7 +15,7 @@ import { oauthBearerToken, type Capabilities } from "./scim/schema/discovery.ts"
 import { schemaRegistry } from "./scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "./scim/schema/resource-types.ts";
 import { UserService } from "./scim/users.ts";
-import { openDatabase, type Database } from "./store/database.ts";
+import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
 import { PrismaGroupStore } from "./store/groups.ts";
 import { PrismaCredentialStore, PrismaTenantStore } from "./store/tenants.ts";
 import { PrismaUserStore } from "./store/users.ts";
@@ -31,8 +31,12 @@ export interface Server {
 }
 
 // The object graph: the only place that wires storage into the core.
-export async function buildServer(config: Config, logger: Logger = pino({ level: config.LOG_LEVEL })): Promise<Server> {
-  const database = await openDatabase(config.DATABASE_URL);
+export async function buildServer(
+  config: Config,
+  logger: Logger = pino({ level: config.LOG_LEVEL }),
+  databaseOptions: DatabaseOptions = {},
+): Promise<Server> {
+  const database = await openDatabase(config.DATABASE_URL, databaseOptions);
   const tenants = new PrismaTenantStore(database.prisma);
   const credentials = new PrismaCredentialStore(database.prisma);
   const tokens = await TokenService.create(config, credentials);
