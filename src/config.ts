@@ -21,6 +21,7 @@ const configSchema = z.object({
   TOKEN_PUBLIC_KEY: z.string().optional(),
   TOKEN_PRIVATE_KEY: z.string().optional(),
   TOKEN_ISSUER: z.string().min(1).default("scim-server"),
+  TOKEN_CACHE_SECONDS: integer(5, 0, 3600),
   MAX_BODY_BYTES: integer(1_048_576, 1024, 104_857_600),
   MAX_PAGE_SIZE: integer(1000, 1, 100_000),
   DEFAULT_PAGE_SIZE: integer(100, 1, 100_000),

@@ -2,7 +2,7 @@ import { randomBytes, randomUUID } from "node:crypto";
 import jwt from "jsonwebtoken";
 import type { Config } from "../config.ts";
 import { ScimError } from "../scim/errors.ts";
-import type { CredentialStore, Scope } from "./ports.ts";
+import type { CredentialRecord, CredentialStore, Scope } from "./ports.ts";
 
 // Bearer tokens are JWTs verified with one pinned algorithm (HS256 with a secret, or RS256 /
 // ES256 with a public key). Each carries its tenant, scopes and an id (jti) recorded at issue
@@ -29,14 +29,44 @@ type Algorithm = Config["TOKEN_ALGORITHM"];
 
 const generatedSecretKey = "token.hs256.secret";
 
+// Credentials looked up recently, so that a request does not pay a database round trip for its
+// token: a revocation made by another process takes effect within the cache's lifetime, one
+// made through this service at once.
+class CredentialCache {
+  private readonly entries = new Map<string, { credential: CredentialRecord | undefined; until: number }>();
+
+  constructor(private readonly lifetimeMs: number) {}
+
+  async get(id: string, load: () => Promise<CredentialRecord | undefined>): Promise<CredentialRecord | undefined> {
+    const now = Date.now();
+    const cached = this.entries.get(id);
+    if (cached && cached.until > now) return cached.credential;
+    const credential = await load();
+    if (this.lifetimeMs > 0) {
+      if (this.entries.size >= 10_000) this.entries.clear();
+      this.entries.set(id, { credential, until: now + this.lifetimeMs });
+    }
+    return credential;
+  }
+
+  forget(id: string): void {
+    this.entries.delete(id);
+  }
+}
+
 export class TokenService {
+  private readonly cache: CredentialCache;
+
   private constructor(
     private readonly credentials: CredentialStore,
     private readonly algorithm: Algorithm,
     private readonly verifyKey: string,
     private readonly signKey: string | undefined,
     private readonly issuer: string,
-  ) {}
+    cacheSeconds: number,
+  ) {
+    this.cache = new CredentialCache(cacheSeconds * 1000);
+  }
 
   // With HS256 and no TOKEN_SECRET, a secret is generated once and kept with the data.
   static async create(config: Config, credentials: CredentialStore): Promise<TokenService> {
@@ -44,7 +74,7 @@ export class TokenService {
       const secret =
         config.TOKEN_SECRET ??
         (await credentials.setting(generatedSecretKey, () => randomBytes(48).toString("base64url")));
-      return new TokenService(credentials, "HS256", secret, secret, config.TOKEN_ISSUER);
+      return new TokenService(credentials, "HS256", secret, secret, config.TOKEN_ISSUER, config.TOKEN_CACHE_SECONDS);
     }
     return new TokenService(
       credentials,
@@ -52,6 +82,7 @@ export class TokenService {
       pem(config.TOKEN_PUBLIC_KEY as string),
       config.TOKEN_PRIVATE_KEY === undefined ? undefined : pem(config.TOKEN_PRIVATE_KEY),
       config.TOKEN_ISSUER,
+      config.TOKEN_CACHE_SECONDS,
     );
   }
 
@@ -81,6 +112,7 @@ export class TokenService {
   }
 
   revoke(id: string): Promise<boolean> {
+    this.cache.forget(id);
     return this.credentials.revoke(id);
   }
 
@@ -95,7 +127,8 @@ export class TokenService {
       const expired = error instanceof jwt.TokenExpiredError;
       throw ScimError.unauthorized(expired ? "The bearer token has expired" : "The bearer token is not valid");
     }
-    const credential = typeof claims.jti === "string" ? await this.credentials.find(claims.jti) : undefined;
+    const jti = claims.jti;
+    const credential = typeof jti === "string" ? await this.cache.get(jti, () => this.credentials.find(jti)) : undefined;
     if (!credential || credential.kind !== "jwt" || credential.tenantId !== claims.tenant) {
       throw ScimError.unauthorized("The bearer token is not valid");
     }

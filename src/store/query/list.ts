@@ -58,13 +58,12 @@ export async function listPage<Row>(
   const key = sortKeyOf(query, target);
   const orderBy = orderOf(key);
   if (query.cursor === undefined) {
-    const [totalResults, rows] = await Promise.all([
-      countOf(delegate, where),
-      query.count === 0
-        ? Promise.resolve([])
-        : delegate.findMany({ where, select, orderBy, skip: query.startIndex - 1, take: query.count }),
-    ]);
-    return { totalResults, rows };
+    if (query.count === 0) return { totalResults: await countOf(delegate, where), rows: [] };
+    const rows = await delegate.findMany({ where, select, orderBy, skip: query.startIndex - 1, take: query.count });
+    // A short page that starts at the first match, or has any match, ends the result: its end is
+    // the count, without a second statement (an eq lookup is one statement).
+    const ends = rows.length < query.count && (rows.length > 0 || query.startIndex === 1);
+    return { totalResults: ends ? query.startIndex - 1 + rows.length : await countOf(delegate, where), rows };
   }
   // RFC 9865: one row more than the page tells whether there is a next page.
   const pageWhere = query.cursor === "" ? where : { AND: [where, afterCursor(query, key, query.cursor)] };

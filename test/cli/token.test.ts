@@ -1,0 +1,127 @@
+import { execFile } from "node:child_process";
+import { setTimeout as sleep } from "node:timers/promises";
+import jwt from "jsonwebtoken";
+import pino from "pino";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readConfig } from "../../src/config.ts";
+import { buildServer, type Server } from "../../src/server.ts";
+import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import { expectScimError } from "../support/responses.ts";
+
+// `npm run token` (src/cli/token.ts) against the database an app is built on: stdout is the token
+// and nothing else, the token works, and --revoke makes it 401.
+
+interface Run {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+let database: TestDatabase;
+let server: Server;
+
+function cli(...args: string[]): Promise<Run> {
+  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "silent" };
+  for (const name of ["TOKEN_SECRET", "TOKEN_ALGORITHM", "TOKEN_ISSUER", "TOKEN_PUBLIC_KEY", "TOKEN_PRIVATE_KEY"]) delete env[name];
+  return new Promise((resolve) => {
+    execFile("npx", ["tsx", "src/cli/token.ts", ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+// The token a successful run printed, and the id it named on stderr.
+function issued(run: Run): { token: string; id: string } {
+  expect(run.code).toBe(0);
+  expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
+  const id = /token id (\S+)/.exec(run.stderr)?.[1];
+  expect(id).toMatch(/^[0-9a-f-]{36}$/);
+  return { token: run.stdout.trim(), id: id as string };
+}
+
+const scim = (token: string) => ({
+  get: (path: string) => request(server.app).get(`/scim/v2${path}`).set("Authorization", `Bearer ${token}`),
+  post: (path: string, body: unknown) =>
+    request(server.app).post(`/scim/v2${path}`).set("Authorization", `Bearer ${token}`).set("Content-Type", "application/scim+json").send(JSON.stringify(body)),
+});
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  // The first run creates the database and its signing secret; the app then shares both.
+  issued(await cli("--tenant", "bootstrap"));
+  // Revocations here are made by another process (the CLI): no credential cache, so they apply at once.
+  server = await buildServer(readConfig({ DATABASE_URL: database.url, TOKEN_CACHE_SECONDS: "0" }), pino({ level: "silent" }));
+}, 120_000);
+afterAll(async () => {
+  await server?.close();
+  await database?.drop();
+});
+
+// Each run starts a process that opens and migrates the database: seconds, not milliseconds.
+describe("npm run token", { timeout: 120_000 }, () => {
+  it("prints exactly one HS256 JWT line for the tenant, which reads and writes", async () => {
+    const { token, id } = issued(await cli("--tenant", "acme"));
+    const header = JSON.parse(Buffer.from(token.split(".")[0] as string, "base64url").toString());
+    expect(header).toStrictEqual({ alg: "HS256", typ: "JWT" });
+    const acme = await server.tenants.ensure("acme");
+    expect(jwt.decode(token)).toMatchObject({ tenant: acme.id, scope: "scim:read scim:write", jti: id, iss: "scim-server" });
+    expect((jwt.decode(token) as jwt.JwtPayload).exp).toBeUndefined();
+
+    const created = await scim(token).post("/Users", { userName: "cli-user" }).expect(201);
+    await scim(token).get(`/Users/${created.body.id}`).expect(200);
+    const appToken = (await server.tokens.issue({ tenantId: acme.id, scopes: ["scim:read"] })).token;
+    await scim(appToken).get(`/Users/${created.body.id}`).expect(200);
+  });
+
+  it("--scope read prints a token that reads but cannot write", async () => {
+    const { token } = issued(await cli("--tenant", "acme", "--scope", "read"));
+    expect(jwt.decode(token)).toMatchObject({ scope: "scim:read" });
+    await scim(token).get("/Users").expect(200);
+    expectScimError(await scim(token).post("/Users", { userName: "read-only" }), 403);
+  });
+
+  it("a token of another tenant sees none of the first tenant's users", async () => {
+    const { token: globex } = issued(await cli("--tenant", "globex"));
+    const acme = (await server.tokens.issue({ tenantId: (await server.tenants.ensure("acme")).id, scopes: ["scim:read", "scim:write"] })).token;
+    const created = await scim(acme).post("/Users", { userName: "acme-only" }).expect(201);
+    expectScimError(await scim(globex).get(`/Users/${created.body.id}`), 404);
+    expect((await scim(globex).get("/Users").expect(200)).body.totalResults).toBe(0);
+  });
+
+  it("--revoke <id> makes the token answer 401; revoking again fails", async () => {
+    const { token, id } = issued(await cli("--tenant", "acme"));
+    await scim(token).get("/Users").expect(200);
+    const revoked = await cli("--revoke", id);
+    expect({ code: revoked.code, stdout: revoked.stdout }).toStrictEqual({ code: 0, stdout: "" });
+    expect(revoked.stderr).toContain(`revoked ${id}`);
+    const response = await scim(token).get("/Users");
+    expectScimError(response, 401);
+    expect(response.headers["www-authenticate"]).toBe('Bearer realm="scim"');
+    expect(response.body.detail).toMatch(/revoked/);
+    const again = await cli("--revoke", id);
+    expect({ code: again.code, stdout: again.stdout }).toStrictEqual({ code: 1, stdout: "" });
+  });
+
+  it("--ttl sets an expiry, after which the token answers 401", async () => {
+    const { token } = issued(await cli("--tenant", "acme", "--ttl", "2s"));
+    const claims = jwt.decode(token) as jwt.JwtPayload;
+    expect((claims.exp as number) - (claims.iat as number)).toBe(2);
+    await sleep(Math.max(0, (claims.exp as number) * 1000 - Date.now()) + 100);
+    const response = await scim(token).get("/Users");
+    expectScimError(response, 401);
+    expect(response.body.detail).toMatch(/expired/);
+  });
+
+  it.concurrent.each([
+    { name: "no arguments", args: [], code: 2 },
+    { name: "an unknown scope", args: ["--tenant", "acme", "--scope", "admin"], code: 2 },
+    { name: "an unreadable ttl", args: ["--tenant", "acme", "--ttl", "soon"], code: 2 },
+    { name: "an unknown option", args: ["--tenant", "acme", "--tennant", "x"], code: 2 },
+    { name: "revoking an unknown id", args: ["--revoke", "00000000-0000-4000-8000-000000000000"], code: 1 },
+  ])("$name exits $code with nothing on stdout", async ({ args, code }) => {
+    const run = await cli(...args);
+    expect({ code: run.code, stdout: run.stdout }).toStrictEqual({ code, stdout: "" });
+    expect(run.stderr.length).toBeGreaterThan(0);
+  });
+});
