@@ -1,6 +1,6 @@
 import type { RequestContext } from "./context.ts";
 import { ScimError } from "./errors.ts";
-import type { GroupStore, GroupWrite, MemberRef, Page, ListQuery, StoredGroup, WriteCondition } from "./ports.ts";
+import type { Attributes, GroupStore, GroupWrite, MemberRef, Page, ListQuery, StoredGroup, WriteCondition } from "./ports.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
 import type { ResourceSchemas } from "./resource/resource-schemas.ts";
@@ -16,9 +16,6 @@ import { groupResourceType } from "./schema/resource-types.ts";
 export const groupSchemas: ResourceSchemas = { schema: groupSchema, extensions: [], common: commonAttributes };
 
 const groupPatchTarget: PatchTarget = { resourceType: groupResourceType, schemas: groupSchemas, registry: schemaRegistry };
-
-// How often a PATCH is retried when another write to the same group came first.
-const maxPatchAttempts = 5;
 
 // RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6: the Group operations. Members are kept apart from the
 // group's other attributes, so that membership can change without rewriting the group.
@@ -45,28 +42,16 @@ export class GroupService {
     return this.store.replace(context.tenantId, id, write, condition);
   }
 
-  // RFC 7644 §3.5.2: attribute operations apply to the stored group; member operations become
-  // set operations that storage runs in SQL, so their cost does not grow with the group. Without
-  // If-Match, a change of attributes that raced another write is retried on the new state.
-  async patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withMembers: boolean): Promise<StoredGroup> {
+  // RFC 7644 §3.5.2: attribute operations apply to the stored group, inside storage's transaction
+  // on it, so that concurrent patches are applied one after the other and none is lost; member
+  // operations become set operations that storage runs in SQL, so their cost does not grow with
+  // the group.
+  patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withMembers: boolean): Promise<StoredGroup> {
     const operations = clientOperations(readPatchRequest(body));
     const { attributeOperations, memberChanges } = splitMemberOperations(operations, groupResourceType, schemaRegistry);
-    if (attributeOperations.length === 0) {
-      return this.store.patch(context.tenantId, id, { memberChanges }, condition, { withRelations: withMembers });
-    }
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.get(context, id, false);
-      if (condition.ifVersion !== undefined && condition.ifVersion !== current.version) {
-        throw ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
-      }
-      const attributes = applyPatch(current.attributes, attributeOperations, groupPatchTarget);
-      try {
-        return await this.store.patch(context.tenantId, id, { attributes, memberChanges }, { ifVersion: current.version }, { withRelations: withMembers });
-      } catch (error) {
-        const raced = error instanceof ScimError && error.status === 412 && condition.ifVersion === undefined;
-        if (!raced || attempt >= maxPatchAttempts) throw error;
-      }
-    }
+    const attributes =
+      attributeOperations.length === 0 ? undefined : (current: Attributes) => applyPatch(current, attributeOperations, groupPatchTarget);
+    return this.store.patch(context.tenantId, id, { ...(attributes ? { attributes } : {}), memberChanges }, condition, { withRelations: withMembers });
   }
 
   // RFC 7644 §3.6

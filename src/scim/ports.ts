@@ -84,13 +84,17 @@ export interface UserStore {
   create(tenantId: string, write: UserWrite): Promise<StoredUser>;
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined>;
   replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser>;
+  // RFC 7644 §3.5.2: the new state is computed from the stored one while storage holds the user,
+  // so that concurrent patches apply one after the other and none is lost.
+  patch(tenantId: string, id: string, change: (current: StoredUser) => Promise<UserWrite>, condition: WriteCondition): Promise<StoredUser>;
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>>;
 }
 
-// RFC 7644 §3.5.2 on a group: its new attributes when they changed, and membership changes.
+// RFC 7644 §3.5.2 on a group: how its attributes change (computed from the stored ones while
+// storage holds the group), when they do, and membership changes.
 export interface GroupPatch {
-  readonly attributes?: Attributes;
+  readonly attributes?: (current: Attributes) => Attributes;
   readonly memberChanges: readonly MemberChange[];
 }
 

@@ -21,9 +21,6 @@ export const userSchemas: ResourceSchemas = {
 
 const userPatchTarget: PatchTarget = { resourceType: userResourceType, schemas: userSchemas, registry: schemaRegistry };
 
-// How often a PATCH is retried when another write to the same resource came first.
-const maxPatchAttempts = 5;
-
 export type PasswordHasher = (password: string) => Promise<string>;
 
 // RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6: the User operations.
@@ -55,27 +52,22 @@ export class UserService {
     return this.store.replace(context.tenantId, id, write, condition);
   }
 
-  // RFC 7644 §3.5.2: operations apply to the stored user all or nothing. Without If-Match, a
-  // write that raced another is retried on the new state, so that no change is lost.
-  async patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
+  // RFC 7644 §3.5.2: operations apply to the stored user all or nothing, inside storage's
+  // transaction on it, so that concurrent patches are applied one after the other and none is lost.
+  patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
     const operations = clientOperations(readPatchRequest(body));
-    for (let attempt = 1; ; attempt++) {
-      const current = await this.get(context, id, false);
-      if (condition.ifVersion !== undefined && condition.ifVersion !== current.version) {
-        throw ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
-      }
-      const { password, ...attributes } = applyPatch(current.attributes, operations, userPatchTarget);
-      const write: UserWrite = {
-        attributes: withActive(attributes),
-        passwordHash: typeof password === "string" ? await this.hashPassword(password) : undefined,
-      };
-      try {
-        return await this.store.replace(context.tenantId, id, write, { ifVersion: current.version });
-      } catch (error) {
-        const raced = error instanceof ScimError && error.status === 412 && condition.ifVersion === undefined;
-        if (!raced || attempt >= maxPatchAttempts) throw error;
-      }
-    }
+    return this.store.patch(
+      context.tenantId,
+      id,
+      async (current) => {
+        const { password, ...attributes } = applyPatch(current.attributes, operations, userPatchTarget);
+        return {
+          attributes: withActive(attributes),
+          passwordHash: typeof password === "string" ? await this.hashPassword(password) : undefined,
+        };
+      },
+      condition,
+    );
   }
 
   // RFC 7644 §3.6

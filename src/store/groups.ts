@@ -73,24 +73,28 @@ export class PrismaGroupStore implements GroupStore {
   }
 
   // Member changes are set operations in SQL: O(k) for k members, whatever the group's size. The
-  // group row's version is bumped first, which also serialises concurrent patches of one group.
+  // group row's version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs one
+  // transaction at a time), so concurrent patches of one group apply one after the other, each to
+  // the attributes the previous one left.
   async patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup> {
     const row = await this.prisma
       .$transaction(async (tx) => {
         const updated = await tx.group.updateMany({
           where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-          data: {
-            ...(patch.attributes
-              ? { ...groupColumns({ attributes: patch.attributes, members: [] }), doc: JSON.stringify(patch.attributes) }
-              : {}),
-            lastModified: new Date(),
-            version: { increment: 1 },
-          },
+          data: { lastModified: new Date(), version: { increment: 1 } },
         });
         if (updated.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
+        if (patch.attributes) {
+          const current = await tx.group.findFirstOrThrow({ where: { tenantId, id }, select: { doc: true } });
+          const attributes = patch.attributes(JSON.parse(current.doc) as Record<string, unknown>);
+          await tx.group.updateMany({
+            where: { tenantId, id },
+            data: { ...groupColumns({ attributes, members: [] }), doc: JSON.stringify(attributes) },
+          });
+        }
         for (const change of patch.memberChanges) await applyMemberChange(tx, tenantId, id, change);
         return tx.group.findFirstOrThrow({ where: { tenantId, id }, select: groupRow });
-      }, { timeout: 60_000 })
+      }, { timeout: 60_000, maxWait: 30_000 })
       .catch((error) => translateDatabaseError(error, "Group"));
     return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
   }
@@ -128,7 +132,7 @@ export class PrismaGroupStore implements GroupStore {
   }
 }
 
-function groupColumns(write: GroupWrite): { displayName: string; externalId: string | null } {
+export function groupColumns(write: GroupWrite): { displayName: string; externalId: string | null } {
   const { displayName, externalId } = write.attributes;
   return {
     displayName: foldCase(String(displayName)),

@@ -88,7 +88,9 @@ export function storedString(definition: AttributeDefinition, value: string): st
 }
 
 // Columns that the store writes itself (id, timestamps) are not derived from the attributes.
-const derivedColumns = userColumns.filter((mapping) => !["id", "created", "lastModified"].includes(mapping.column));
+const derivedColumns = userColumns
+  .filter((mapping) => !["id", "created", "lastModified"].includes(mapping.column))
+  .map((mapping) => ({ ...mapping, steps: stepsOf(mapping.path) }));
 
 // The sub-attribute that stands for an element when sorting: "value", or for addresses (which
 // have none) "formatted".
@@ -105,7 +107,7 @@ export type UserColumnValues = Record<
 export function userColumnValues(attributes: Attributes): UserColumnValues {
   const values: Record<string, string | boolean | null> = {};
   for (const mapping of derivedColumns) {
-    const value = read(attributes, mapping.path);
+    const value = read(attributes, mapping.steps);
     values[mapping.column] =
       mapping.column === "active"
         ? value !== false
@@ -170,12 +172,16 @@ export function userValueRows(tenantId: string, userId: string, attributes: Attr
   return rows;
 }
 
-function read(attributes: Attributes, path: string): unknown {
-  const [section, rest] = path.startsWith("urn:")
-    ? [attributes[path.slice(0, path.lastIndexOf(":"))], path.slice(path.lastIndexOf(":") + 1)]
-    : [attributes, path];
-  let current: unknown = section;
-  for (const step of rest.split(".")) {
+// The keys from the attributes to a path's value: an extension attribute's first key is its schema URN.
+function stepsOf(path: string): string[] {
+  if (!path.startsWith("urn:")) return path.split(".");
+  const colon = path.lastIndexOf(":");
+  return [path.slice(0, colon), ...path.slice(colon + 1).split(".")];
+}
+
+function read(attributes: Attributes, steps: readonly string[]): unknown {
+  let current: unknown = attributes;
+  for (const step of steps) {
     if (current === null || typeof current !== "object") return undefined;
     current = (current as Record<string, unknown>)[step];
   }

@@ -71,6 +71,39 @@ export class PrismaUserStore implements UserStore {
     return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
   }
 
+  // The version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs one
+  // transaction at a time), so concurrent patches of one user apply one after the other, each to
+  // the state the previous one left.
+  async patch(
+    tenantId: string,
+    id: string,
+    change: (current: StoredUser) => Promise<UserWrite>,
+    condition: WriteCondition,
+  ): Promise<StoredUser> {
+    const row = await this.prisma
+      .$transaction(async (tx) => {
+        const locked = await tx.user.updateMany({
+          where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
+          data: { lastModified: new Date(), version: { increment: 1 } },
+        });
+        if (locked.count === 0) throw await missingOrStale(tx, tenantId, id);
+        const write = await change(toStoredUser(await tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow }), undefined));
+        await tx.user.updateMany({
+          where: { tenantId, id },
+          data: {
+            ...userColumnValues(write.attributes),
+            ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
+            doc: JSON.stringify(write.attributes),
+          },
+        });
+        await tx.userValue.deleteMany({ where: { userId: id } });
+        await tx.userValue.createMany({ data: userValueRows(tenantId, id, write.attributes) });
+        return tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow });
+      }, { timeout: 60_000, maxWait: 30_000 })
+      .catch((error) => translateDatabaseError(error, "User"));
+    return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
+  }
+
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
     await this.prisma.$transaction(async (tx) => {
       const deleted = await tx.user.deleteMany({

@@ -1,4 +1,4 @@
-import pino from "pino";
+import pino, { type Logger } from "pino";
 import request from "supertest";
 import type { Scope } from "../../src/auth/ports.ts";
 import { readConfig, type Config } from "../../src/config.ts";
@@ -28,10 +28,11 @@ export interface ScimClient {
   delete(path: string): request.Test;
 }
 
-export async function startTestApp(env: Record<string, string> = {}): Promise<TestApp> {
+// `logger` receives the server's log (silent unless given).
+export async function startTestApp(env: Record<string, string> = {}, logger: Logger = pino({ level: "silent" })): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = readConfig({ DATABASE_URL: database.url, ...env });
-  const server = await buildServer(config, pino({ level: "silent" }));
+  const server = await buildServer(config, logger);
   const http = () => request(server.app);
   const token = async (tenant = "acme", scopes: readonly Scope[] = ["scim:read", "scim:write"], subject?: string) => {
     const { id } = await server.tenants.ensure(tenant);

@@ -1,17 +1,19 @@
 import { ScimError } from "../errors.ts";
 import type { AttributeRef, Filter } from "../filter/ast.ts";
 import { matches } from "../filter/evaluate.ts";
+import { findInExtension } from "../filter/quirks.ts";
 import type { Attributes } from "../ports.ts";
 import { readAttributes } from "../resource/attributes.ts";
 import { sameValue } from "../resource/equality.ts";
 import { assertImmutableUnchanged } from "../resource/immutability.ts";
 import { readResource } from "../resource/input.ts";
-import { isJsonObject, type JsonObject } from "../resource/json.ts";
-import type { ResourceSchemas } from "../resource/resource-schemas.ts";
+import { isJsonObject, isUnassigned, type JsonObject } from "../resource/json.ts";
+import { sectionsOf, type ResourceSchemas } from "../resource/resource-schemas.ts";
 import type { SchemaRegistry } from "../schema/registry.ts";
 import type { AttributeDefinition, ResourceTypeDefinition } from "../schema/types.ts";
 import type { PatchOperation } from "./operations.ts";
 import { parsePatchPath, type PatchPath } from "./path.ts";
+import { listOfOne } from "./quirks/entra.ts";
 
 // RFC 7644 §3.5.2: applies PATCH operations to a resource's attributes, all or nothing. The
 // operations work on a copy; the result is read again as a whole resource (types, required
@@ -31,6 +33,7 @@ export function applyPatch(attributes: Attributes, operations: readonly PatchOpe
   for (const operation of operations) applyOperation(document, operation, target);
   const { schemas: _schemas, ...result } = readResource(prune(document), target.schemas).resource;
   assertImmutableUnchanged(attributes, result, target.schemas);
+  assertImmutableKept(attributes, result, target.schemas);
   return result;
 }
 
@@ -62,7 +65,7 @@ function applyWithoutPath(document: JsonObject, operation: PatchOperation, targe
       applyToExtension(document, { op: operation.op, value }, extension.schema, target);
       continue;
     }
-    const ref = target.registry.findAttribute(target.resourceType, key);
+    const ref = target.registry.findAttribute(target.resourceType, key) ?? findInExtension(target.registry, target.resourceType, key);
     if (!ref || isReadOnly(ref)) continue;
     applyToAttribute(document, { op: operation.op, path: key, value }, ref);
   }
@@ -110,16 +113,16 @@ function applyToAttribute(document: JsonObject, operation: PatchOperation, ref: 
     const elements = (Array.isArray(incoming) ? incoming : []) as JsonObject[];
     if (operation.op === "replace") {
       container[name] = elements;
+      keepLastPrimary(container, name, elements);
     } else {
       const existing = Array.isArray(container[name]) ? (container[name] as JsonObject[]) : [];
-      const single = { ...attribute, multiValued: false };
-      const added = elements.filter((element) => !existing.some((present) => sameValue(single, present, element)));
-      container[name] = [...existing, ...added];
+      const merged = mergeValues(attribute, existing, elements);
+      container[name] = merged.values;
+      keepLastPrimary(container, name, merged.changed);
     }
-    keepLastPrimary(container, name, elements);
     return;
   }
-  const value = canonical(attribute, operation.value, ref.path);
+  const value = canonical(attribute, attribute.type === "complex" ? listOfOne(operation.value) : operation.value, ref.path);
   if (attribute.type === "complex" && isJsonObject(value)) {
     // RFC 7644 §3.5.2.3: sub-attributes not given are left unchanged.
     container[name] = { ...(isJsonObject(container[name]) ? container[name] : {}), ...value };
@@ -178,6 +181,74 @@ function elementFromFilter(filter: Filter, ref: AttributeRef): JsonObject {
     element[term.attribute.subAttribute.name] = term.value;
   }
   return element;
+}
+
+// RFC 7644 §3.5.2.1: an added value already present is no change. A complex value is the one
+// present when its `value` (and `type`, where both have one) is the same; given again, the
+// sub-attributes that differ are merged in (an existing email re-sent with primary:true becomes
+// the primary; one re-sent in another case keeps its stored spelling).
+function mergeValues(
+  attribute: AttributeDefinition,
+  existing: readonly unknown[],
+  incoming: readonly unknown[],
+): { values: unknown[]; changed: JsonObject[] } {
+  const values = [...existing];
+  const changed: JsonObject[] = [];
+  for (const element of incoming) {
+    const present = values.find((candidate) => sameElementValue(attribute, candidate, element));
+    if (present === undefined) {
+      values.push(element);
+      if (isJsonObject(element)) changed.push(element);
+    } else if (isJsonObject(present) && isJsonObject(element)) {
+      for (const sub of attribute.subAttributes ?? []) {
+        if (element[sub.name] !== undefined && !sameValue(sub, present[sub.name], element[sub.name])) present[sub.name] = element[sub.name];
+      }
+      changed.push(present);
+    }
+  }
+  return { values, changed };
+}
+
+function sameElementValue(attribute: AttributeDefinition, a: unknown, b: unknown): boolean {
+  const single = { ...attribute, multiValued: false };
+  if (attribute.type !== "complex" || !isJsonObject(a) || !isJsonObject(b)) return sameValue(single, a, b);
+  const subAttributes = attribute.subAttributes ?? [];
+  const sub = (name: string) => subAttributes.find((candidate) => candidate.name === name);
+  const value = sub("value");
+  if (value === undefined) {
+    const compared = subAttributes.filter((candidate) => candidate.name !== "primary");
+    return compared.every((candidate) => sameValue(candidate, a[candidate.name], b[candidate.name]));
+  }
+  const type = sub("type");
+  const typesAgree = type === undefined || a.type === undefined || b.type === undefined || sameValue(type, a.type, b.type);
+  return a.value !== undefined && sameValue(value, a.value, b.value) && typesAgree;
+}
+
+// RFC 7644 §3.5.2: "a client MUST NOT modify an attribute that has mutability ... immutable"; a
+// remove (or a null) that unassigns one is a modification. (assertImmutableUnchanged lets an
+// omitted immutable attribute pass, as a PUT keeps it.)
+function assertImmutableKept(previous: JsonObject, next: JsonObject, schemas: ResourceSchemas): void {
+  const { core, extensions } = sectionsOf(schemas);
+  assertKept(previous, next, core.attributes, core.prefix);
+  for (const extension of extensions) {
+    assertKept(objectOrEmpty(previous[extension.urn]), objectOrEmpty(next[extension.urn]), extension.attributes, extension.prefix);
+  }
+}
+
+function assertKept(previous: JsonObject, next: JsonObject, definitions: readonly AttributeDefinition[], prefix: string): void {
+  for (const definition of definitions) {
+    const [before, after] = [previous[definition.name], next[definition.name]];
+    if (definition.mutability === "immutable" && !isUnassigned(before) && isUnassigned(after)) {
+      throw ScimError.mutability(`Attribute "${prefix}${definition.name}" is immutable and cannot be removed`);
+    }
+    if (definition.type === "complex" && !definition.multiValued) {
+      assertKept(objectOrEmpty(before), objectOrEmpty(after), definition.subAttributes ?? [], `${prefix}${definition.name}.`);
+    }
+  }
+}
+
+function objectOrEmpty(value: unknown): JsonObject {
+  return isJsonObject(value) ? value : {};
 }
 
 // RFC 7643 §2.4: at most one primary value; the one just set wins.

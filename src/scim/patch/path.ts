@@ -1,6 +1,7 @@
 import { ScimError } from "../errors.ts";
 import type { AttributeRef, Filter } from "../filter/ast.ts";
 import { parseFilter } from "../filter/parse.ts";
+import { findInExtension } from "../filter/quirks.ts";
 import type { SchemaRegistry } from "../schema/registry.ts";
 import type { AttributeDefinition, ResourceTypeDefinition } from "../schema/types.ts";
 
@@ -21,14 +22,15 @@ export type PatchPath =
 
 const valuePathForm = /^(.+?)\[(.*)\](?:\.([A-Za-z$][\w$-]*))?$/s;
 
-// RFC 7644 §3.5.2, §3.10
+// RFC 7644 §3.5.2, §3.10. An extension attribute without its URN (Entra's `manager`) resolves as
+// it does in a filter: in the one extension that defines it.
 export function parsePatchPath(text: string, resourceType: ResourceTypeDefinition, registry: SchemaRegistry): PatchPath {
   const extension = resourceType.schemaExtensions.find((candidate) => candidate.schema.toLowerCase() === text.toLowerCase());
   if (extension) return { kind: "extension", schema: extension.schema };
 
   const valuePath = valuePathForm.exec(text);
   if (!valuePath) {
-    const resolved = registry.findAttribute(resourceType, text);
+    const resolved = registry.findAttribute(resourceType, text) ?? findInExtension(registry, resourceType, text);
     if (!resolved) throw ScimError.invalidPath(`"${text}" is not an attribute of ${resourceType.name}`);
     return { kind: "attribute", ref: resolved };
   }

@@ -23,6 +23,13 @@ function emptyStringClears(operation: PatchOperation): PatchOperation {
   return { op: "remove", path: operation.path };
 }
 
+// Entra's reference code sends a single-valued complex attribute as a list of one:
+// {"op":"Add","path":"manager","value":[{"$ref":"…/Users/id","value":"id"}]}. The list's one
+// element is the value; a single-valued complex attribute has no other reading of a list.
+export function listOfOne(value: unknown): unknown {
+  return Array.isArray(value) && value.length === 1 ? value[0] : value;
+}
+
 export function entraOperations(operations: readonly PatchOperation[]): PatchOperation[] {
   return operations.flatMap(removeListedValues).map(emptyStringClears);
 }
