@@ -113,7 +113,7 @@ export async function buildServer(
       settings: {
         registry: schemaRegistry,
         publicBaseUrl: config.PUBLIC_BASE_URL,
-        patchReturn: async (tenantId) => (await tenants.byId(tenantId))?.patchReturn ?? "representation",
+        patchReturn: (tenantId) => tenants.patchReturn(tenantId),
         defaultPageSize: config.DEFAULT_PAGE_SIZE,
         maxPageSize: config.MAX_PAGE_SIZE,
         filter: { maxLength: config.FILTER_MAX_LENGTH, maxDepth: config.FILTER_MAX_DEPTH, maxTerms: config.FILTER_MAX_TERMS },

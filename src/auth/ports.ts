@@ -29,6 +29,8 @@ export interface TenantStore {
   byId(id: string): Promise<Tenant | undefined>;
   list(): Promise<Tenant[]>;
   setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant>;
+  // The tenant's PATCH default, as every PATCH asks for it (may be cached for a few seconds).
+  patchReturn(tenantId: string): Promise<PatchReturn>;
 }
 
 export interface CredentialStore {

@@ -50,6 +50,9 @@ export function project(
   registry: SchemaRegistry,
   resourceType: ResourceTypeDefinition,
 ): ScimResource {
+  // Without attributes/excludedAttributes a resource goes out as rendered: stored attributes never
+  // hold a returned:"never" one (password), and no attribute of these schemas is returned:"request".
+  if (projection.mode === "default" && !hasRequestOnlyAttributes(registry, resourceType)) return resource;
   const result: ScimResource = {};
   const extensionUrns = new Set(resourceType.schemaExtensions.map((extension) => extension.schema.toLowerCase()));
   for (const [name, value] of Object.entries(resource)) {
@@ -125,4 +128,18 @@ function isReturned(projection: Projection, attribute: AttributeDefinition, key:
 
 function keyOf(resolved: ResolvedAttribute): string {
   return resolved.path.toLowerCase();
+}
+
+const requestOnly = new WeakMap<ResourceTypeDefinition, boolean>();
+
+// Whether any attribute of the resource type is returned only on request (RFC 7643 §7).
+function hasRequestOnlyAttributes(registry: SchemaRegistry, resourceType: ResourceTypeDefinition): boolean {
+  const known = requestOnly.get(resourceType);
+  if (known !== undefined) return known;
+  const schemas = [resourceType.schema, ...resourceType.schemaExtensions.map((extension) => extension.schema)];
+  const found = schemas
+    .flatMap((urn) => registry.schemaById(urn)?.attributes ?? [])
+    .some((attribute) => attribute.returned === "request" || attribute.subAttributes?.some((sub) => sub.returned === "request"));
+  requestOnly.set(resourceType, found);
+  return found;
 }

@@ -8,8 +8,22 @@ function toTenant(row: { id: string; name: string; patchReturn: string }): Tenan
   return { id: row.id, name: row.name, patchReturn: row.patchReturn === "minimal" ? "minimal" : "representation" };
 }
 
+// How long a tenant's PATCH default is remembered: `npm run tenant` may change it from another
+// process; a change through this store applies at once.
+const patchReturnLifetimeMs = 5000;
+
 export class PrismaTenantStore implements TenantStore {
+  private readonly patchReturns = new Map<string, { value: PatchReturn; until: number }>();
+
   constructor(private readonly prisma: Db) {}
+
+  async patchReturn(tenantId: string): Promise<PatchReturn> {
+    const cached = this.patchReturns.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const value = (await this.byId(tenantId))?.patchReturn ?? "representation";
+    this.patchReturns.set(tenantId, { value, until: Date.now() + patchReturnLifetimeMs });
+    return value;
+  }
 
   async ensure(name: string): Promise<Tenant> {
     const existing = await this.prisma.tenant.findUnique({ where: { name } });
@@ -33,6 +47,7 @@ export class PrismaTenantStore implements TenantStore {
 
   async setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant> {
     const tenant = await this.ensure(name);
+    this.patchReturns.delete(tenant.id);
     return toTenant(await this.prisma.tenant.update({ where: { id: tenant.id }, data: { patchReturn }, select: tenantRow }));
   }
 }

@@ -1,13 +1,14 @@
 import { randomUUID } from "node:crypto";
 import { ScimError } from "../scim/errors.ts";
 import type {
+  Attributes,
   GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { listPage, type ListDelegate } from "./query/list.ts";
 import { userTarget } from "./query/targets.ts";
-import { userColumnValues, userValueRows } from "./user-columns.ts";
+import { multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
 
 const userRow = { id: true, version: true, created: true, lastModified: true, doc: true } as const;
 
@@ -87,18 +88,24 @@ export class PrismaUserStore implements UserStore {
           data: { lastModified: new Date(), version: { increment: 1 } },
         });
         if (locked.count === 0) throw await missingOrStale(tx, tenantId, id);
-        const write = await change(toStoredUser(await tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow }), undefined));
+        const current = await tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow });
+        const before = toStoredUser(current, undefined);
+        const write = await change(before);
+        const doc = JSON.stringify(write.attributes);
         await tx.user.updateMany({
           where: { tenantId, id },
           data: {
             ...userColumnValues(write.attributes),
             ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
-            doc: JSON.stringify(write.attributes),
+            doc,
           },
         });
-        await tx.userValue.deleteMany({ where: { userId: id } });
-        await tx.userValue.createMany({ data: userValueRows(tenantId, id, write.attributes) });
-        return tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow });
+        // Value rows are rewritten only when a multi-valued attribute changed (not for `active`).
+        if (multiValuedChanged(before.attributes, write.attributes)) {
+          await tx.userValue.deleteMany({ where: { userId: id } });
+          await tx.userValue.createMany({ data: userValueRows(tenantId, id, write.attributes) });
+        }
+        return { ...current, doc };
       }, { timeout: 60_000, maxWait: 30_000 })
       .catch((error) => translateDatabaseError(error, "User"));
     return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
@@ -155,6 +162,10 @@ export async function missingOrStale(
   return exists === 0
     ? ScimError.notFound(`${model === "user" ? "User" : "Group"} ${id} not found`)
     : ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
+}
+
+function multiValuedChanged(before: Attributes, after: Attributes): boolean {
+  return multiValuedUserAttributes.some((attr) => JSON.stringify(before[attr]) !== JSON.stringify(after[attr]));
 }
 
 function withoutUser<T extends { userId: string }>({ userId: _userId, ...rest }: T): Omit<T, "userId"> {
