@@ -1,0 +1,96 @@
+import { openDatabase } from "../../src/store/database.ts";
+import { analyze, seedGroup, seedUsers, syntheticUsers, type SeedOptions, type SyntheticUser } from "../../src/store/seed.ts";
+import { PrismaTenantStore } from "../../src/store/tenants.ts";
+import { seedBaseline, type BaselineGroup } from "./baseline.ts";
+import { progress } from "./progress.ts";
+
+// The data both servers start from: the same users (ids, attributes, timestamps), the same small
+// teams, one large group, and reserve users that belong to no group, for workload (f) to add.
+
+export interface FixtureSize {
+  readonly users: number;
+  readonly reserve: number;
+}
+
+export interface Fixture {
+  readonly userIds: readonly string[];
+  readonly userNames: readonly string[];
+  readonly reserveIds: readonly string[];
+  readonly bigGroupName: string;
+  readonly bigGroupSize: number;
+}
+
+const teams = 50;
+const teamSize = 20;
+const bigGroupName = "All Staff";
+// The large group is this size, or every user when there are fewer.
+const bigGroupLimit = 100_000;
+
+function seedOptions(size: FixtureSize, now: Date): { users: SeedOptions; reserve: SeedOptions } {
+  return {
+    users: { seed: 1, now },
+    reserve: { seed: 2, now, firstNumber: size.users + 1 },
+  };
+}
+
+function groupsOf(userIds: readonly string[]): BaselineGroup[] {
+  const groups: BaselineGroup[] = [];
+  for (let team = 0; team < teams && team * teamSize < userIds.length; team++) {
+    groups.push({ displayName: `Team ${String(team + 1).padStart(2, "0")}`, memberIds: userIds.slice(team * teamSize, (team + 1) * teamSize) });
+  }
+  groups.push({ displayName: bigGroupName, memberIds: userIds.slice(0, bigGroupLimit) });
+  return groups;
+}
+
+// Seeds the baseline's SQLite file, and returns the fixture both servers share.
+export function seedBaselineFixture(path: string, size: FixtureSize, now: Date): Fixture {
+  const options = seedOptions(size, now);
+  const userIds: string[] = [];
+  const userNames: string[] = [];
+  const reserveIds: string[] = [];
+  function* collected(): Generator<SyntheticUser> {
+    for (const user of syntheticUsers(size.users, options.users)) {
+      userIds.push(user.id);
+      userNames.push(String(user.attributes.userName));
+      yield user;
+    }
+    for (const user of syntheticUsers(size.reserve, options.reserve)) {
+      reserveIds.push(user.id);
+      yield user;
+    }
+  }
+  const bar = progress("baseline: users and groups", size.users + size.reserve);
+  seedBaseline(path, collected(), () => groupsOf(userIds), bar.update);
+  bar.done();
+  return { userIds, userNames, reserveIds, bigGroupName, bigGroupSize: Math.min(bigGroupLimit, userIds.length) };
+}
+
+// Seeds our database (migrated first) for the tenant, with the fixture's users and groups. The
+// ids come out the same as the baseline's, which is checked.
+export async function seedOurFixture(url: string, tenantName: string, size: FixtureSize, now: Date, fixture: Fixture): Promise<void> {
+  const options = seedOptions(size, now);
+  const database = await openDatabase(url);
+  try {
+    const tenant = await new PrismaTenantStore(database.prisma).ensure(tenantName);
+    const bar = progress("ours: users", size.users + size.reserve);
+    const userIds = await seedUsers(database, tenant.id, size.users, { ...options.users, onProgress: bar.update });
+    const reserveIds = await seedUsers(database, tenant.id, size.reserve, {
+      ...options.reserve,
+      onProgress: (inserted) => bar.update(size.users + inserted),
+    });
+    bar.done();
+    if (userIds.some((id, i) => id !== fixture.userIds[i]) || reserveIds.some((id, i) => id !== fixture.reserveIds[i])) {
+      throw new Error("our users and the baseline's differ");
+    }
+    const groups = groupsOf(userIds);
+    const groupBar = progress(`ours: groups (one of ${fixture.bigGroupSize} members)`, groups.length);
+    for (const [i, group] of groups.entries()) {
+      await seedGroup(database, tenant.id, group.displayName, group.memberIds);
+      groupBar.update(i + 1);
+    }
+    groupBar.done();
+    await analyze(database);
+  } finally {
+    await database.close();
+  }
+}

@@ -1,0 +1,89 @@
+import { readFileSync } from "node:fs";
+import autocannon from "autocannon";
+import type { RequestSpec } from "./workloads.ts";
+
+// One timed run of one workload against one server: autocannon sends the requests over loopback,
+// every response time is kept (autocannon's own histogram counts whole milliseconds), and the
+// server's resident set is sampled from /proc while the run lasts.
+
+export interface Target {
+  readonly name: "ours" | "baseline";
+  readonly url: string;
+  readonly token: string;
+  readonly pid: number;
+}
+
+export interface RunOptions {
+  readonly seconds: number;
+  readonly connections: number;
+  // Ends the run after this many requests instead of after `seconds`.
+  readonly amount?: number;
+}
+
+export interface Measurement {
+  readonly requests: number;
+  readonly perSecond: number;
+  readonly p50: number;
+  readonly p99: number;
+  readonly non2xx: number;
+  readonly errors: number;
+  // The largest resident set seen during the run, in bytes.
+  readonly peakRss: number;
+}
+
+export async function measure(target: Target, next: () => RequestSpec, options: RunOptions): Promise<Measurement> {
+  const latencies: number[] = [];
+  let peakRss = residentBytes(target.pid, "VmRSS");
+  const sampler = setInterval(() => {
+    peakRss = Math.max(peakRss, residentBytes(target.pid, "VmRSS"));
+  }, 100);
+  const headers = {
+    authorization: `Bearer ${target.token}`,
+    accept: "application/scim+json",
+    "content-type": "application/scim+json",
+  };
+  try {
+    const result = await new Promise<autocannon.Result>((resolve, reject) => {
+      const instance = autocannon(
+        {
+          url: target.url,
+          connections: options.connections,
+          ...(options.amount === undefined ? { duration: options.seconds } : { amount: options.amount }),
+          timeout: 120,
+          headers,
+          requests: [{ setupRequest: (request) => ({ ...request, ...next() }) }],
+        },
+        (error, result) => (error ? reject(error) : resolve(result)),
+      );
+      instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
+    });
+    latencies.sort((x, y) => x - y);
+    const completed = result.requests.total;
+    return {
+      requests: completed,
+      perSecond: completed / (options.amount === undefined ? options.seconds : result.duration),
+      p50: percentile(latencies, 0.5),
+      p99: percentile(latencies, 0.99),
+      non2xx: result.non2xx,
+      errors: result.errors,
+      peakRss: Math.max(peakRss, residentBytes(target.pid, "VmRSS")),
+    };
+  } finally {
+    clearInterval(sampler);
+  }
+}
+
+function percentile(sorted: readonly number[], fraction: number): number {
+  if (sorted.length === 0) return Number.NaN;
+  return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
+}
+
+// VmRSS: resident now; VmHWM: the most it has been since the process started.
+export function residentBytes(pid: number, field: "VmRSS" | "VmHWM"): number {
+  try {
+    const match = new RegExp(`^${field}:\\s+(\\d+) kB$`, "m").exec(readFileSync(`/proc/${pid}/status`, "utf8"));
+    return match ? Number(match[1]) * 1024 : 0;
+  } catch {
+    return 0;
+  }
+}
