@@ -1,12 +1,14 @@
 import type { Attributes, StoredGroup } from "../scim/ports.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
-import type { Db } from "./database.ts";
-import { PrismaGroupStore } from "./groups.ts";
+import type { Database, DatabaseKind } from "./database.ts";
+import { groupColumns, PrismaGroupStore } from "./groups.ts";
 import { userColumnValues, userValueRows } from "./user-columns.ts";
 
 // Synthetic users for tests and benchmarks, inserted in bulk. The rows are the ones the write
 // path (users.ts) writes for the same attributes: columns and value rows come from
 // user-columns.ts, the resource is kept in `doc`. The same seed gives the same users and ids.
+// Each chunk of rows goes in as one JSON parameter that the database unpacks: Prisma's
+// createMany, or an INSERT with a parameter per value, spends far longer binding than inserting.
 
 export interface SeedOptions {
   // The pseudo-random sequence; the same seed gives the same users.
@@ -15,11 +17,22 @@ export interface SeedOptions {
   readonly now?: Date;
   // Numbers userNames from here, so that several calls can fill one tenant.
   readonly firstNumber?: number;
+  // Called after each chunk with the number of users inserted so far.
+  readonly onProgress?: (inserted: number) => void;
 }
 
-// Rows per INSERT: far below the bind-parameter limits of SQLite (32766) and PostgreSQL (65535).
-const userChunk = 500;
-const valueChunk = 1000;
+// One synthetic user: its id, timestamps and attributes as the core would have them.
+export interface SyntheticUser {
+  readonly id: string;
+  readonly created: Date;
+  readonly lastModified: Date;
+  readonly attributes: Attributes;
+}
+
+// Users per INSERT.
+const chunkSize = 5000;
+
+type Row = Record<string, string | number | boolean | Date | null>;
 
 const givenNames = [
   "James", "Mary", "Robert", "Patricia", "John", "Jennifer", "Michael", "Linda", "David", "Elizabeth", "William",
@@ -56,11 +69,9 @@ function pick<T>(random: () => number, items: readonly T[]): T {
 
 // A version 4 UUID drawn from the sequence, so that ids are repeatable.
 function uuidOf(random: () => number): string {
-  const hex = Array.from({ length: 32 }, () => Math.floor(random() * 16).toString(16));
-  hex[12] = "4";
-  hex[16] = "89ab"[Math.floor(random() * 4)] as string;
-  const text = hex.join("");
-  return `${text.slice(0, 8)}-${text.slice(8, 12)}-${text.slice(12, 16)}-${text.slice(16, 20)}-${text.slice(20)}`;
+  const hex = Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, "0")).join("");
+  const variant = "89ab"[parseInt(hex[16] as string, 16) % 4] as string;
+  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
 
 // The attributes of user number n, as the core would have them after reading a POST body.
@@ -92,39 +103,123 @@ function userAttributes(random: () => number, n: number): Attributes {
   };
 }
 
-// Inserts `count` users into an existing tenant and returns their ids, in insertion order.
-export async function seedUsers(prisma: Db, tenantId: string, count: number, options: SeedOptions = {}): Promise<string[]> {
+// The users seedUsers inserts, in order, for stores of other shapes (the benchmark's baseline).
+export function* syntheticUsers(count: number, options: SeedOptions = {}): Generator<SyntheticUser> {
   const random = pseudoRandom(options.seed ?? 1);
   const now = (options.now ?? new Date()).getTime();
   const first = options.firstNumber ?? 1;
-  const ids: string[] = [];
-  for (let start = 0; start < count; start += userChunk) {
-    const users = [];
-    const values = [];
-    for (let n = first + start; n < first + Math.min(count, start + userChunk); n++) {
-      const id = uuidOf(random);
-      const attributes = userAttributes(random, n);
-      const created = new Date(now - Math.floor(random() * 3 * yearMillis));
-      const lastModified = new Date(created.getTime() + Math.floor(random() * (now - created.getTime())));
-      users.push({ id, tenantId, created, lastModified, ...userColumnValues(attributes), doc: JSON.stringify(attributes) });
-      values.push(...userValueRows(tenantId, id, attributes));
-      ids.push(id);
-    }
-    await prisma.user.createMany({ data: users });
-    for (let i = 0; i < values.length; i += valueChunk) await prisma.userValue.createMany({ data: values.slice(i, i + valueChunk) });
+  for (let n = first; n < first + count; n++) {
+    const id = uuidOf(random);
+    const attributes = userAttributes(random, n);
+    const created = new Date(now - Math.floor(random() * 3 * yearMillis));
+    const lastModified = new Date(created.getTime() + Math.floor(random() * (now - created.getTime())));
+    yield { id, created, lastModified, attributes };
   }
+}
+
+// Inserts `count` users into an existing tenant and returns their ids, in insertion order.
+// Run analyze() once the data is in.
+export async function seedUsers(
+  database: Pick<Database, "kind" | "prisma">,
+  tenantId: string,
+  count: number,
+  options: SeedOptions = {},
+): Promise<string[]> {
+  const ids: string[] = [];
+  let users: Row[] = [];
+  let values: Row[] = [];
+  const flush = async () => {
+    await insertRows(database, "User", users);
+    await insertRows(database, "UserValue", values);
+    users = [];
+    values = [];
+    options.onProgress?.(ids.length);
+  };
+  for (const { id, attributes, created, lastModified } of syntheticUsers(count, options)) {
+    users.push({ id, tenantId, version: 1, created, lastModified, ...userColumnValues(attributes), doc: JSON.stringify(attributes) });
+    for (const row of userValueRows(tenantId, id, attributes)) values.push(row as unknown as Row);
+    ids.push(id);
+    if (users.length === chunkSize) await flush();
+  }
+  if (users.length > 0) await flush();
   return ids;
 }
 
+// Columns the INSERT fills from the JSON array of rows; the others keep their defaults. SQLite
+// reads the array as JSONB, so that each column is not parsed out of the row's text again.
+const insertFromJson: Record<DatabaseKind, (table: string, columns: readonly string[]) => string> = {
+  sqlite: (table, columns) =>
+    `INSERT INTO "${table}" (${quoted(columns)}) SELECT ${columns.map((column) => `value ->> '$.${column}'`).join(", ")} FROM jsonb_each(?)`,
+  postgresql: (table, columns) =>
+    `INSERT INTO "${table}" (${quoted(columns)}) SELECT ${quoted(columns)} FROM json_populate_recordset(NULL::"${table}", $1::json)`,
+};
+
+// DateTime as each database keeps it: the Prisma SQLite adapter's ISO 8601 text (its default
+// timestampFormat), an ISO string PostgreSQL reads into timestamp(3).
+const dateText: Record<DatabaseKind, (date: Date) => string> = {
+  sqlite: (date) => date.toISOString().replace("Z", "+00:00"),
+  postgresql: (date) => date.toISOString(),
+};
+
+async function insertRows(database: Pick<Database, "kind" | "prisma">, table: string, rows: readonly Row[]): Promise<void> {
+  if (rows.length === 0) return;
+  const toText = dateText[database.kind];
+  const columns = new Set<string>();
+  const stored = rows.map((row) => {
+    const values: Record<string, string | number | boolean> = {};
+    for (const column in row) {
+      const value = row[column];
+      if (value === null || value === undefined) continue;
+      values[column] = value instanceof Date ? toText(value) : value;
+      columns.add(column);
+    }
+    return values;
+  });
+  await database.prisma.$executeRawUnsafe(insertFromJson[database.kind](table, [...columns]), JSON.stringify(stored));
+}
+
+function quoted(columns: readonly string[]): string {
+  return columns.map((column) => `"${column}"`).join(", ");
+}
+
 // A group with the given users as members, through the store's own write path.
-export function seedGroup(prisma: Db, tenantId: string, displayName: string, memberIds: readonly string[]): Promise<StoredGroup> {
-  return new PrismaGroupStore(prisma).create(tenantId, {
+export function seedGroup(
+  database: Pick<Database, "prisma">,
+  tenantId: string,
+  displayName: string,
+  memberIds: readonly string[],
+): Promise<StoredGroup> {
+  return new PrismaGroupStore(database.prisma).create(tenantId, {
     attributes: { displayName },
     members: memberIds.map((value) => ({ value, type: "User" })),
   });
 }
 
-// Refreshes the planner's statistics, as after any bulk load.
-export async function analyze(prisma: Db): Promise<void> {
-  await prisma.$executeRawUnsafe("ANALYZE");
+// Inserts `count` groups without members ("Group 00001", ...), as the write path stores them.
+export async function seedGroups(
+  database: Pick<Database, "kind" | "prisma">,
+  tenantId: string,
+  count: number,
+  options: Pick<SeedOptions, "seed" | "now"> = {},
+): Promise<string[]> {
+  const random = pseudoRandom(options.seed ?? 1);
+  const now = options.now ?? new Date();
+  const ids: string[] = [];
+  for (let start = 0; start < count; start += chunkSize) {
+    const rows: Row[] = [];
+    for (let n = start + 1; n <= Math.min(count, start + chunkSize); n++) {
+      const id = uuidOf(random);
+      const attributes = { displayName: `Group ${String(n).padStart(5, "0")}`, externalId: `group-${n}` };
+      rows.push({ id, tenantId, version: 1, created: now, lastModified: now, ...groupColumns({ attributes, members: [] }), doc: JSON.stringify(attributes) });
+      ids.push(id);
+    }
+    await insertRows(database, "Group", rows);
+  }
+  return ids;
+}
+
+// Refreshes the planner's statistics, as after any bulk load. PostgreSQL also vacuums, so that
+// its visibility map lets counts be answered from indexes alone, as autovacuum would in time.
+export async function analyze(database: Pick<Database, "kind" | "prisma">): Promise<void> {
+  await database.prisma.$executeRawUnsafe(database.kind === "postgresql" ? "VACUUM ANALYZE" : "ANALYZE");
 }

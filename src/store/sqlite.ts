@@ -45,5 +45,5 @@ function likeMatcher(pattern: string): RegExp {
 }
 
 function escapeRegExp(char: string): string {
-  return /[\\^$.*+?()[\]{}|/-]/.test(char) ? `\\${char}` : char;
+  return /[\\^$.*+?()[\]{}|]/.test(char) ? `\\${char}` : char;
 }

@@ -1,4 +1,4 @@
-import { foldCase } from "../scim/case.ts";
+import { comparisonForm } from "../scim/filter/collation.ts";
 import type { Attributes } from "../scim/ports.ts";
 import { schemaRegistry } from "../scim/schema/registry.ts";
 import { userResourceType } from "../scim/schema/resource-types.ts";
@@ -82,9 +82,10 @@ export const valueColumns: readonly ValueColumn[] = [
   "value", "display", "type", "primary", "formatted", "streetAddress", "locality", "region", "postalCode", "country",
 ];
 
-// The stored form of a value: folded unless its attribute is caseExact (RFC 7643 §2.3.1).
+// The stored form of a value: the form filters compare it in (RFC 7643 §2.3.1), folded unless
+// its attribute is caseExact or binary.
 export function storedString(definition: AttributeDefinition, value: string): string {
-  return definition.caseExact ? value : foldCase(value);
+  return comparisonForm(definition, value);
 }
 
 // Columns that the store writes itself (id, timestamps) are not derived from the attributes.

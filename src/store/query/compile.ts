@@ -1,6 +1,7 @@
 import { ScimError } from "../../scim/errors.ts";
 import { comparedAttribute, assertNever, type AttributeRef, type CompareFilter, type Filter } from "../../scim/filter/ast.ts";
 import { comparisonForm } from "../../scim/filter/collation.ts";
+import type { AttributeDefinition } from "../../scim/schema/types.ts";
 import type { ColumnLocation, ElementLocation, Location, QueryTarget } from "./targets.ts";
 
 // Compiles a resolved filter (RFC 7644 §3.4.2.2) into a Prisma `where`. One small function per
@@ -34,32 +35,32 @@ function likeLiteral(value: Value): string {
   return String(value).replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-export function compileFilter(filter: Filter, target: QueryTarget): Where {
+export function compileFilter(filter: Filter, target: QueryTarget, tenantId: string): Where {
   switch (filter.kind) {
     case "and":
-      return { AND: filter.filters.map((inner) => compileFilter(inner, target)) };
+      return { AND: filter.filters.map((inner) => compileFilter(inner, target, tenantId)) };
     case "or":
-      return { OR: filter.filters.map((inner) => compileFilter(inner, target)) };
+      return { OR: filter.filters.map((inner) => compileFilter(inner, target, tenantId)) };
     case "not":
-      return { NOT: compileFilter(filter.filter, target) };
+      return { NOT: compileFilter(filter.filter, target, tenantId) };
     case "present":
     case "compare": {
       const location = locate(target, filter.attribute);
       if (location.kind === "column") return leaf(filter, location);
       // Elements are stored only when they have a value, so a bare `emails pr` is "has an element".
-      if (filter.kind === "present" && !filter.attribute.subAttribute) return some(location, {});
+      if (filter.kind === "present" && !filter.attribute.subAttribute) return some(location, tenantId, {});
       const column = elementColumn(location, filter.attribute);
       // `emails.value eq null`: no element has a value; `ne null`: some element has one.
       if (filter.kind === "compare" && filter.value === null) {
-        const hasValue = some(location, { [column.column]: { not: null } });
+        const hasValue = some(location, tenantId, present(comparedAttribute(filter.attribute), column));
         return filter.op === "eq" ? { NOT: hasValue } : hasValue;
       }
-      return some(location, leaf(filter, column));
+      return some(location, tenantId, leaf(filter, column));
     }
     case "valuePath": {
       const location = locate(target, filter.attribute);
       if (location.kind !== "element") throw notFilterable(filter.attribute);
-      return some(location, compileElement(filter.filter, location));
+      return some(location, tenantId, compileElement(filter.filter, location));
     }
     default:
       return assertNever(filter);
@@ -94,15 +95,9 @@ function compileElement(filter: Filter, location: ElementLocation): Where {
 function leaf(filter: CompareFilter | { kind: "present"; attribute: AttributeRef }, location: ColumnLocation): Where {
   const { column, nullable } = location;
   const attribute = comparedAttribute(filter.attribute);
-  if (filter.kind === "present") {
-    // RFC 7644 §3.4.2.2 "pr": a non-empty value.
-    return attribute.type === "string" || attribute.type === "reference" || attribute.type === "binary"
-      ? { AND: [{ [column]: { not: null } }, { [column]: { not: "" } }] }
-      : { [column]: { not: null } };
-  }
-  if (filter.value === null) {
-    return filter.op === "eq" ? { [column]: null } : { [column]: { not: null } };
-  }
+  // `x ne null` is `x pr`, and `x eq null` its negation.
+  if (filter.kind === "present") return present(attribute, location);
+  if (filter.value === null) return filter.op === "eq" ? absent(attribute, location) : present(attribute, location);
   const value = typeof filter.value === "string" ? comparisonForm(attribute, filter.value) : filter.value;
   const compiled = operators[filter.op](column, value);
   // An absent attribute matches no comparison, `ne` included. Stated explicitly, because a NULL
@@ -110,8 +105,32 @@ function leaf(filter: CompareFilter | { kind: "present"; attribute: AttributeRef
   return nullable ? { AND: [{ [column]: { not: null } }, compiled] } : compiled;
 }
 
-function some(location: ElementLocation, where: Where): Where {
-  return { [location.relation]: { some: { ...location.scope, ...where } } };
+// RFC 7644 §3.4.2.2 "pr": a non-empty value. A column that cannot be NULL (id, meta.created) is
+// not asked about NULL: Prisma rejects that condition on a required field.
+function present(attribute: AttributeDefinition, { column, nullable }: ColumnLocation): Where {
+  const conditions = [...(nullable ? [{ [column]: { not: null } }] : []), ...(isText(attribute) ? [{ [column]: { not: "" } }] : [])];
+  return conditions.length > 0 ? { AND: conditions } : { NOT: nothing(attribute, column) };
+}
+
+function absent(attribute: AttributeDefinition, { column, nullable }: ColumnLocation): Where {
+  const conditions = [...(nullable ? [{ [column]: null }] : []), ...(isText(attribute) ? [{ [column]: "" }] : [])];
+  return conditions.length > 0 ? { OR: conditions } : nothing(attribute, column);
+}
+
+// A condition no row meets. Spelled out, because Prisma drops an empty AND or OR nested in
+// another; its Boolean filter has no `in`.
+function nothing(attribute: AttributeDefinition, column: string): Where {
+  return attribute.type === "boolean" ? { AND: [{ [column]: true }, { [column]: false }] } : { [column]: { in: [] } };
+}
+
+function isText(attribute: AttributeDefinition): boolean {
+  return attribute.type === "string" || attribute.type === "reference" || attribute.type === "binary";
+}
+
+// The tenant is repeated inside the element subquery: element rows are indexed by tenant first,
+// and without it the subquery cannot use those indexes.
+function some(location: ElementLocation, tenantId: string, where: Where): Where {
+  return { [location.relation]: { some: { tenantId, ...location.scope, ...where } } };
 }
 
 // A path's own column, or the element table of the multi-valued attribute it is a sub-attribute of.

@@ -53,7 +53,11 @@ export function afterCursor(query: ListQuery, key: SortKey, cursor: string): Whe
   }
   const beyond = { [column]: { [after]: value } };
   const tie = { AND: [{ [column]: value }, idAfter] };
-  return key.direction === "asc" && key.nullable ? { OR: [beyond, tie, { [column]: null }] } : { OR: [beyond, tie] };
+  // The bound the OR implies, stated on its own: an index range then starts at the cursor's row,
+  // where the OR alone has the database read every row before it.
+  const bound = { [column]: { [after === "gt" ? "gte" : "lte"]: value } };
+  const following = { AND: [bound, { OR: [beyond, tie] }] };
+  return key.direction === "asc" && key.nullable ? { OR: [following, { [column]: null }] } : following;
 }
 
 function decode(cursor: string): CursorContent {

@@ -16,7 +16,7 @@ export interface ListDelegate<Row> {
 }
 
 export function whereOf(tenantId: string, query: Pick<ListQuery, "filter">, target: QueryTarget): Where {
-  return query.filter ? { AND: [{ tenantId }, compileFilter(query.filter, target)] } : { tenantId };
+  return query.filter ? { AND: [{ tenantId }, compileFilter(query.filter, target, tenantId)] } : { tenantId };
 }
 
 // The column a list is ordered by; ties are broken by id in the same direction.

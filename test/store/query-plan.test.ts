@@ -1,0 +1,277 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import type { ListQuery } from "../../src/scim/ports.ts";
+import { readListQuery, type QueryParameters } from "../../src/scim/query.ts";
+import { schemaRegistry } from "../../src/scim/schema/registry.ts";
+import { groupResourceType, userResourceType } from "../../src/scim/schema/resource-types.ts";
+import { openDatabase, type Database, type QueryEvent } from "../../src/store/database.ts";
+import { PrismaGroupStore } from "../../src/store/groups.ts";
+import { encodeCursor } from "../../src/store/query/cursor.ts";
+import { orderOf, sortKeyOf } from "../../src/store/query/list.ts";
+import { userTarget } from "../../src/store/query/targets.ts";
+import { analyze, seedGroups, seedUsers, syntheticUsers } from "../../src/store/seed.ts";
+import { PrismaTenantStore } from "../../src/store/tenants.ts";
+import { PrismaUserStore } from "../../src/store/users.ts";
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
+
+// The statements Prisma sends for list requests over 100,000 users, run through the database's
+// own planner (EXPLAIN QUERY PLAN on SQLite, EXPLAIN (FORMAT JSON) on PostgreSQL): each filter
+// the IdPs send is answered from the index the migration made for it, counts are a plain COUNT
+// over an index, and a cursor deep in the list starts an index range at the cursor.
+
+const userCount = 100_000;
+const groupCount = 10_000;
+const limits = { defaultPageSize: 100, maxPageSize: 1000, filter: { maxLength: 4096, maxDepth: 16, maxTerms: 64 } };
+
+let testDatabase: TestDatabase;
+let database: Database;
+let tenantId: string;
+let statements: QueryEvent[] = [];
+// User number 777 of the seeded sequence, whose values the filters look for.
+const sample = [...syntheticUsers(777)].at(-1)!;
+const sampleEmail = (sample.attributes.emails as Array<{ value: string }>)[0]!.value;
+
+beforeAll(async () => {
+  testDatabase = await createTestDatabase();
+  database = await openDatabase(testDatabase.url, { onQuery: (event) => statements.push(event) });
+  const tenants = new PrismaTenantStore(database.prisma);
+  tenantId = (await tenants.ensure("acme")).id;
+  const other = (await tenants.ensure("other")).id;
+  await seedUsers(database, tenantId, userCount);
+  await seedUsers(database, other, 300, { seed: 2 });
+  await seedGroups(database, tenantId, groupCount);
+  await seedGroups(database, other, 30, { seed: 2 });
+  await analyze(database);
+}, 600_000);
+
+afterAll(async () => {
+  await database?.close();
+  await testDatabase?.drop();
+});
+
+// How one table is read in a plan: through which index, and whether the index condition narrows
+// the rows beyond the tenant (a walk of the whole tenant reads every row of it).
+interface Access {
+  readonly table: string;
+  readonly index?: string;
+  readonly narrowed: boolean;
+  // Answered from the index alone (SQLite COVERING INDEX, PostgreSQL Index Only Scan).
+  readonly indexOnly: boolean;
+}
+
+interface Statement {
+  readonly sql: string;
+  readonly accesses: readonly Access[];
+  readonly plan: string;
+}
+
+async function explain(event: QueryEvent): Promise<Statement> {
+  const params = JSON.parse(event.params) as unknown[];
+  if (testDatabaseKind === "sqlite") {
+    const rows = await database.prisma.$queryRawUnsafe<Array<{ detail: string }>>(`EXPLAIN QUERY PLAN ${event.query}`, ...params);
+    return { sql: event.query, accesses: rows.flatMap((row) => sqliteAccess(row.detail, event.query)), plan: rows.map((row) => row.detail).join("\n") };
+  }
+  const rows = await database.prisma.$queryRawUnsafe<Array<{ "QUERY PLAN": unknown }>>(`EXPLAIN (FORMAT JSON) ${event.query}`, ...params);
+  const raw = rows[0]!["QUERY PLAN"];
+  const [root] = (typeof raw === "string" ? JSON.parse(raw) : raw) as Array<{ Plan: PgNode }>;
+  return { sql: event.query, accesses: pgAccesses(root!.Plan), plan: JSON.stringify(root!.Plan, null, 1) };
+}
+
+// "SEARCH main.User USING COVERING INDEX User_tenantId_userName_key (tenantId=? AND userName>? AND userName<?)",
+// "SEARCH t0 USING INDEX UserValue_tenantId_attr_value_idx (...)", "SCAN main.User".
+function sqliteAccess(detail: string, sql: string): Access[] {
+  const match = /^(SEARCH|SCAN) (\S+)(?: USING (COVERING )?INDEX (\S+)(?: \((.*)\))?)?/.exec(detail);
+  if (!match) return [];
+  const [, , name, covering, index, condition = ""] = match;
+  const alias = new RegExp(`\`main\`\\.\`(\\w+)\` AS \`${name}\``).exec(sql);
+  const table = alias ? alias[1]! : name!.replace(/^main\./, "");
+  const terms = condition.split(" AND ").filter((term) => term !== "" && !/^(tenantId|attr)=/.test(term));
+  return [{ table, ...(index ? { index } : {}), narrowed: terms.length > 0, indexOnly: covering !== undefined }];
+}
+
+interface PgNode {
+  readonly "Node Type": string;
+  readonly "Relation Name"?: string;
+  readonly "Index Name"?: string;
+  readonly "Index Cond"?: string;
+  readonly Plans?: readonly PgNode[];
+}
+
+function pgAccesses(node: PgNode): Access[] {
+  const type = node["Node Type"];
+  if (type === "Seq Scan") return [{ table: node["Relation Name"]!, narrowed: false, indexOnly: false }];
+  if (type === "Index Scan" || type === "Index Only Scan") {
+    return [{ table: node["Relation Name"]!, index: node["Index Name"]!, narrowed: pgNarrowed(node["Index Cond"]), indexOnly: type === "Index Only Scan" }];
+  }
+  if (type === "Bitmap Heap Scan") {
+    const indexScans = bitmapIndexScans(node);
+    return [{
+      table: node["Relation Name"]!,
+      index: indexScans[0]!["Index Name"]!,
+      narrowed: indexScans.every((scan) => pgNarrowed(scan["Index Cond"])),
+      indexOnly: false,
+    }];
+  }
+  return (node.Plans ?? []).flatMap(pgAccesses);
+}
+
+function bitmapIndexScans(node: PgNode): PgNode[] {
+  return node["Node Type"] === "Bitmap Index Scan" ? [node] : (node.Plans ?? []).flatMap(bitmapIndexScans);
+}
+
+// An index condition that says more than the tenant (and the multi-valued attribute's name).
+function pgNarrowed(condition = ""): boolean {
+  const rest = condition.replace(/\("tenantId" = '[^']*'::text( COLLATE "C")?\)/g, "").replace(/\(attr = '[^']*'::text\)/g, "");
+  return /[<>=]|IS NOT NULL/.test(rest);
+}
+
+type ResourceType = "User" | "Group";
+
+// Runs one list request through the store and explains every statement it sent.
+async function listStatements(resourceType: ResourceType, parameters: QueryParameters, adjust?: (query: ListQuery) => ListQuery): Promise<Statement[]> {
+  const base = readListQuery(parameters, resourceType === "User" ? userResourceType : groupResourceType, schemaRegistry, limits);
+  const query = adjust ? adjust(base) : base;
+  statements = [];
+  if (resourceType === "User") await new PrismaUserStore(database.prisma).list(tenantId, query, { withRelations: false });
+  else await new PrismaGroupStore(database.prisma).list(tenantId, query, { withRelations: false });
+  const sent = statements;
+  return Promise.all(sent.map(explain));
+}
+
+const isCount = (statement: Statement) => /^SELECT COUNT\(\*\)/.test(statement.sql);
+const isPage = (statement: Statement) => !isCount(statement);
+
+function describePlan(statement: Statement): string {
+  return `${statement.sql}\n${statement.plan}`;
+}
+
+// The statement reads `table` through `index`, narrowed beyond the tenant, and nothing is read
+// without an index or across a whole tenant.
+function expectIndexed(statement: Statement, table: string, index: string): void {
+  const message = describePlan(statement);
+  expect(statement.accesses.filter((access) => access.index === undefined), message).toEqual([]);
+  expect(statement.accesses.filter((access) => !access.narrowed), message).toEqual([]);
+  expect(statement.accesses.some((access) => access.table === table && access.index === index), message).toBe(true);
+}
+
+// RFC 7644 §3.4.2: totalResults as a plain COUNT(*) ... GROUP BY over an index, with no subquery
+// around the filtered rows.
+function expectPlainCount(statement: Statement, index?: string): void {
+  const message = describePlan(statement);
+  expect(statement.sql, message).toMatch(/^SELECT COUNT\(\*\) AS \S+, \S+ FROM \S+ WHERE .* GROUP BY /);
+  expect(statement.sql.match(/SELECT/g), message).toHaveLength(1);
+  expect(statement.accesses, message).toHaveLength(1);
+  expect(statement.accesses[0]!.indexOnly, message).toBe(true);
+  if (index) expect(statement.accesses[0]!.index, message).toBe(index);
+}
+
+async function pageAndCount(resourceType: ResourceType, filter: string): Promise<{ page: Statement; count: Statement }> {
+  const [page] = (await listStatements(resourceType, { filter, count: 10 })).filter(isPage);
+  const [count] = (await listStatements(resourceType, { filter, count: 0 })).filter(isCount);
+  return { page: page!, count: count! };
+}
+
+describe(`query plans over ${userCount} users (${testDatabaseKind})`, () => {
+  const userName = String(sample.attributes.userName);
+  const externalId = String(sample.attributes.externalId);
+
+  it("userName eq and sw use User_tenantId_userName_key", async () => {
+    const eq = await pageAndCount("User", `userName eq "${userName.toUpperCase()}"`);
+    expectIndexed(eq.page, "User", "User_tenantId_userName_key");
+    expectPlainCount(eq.count, "User_tenantId_userName_key");
+    const sw = await pageAndCount("User", `userName sw "${userName.slice(0, userName.indexOf("@") - 1)}"`);
+    expectIndexed(sw.page, "User", "User_tenantId_userName_key");
+    expectPlainCount(sw.count, "User_tenantId_userName_key");
+  });
+
+  it("externalId eq and sw use User_tenantId_externalId_idx", async () => {
+    const eq = await pageAndCount("User", `externalId eq "${externalId}"`);
+    expectIndexed(eq.page, "User", "User_tenantId_externalId_idx");
+    expectPlainCount(eq.count, "User_tenantId_externalId_idx");
+    const sw = await pageAndCount("User", `externalId sw "${externalId.slice(0, externalId.lastIndexOf("-") + 1)}"`);
+    expectIndexed(sw.page, "User", "User_tenantId_externalId_idx");
+    expectPlainCount(sw.count, "User_tenantId_externalId_idx");
+  });
+
+  it("displayName eq and sw use User_tenantId_displayName_id_idx", async () => {
+    const eq = await pageAndCount("User", `displayName eq "${String(sample.attributes.displayName).toLowerCase()}"`);
+    expectIndexed(eq.page, "User", "User_tenantId_displayName_id_idx");
+    expectPlainCount(eq.count, "User_tenantId_displayName_id_idx");
+    const sw = await pageAndCount("User", `displayName sw "${String(sample.attributes.displayName).slice(0, -2)}"`);
+    expectIndexed(sw.page, "User", "User_tenantId_displayName_id_idx");
+    expectPlainCount(sw.count, "User_tenantId_displayName_id_idx");
+  });
+
+  it("Group displayName eq and sw use Group_tenantId_displayName_key", async () => {
+    const eq = await pageAndCount("Group", `displayName eq "GROUP 00777"`);
+    expectIndexed(eq.page, "Group", "Group_tenantId_displayName_key");
+    expectPlainCount(eq.count, "Group_tenantId_displayName_key");
+    const sw = await pageAndCount("Group", `displayName sw "Group 0077"`);
+    expectIndexed(sw.page, "Group", "Group_tenantId_displayName_key");
+    expectPlainCount(sw.count, "Group_tenantId_displayName_key");
+  });
+
+  it("name.familyName sw counts over User_tenantId_familyName_id_idx", async () => {
+    // About one user in 40 matches: a page ordered by id may instead walk the id index and stop
+    // after ten matches, which reads a few hundred rows. The count must read the matches only.
+    const { page, count } = await pageAndCount("User", `name.familyName sw "smoll"`);
+    expect(page.accesses.filter((access) => access.index === undefined), describePlan(page)).toEqual([]);
+    expectPlainCount(count, "User_tenantId_familyName_id_idx");
+    const eq = await listStatements("User", { filter: `name.familyName eq "Smollett"`, count: 10 });
+    expectIndexed(eq.find(isPage)!, "User", "User_tenantId_familyName_id_idx");
+  });
+
+  it("emails.value eq and sw look up UserValue_tenantId_attr_value_idx", async () => {
+    for (const filter of [`emails.value eq "${sampleEmail.toUpperCase()}"`, `emails.value sw "${sampleEmail.slice(0, sampleEmail.indexOf("@"))}"`]) {
+      const { page, count } = await pageAndCount("User", filter);
+      for (const statement of [page, count]) {
+        const message = describePlan(statement);
+        expect(statement.accesses.filter((access) => access.index === undefined), message).toEqual([]);
+        const values = statement.accesses.filter((access) => access.table === "UserValue");
+        expect(values.every((access) => access.narrowed), message).toBe(true);
+        const users = statement.accesses.filter((access) => access.table === "User");
+        if (testDatabaseKind === "postgresql") {
+          // A semi-join: the matching values from their index, then each user by id.
+          expect(values.map((access) => access.index), message).toEqual(["UserValue_tenantId_attr_value_idx"]);
+          expect(users.every((access) => access.narrowed), message).toBe(true);
+        } else {
+          // Known limit: Prisma sends `some` as a correlated EXISTS, which SQLite runs once per
+          // user of the tenant (no IN rewrite), probing an index of UserValue each time.
+          expect(users.map((access) => access.index), message).toEqual(["User_tenantId_id_idx"]);
+          if (filter.includes(" eq ")) expect(values.map((access) => access.index), message).toEqual(["UserValue_tenantId_attr_value_idx"]);
+        }
+      }
+    }
+  });
+
+  describe("a cursor deep in the list starts an index range at the cursor", () => {
+    const cases: Array<[string, QueryParameters, string]> = [
+      ["by id", {}, "User_tenantId_id_idx"],
+      ["by userName", { sortBy: "userName" }, "User_tenantId_userName_key"],
+      ["by meta.created descending", { sortBy: "meta.created", sortOrder: "descending" }, "User_tenantId_created_id_idx"],
+    ];
+    for (const [name, parameters, index] of cases) {
+      it(name, async () => {
+        const query = readListQuery({ ...parameters, count: 10, cursor: "" }, userResourceType, schemaRegistry, limits);
+        const key = sortKeyOf(query, userTarget);
+        // The row 60,000 places in, as a previous page would have ended on it.
+        const [row] = await database.prisma.user.findMany({
+          where: { tenantId },
+          orderBy: orderOf(key) as never,
+          skip: 60_000,
+          take: 1,
+          select: { id: true, userName: true, created: true },
+        });
+        const sent = await listStatements("User", { ...parameters, count: 10, cursor: "" }, (base) => ({ ...base, cursor: encodeCursor(base, key, row!) }));
+        const page = sent.find(isPage)!;
+        expectIndexed(page, "User", index);
+        expect(page.plan, describePlan(page)).not.toMatch(/TEMP B-TREE|"Sort"/);
+        expectPlainCount(sent.find(isCount)!);
+      });
+    }
+  });
+
+  it("the total of an unfiltered list is a plain COUNT over an index", async () => {
+    const [count] = await listStatements("User", { count: 0 });
+    expectPlainCount(count!);
+  });
+});
