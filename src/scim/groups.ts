@@ -1,13 +1,13 @@
 import type { RequestContext } from "./context.ts";
 import { ScimError } from "./errors.ts";
-import type { Attributes, GroupStore, GroupWrite, MemberRef, Page, ListQuery, StoredGroup, WriteCondition } from "./ports.ts";
+import type { Attributes, GroupStore, GroupWrite, Page, ListQuery, StoredGroup, WriteCondition } from "./ports.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
 import type { ResourceSchemas } from "./resource/resource-schemas.ts";
 import { commonAttributes } from "./schema/common.ts";
 import { groupSchema } from "./schema/group.ts";
 import { applyPatch, type PatchTarget } from "./patch/apply.ts";
-import { splitMemberOperations } from "./patch/members.ts";
+import { membersOf, splitMemberOperations } from "./patch/members.ts";
 import { readPatchRequest } from "./patch/operations.ts";
 import { clientOperations } from "./patch/quirks/index.ts";
 import { schemaRegistry } from "./schema/registry.ts";
@@ -67,20 +67,6 @@ export class GroupService {
 
 function toWrite(body: unknown): GroupWrite {
   const { schemas: _schemas, members, ...attributes } = readResource(body, groupSchemas).resource;
-  return { attributes, members: toMembers(members) };
-}
-
-// RFC 7643 §4.2: members are referenced by id; the type is settled by storage from what the id is.
-function toMembers(members: unknown): MemberRef[] {
-  if (!Array.isArray(members)) return [];
-  return members.map((member: Record<string, unknown>) => {
-    if (typeof member.value !== "string" || member.value === "") {
-      throw ScimError.invalidValue("Every member needs a value: the id of a User or Group");
-    }
-    return {
-    value: member.value,
-    type: member.type === "Group" ? "Group" : "User",
-    ...(typeof member.display === "string" ? { display: member.display } : {}),
-    };
-  });
+  // RFC 7643 §4.2: members are referenced by id; storage settles each one's type from what it is.
+  return { attributes, members: membersOf(members) };
 }

@@ -11,7 +11,7 @@ import type { MemberChange } from "../scim/patch/members.ts";
 import { compileElementFilter } from "./query/compile.ts";
 import { listPage, type ListDelegate } from "./query/list.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import { missingOrStale } from "./users.ts";
+import { missingOrStale, storedResource } from "./users.ts";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -231,12 +231,5 @@ async function insertMembers(tx: Tx, tenantId: string, groupId: string, members:
 }
 
 function toStoredGroup(row: GroupRow, members: MemberRef[] | undefined): StoredGroup {
-  return {
-    id: row.id,
-    version: row.version,
-    created: row.created,
-    lastModified: row.lastModified,
-    attributes: JSON.parse(row.doc) as Record<string, unknown>,
-    ...(members ? { members } : {}),
-  };
+  return { ...storedResource(row), ...(members ? { members } : {}) };
 }

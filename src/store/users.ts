@@ -2,6 +2,7 @@ import { randomUUID } from "node:crypto";
 import { ScimError } from "../scim/errors.ts";
 import type {
   Attributes,
+  Versioned,
   GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
@@ -173,12 +174,16 @@ function withoutUser<T extends { userId: string }>({ userId: _userId, ...rest }:
 }
 
 function toStoredUser(row: UserRow, groups: GroupRef[] | undefined): StoredUser {
+  return { ...storedResource(row), ...(groups ? { groups } : {}) };
+}
+
+// A resource row as the core sees it: its version, timestamps and stored attributes.
+export function storedResource(row: UserRow): Versioned & { attributes: Attributes } {
   return {
     id: row.id,
     version: row.version,
     created: row.created,
     lastModified: row.lastModified,
-    attributes: JSON.parse(row.doc) as Record<string, unknown>,
-    ...(groups ? { groups } : {}),
+    attributes: JSON.parse(row.doc) as Attributes,
   };
 }
