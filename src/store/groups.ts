@@ -9,6 +9,7 @@ import { translateDatabaseError } from "./errors.ts";
 import { assertNever } from "../scim/filter/ast.ts";
 import type { MemberChange } from "../scim/patch/members.ts";
 import { compileElementFilter } from "./query/compile.ts";
+import { elementOwners } from "./query/elements.ts";
 import { listPage, type ListDelegate } from "./query/list.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
 import { missingOrStale, storedResource } from "./users.ts";
@@ -109,7 +110,7 @@ export class PrismaGroupStore implements GroupStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {
-    const { totalResults, rows, nextCursor } = await listPage(this.prisma.group as unknown as ListDelegate<GroupRow>, tenantId, query, groupTarget, groupRow);
+    const { totalResults, rows, nextCursor } = await listPage(this.prisma.group as unknown as ListDelegate<GroupRow>, tenantId, query, groupTarget, groupRow, elementOwners(this.prisma));
     const members = options.withRelations ? await this.membersOf(rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };

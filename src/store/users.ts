@@ -7,6 +7,7 @@ import type {
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
 import { translateDatabaseError } from "./errors.ts";
+import { elementOwners } from "./query/elements.ts";
 import { listPage, type ListDelegate } from "./query/list.ts";
 import { userTarget } from "./query/targets.ts";
 import { multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
@@ -122,7 +123,7 @@ export class PrismaUserStore implements UserStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
-    const { totalResults, rows, nextCursor } = await listPage(this.prisma.user as unknown as ListDelegate<UserRow>, tenantId, query, userTarget, userRow);
+    const { totalResults, rows, nextCursor } = await listPage(this.prisma.user as unknown as ListDelegate<UserRow>, tenantId, query, userTarget, userRow, elementOwners(this.prisma));
     const groups = options.withRelations ? await this.groupsOf(tenantId, rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };

@@ -35,32 +35,44 @@ function likeLiteral(value: Value): string {
   return String(value).replace(/[\\%_]/g, (char) => `\\${char}`);
 }
 
-export function compileFilter(filter: Filter, target: QueryTarget, tenantId: string): Where {
+// How "the resource has an element row meeting `where`" is written: by default a relation filter
+// (an EXISTS subquery); list.ts may substitute the ids it found with a query of its own.
+export type ElementCondition = (location: ElementLocation, where: Where) => Where;
+
+export const existsElement: ElementCondition = (location, where) => ({ [location.relation]: { some: where } });
+
+export function compileFilter(
+  filter: Filter,
+  target: QueryTarget,
+  tenantId: string,
+  element: ElementCondition = existsElement,
+): Where {
+  const some = (location: ElementLocation, where: Where) => element(location, elementWhere(location, tenantId, where));
   switch (filter.kind) {
     case "and":
-      return { AND: filter.filters.map((inner) => compileFilter(inner, target, tenantId)) };
+      return { AND: filter.filters.map((inner) => compileFilter(inner, target, tenantId, element)) };
     case "or":
-      return { OR: filter.filters.map((inner) => compileFilter(inner, target, tenantId)) };
+      return { OR: filter.filters.map((inner) => compileFilter(inner, target, tenantId, element)) };
     case "not":
-      return { NOT: compileFilter(filter.filter, target, tenantId) };
+      return { NOT: compileFilter(filter.filter, target, tenantId, element) };
     case "present":
     case "compare": {
       const location = locate(target, filter.attribute);
       if (location.kind === "column") return leaf(filter, location);
       // Elements are stored only when they have a value, so a bare `emails pr` is "has an element".
-      if (filter.kind === "present" && !filter.attribute.subAttribute) return some(location, tenantId, {});
+      if (filter.kind === "present" && !filter.attribute.subAttribute) return some(location, {});
       const column = elementColumn(location, filter.attribute);
       // `emails.value eq null`: no element has a value; `ne null`: some element has one.
       if (filter.kind === "compare" && filter.value === null) {
-        const hasValue = some(location, tenantId, present(comparedAttribute(filter.attribute), column));
+        const hasValue = some(location, present(comparedAttribute(filter.attribute), column));
         return filter.op === "eq" ? { NOT: hasValue } : hasValue;
       }
-      return some(location, tenantId, leaf(filter, column));
+      return some(location, leaf(filter, column));
     }
     case "valuePath": {
       const location = locate(target, filter.attribute);
       if (location.kind !== "element") throw notFilterable(filter.attribute);
-      return some(location, tenantId, compileElement(filter.filter, location));
+      return some(location, compileElement(filter.filter, location));
     }
     default:
       return assertNever(filter);
@@ -129,8 +141,8 @@ function isText(attribute: AttributeDefinition): boolean {
 
 // The tenant is repeated inside the element subquery: element rows are indexed by tenant first,
 // and without it the subquery cannot use those indexes.
-function some(location: ElementLocation, tenantId: string, where: Where): Where {
-  return { [location.relation]: { some: { tenantId, ...location.scope, ...where } } };
+function elementWhere(location: ElementLocation, tenantId: string, where: Where): Where {
+  return { tenantId, ...location.scope, ...where };
 }
 
 // A path's own column, or the element table of the multi-valued attribute it is a sub-attribute of.

@@ -1,8 +1,8 @@
 import { ScimError } from "../../scim/errors.ts";
 import type { ListQuery } from "../../scim/ports.ts";
-import { compileFilter, type Where } from "./compile.ts";
+import { compileFilter, existsElement, type ElementCondition, type Where } from "./compile.ts";
 import { afterCursor, encodeCursor } from "./cursor.ts";
-import type { QueryTarget } from "./targets.ts";
+import type { ElementLocation, QueryTarget } from "./targets.ts";
 
 // One list request (RFC 7644 §3.4.2) as two statements: the page, ordered with ties broken by
 // id so that pages are stable, and the exact match count. The count goes through groupBy, which
@@ -15,8 +15,38 @@ export interface ListDelegate<Row> {
   groupBy(args: { by: ["tenantId"]; where: Where; _count: { _all: true } }): Promise<Array<{ _count: { _all: number } }>>;
 }
 
-export function whereOf(tenantId: string, query: Pick<ListQuery, "filter">, target: QueryTarget): Where {
-  return query.filter ? { AND: [{ tenantId }, compileFilter(query.filter, target, tenantId)] } : { tenantId };
+// Finds the ids of the resources that own element rows meeting a condition, or undefined when
+// there are too many to list.
+export type ElementOwners = (location: ElementLocation, where: Where) => Promise<readonly string[] | undefined>;
+
+// The most ids an element condition is replaced with; beyond, the EXISTS subquery stays.
+export const maxElementOwners = 5000;
+
+// Element conditions (emails.value eq "x", members[value eq "u"]) are looked up first in their
+// own table, by its (tenantId, attr, value) index, and become `id IN (...)`: SQLite runs the
+// EXISTS subquery Prisma writes once per resource of the tenant, which is O(users).
+export async function whereOf(
+  tenantId: string,
+  query: Pick<ListQuery, "filter">,
+  target: QueryTarget,
+  owners?: ElementOwners,
+): Promise<Where> {
+  if (!query.filter) return { tenantId };
+  let element: ElementCondition = existsElement;
+  if (owners) {
+    const lookups: Array<Parameters<ElementCondition>> = [];
+    compileFilter(query.filter, target, tenantId, (location, where) => {
+      lookups.push([location, where]);
+      return {};
+    });
+    const found = await Promise.all(lookups.map(([location, where]) => owners(location, where)));
+    let next = 0;
+    element = (location, where) => {
+      const ids = found[next++];
+      return ids ? { id: { in: [...ids] } } : existsElement(location, where);
+    };
+  }
+  return { AND: [{ tenantId }, compileFilter(query.filter, target, tenantId, element)] };
 }
 
 // The column a list is ordered by; ties are broken by id in the same direction.
@@ -53,8 +83,9 @@ export async function listPage<Row>(
   query: ListQuery,
   target: QueryTarget,
   select: Record<string, boolean>,
+  owners?: ElementOwners,
 ): Promise<{ totalResults: number; rows: Row[]; nextCursor?: string }> {
-  const where = whereOf(tenantId, query, target);
+  const where = await whereOf(tenantId, query, target, owners);
   const key = sortKeyOf(query, target);
   const orderBy = orderOf(key);
   if (query.cursor === undefined) {

@@ -13,6 +13,9 @@ export interface ElementLocation {
   readonly kind: "element";
   // The relation from the resource row to its element rows, and what selects this attribute's rows.
   readonly relation: string;
+  // The element rows' model and the column that names the resource they belong to.
+  readonly model: "userValue" | "groupMember";
+  readonly owner: "userId" | "groupId";
   readonly scope: Readonly<Record<string, unknown>>;
   // Sub-attribute name (lower-cased) -> column of the element row.
   readonly columns: ReadonlyMap<string, ColumnLocation>;
@@ -49,6 +52,8 @@ export const userTarget: QueryTarget = {
           {
             kind: "element",
             relation: "values",
+            model: "userValue",
+            owner: "userId",
             scope: { attr },
             columns: userValueColumns(["value", "display", "type", "primary", "formatted", "streetAddress", "locality", "region", "postalCode", "country"]),
             defaultColumn: "value",
@@ -60,6 +65,8 @@ export const userTarget: QueryTarget = {
       {
         kind: "element",
         relation: "memberships",
+        model: "groupMember",
+        owner: "userId",
         scope: {},
         columns: new Map([["value", column("groupId", false)]]),
         defaultColumn: "value",
@@ -78,6 +85,8 @@ export const userTarget: QueryTarget = {
 export const membersLocation: ElementLocation = {
   kind: "element",
   relation: "members",
+  model: "groupMember",
+  owner: "groupId",
   scope: {},
   columns: new Map([
     ["value", column("memberId", false)],
