@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync, statSync } from "node:fs";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+
+// STYLE.md "Arrows point inward": the core imports neither storage nor transport, and only
+// src/store talks to Prisma or a database driver.
+
+function sourceFiles(dir: string): string[] {
+  return readdirSync(dir).flatMap((entry) => {
+    const path = join(dir, entry);
+    if (statSync(path).isDirectory()) return entry === "generated" ? [] : sourceFiles(path);
+    return path.endsWith(".ts") ? [path] : [];
+  });
+}
+
+function importsOf(path: string): string[] {
+  return [...readFileSync(path, "utf8").matchAll(/^\s*(?:import|export)\b[^;]*?from\s+["']([^"']+)["']/gm)].map((match) => match[1] as string);
+}
+
+const files = sourceFiles("src").map((path) => ({ path: relative("src", path), imports: importsOf(path) }));
+const database = /^(@prisma\/|prisma$|pg$|better-sqlite3$)|\/generated\//;
+
+describe("architecture", () => {
+  it("reads the source tree", () => {
+    expect(files.length).toBeGreaterThan(40);
+    expect(files.some((file) => file.path.startsWith("scim/") && file.imports.length > 0)).toBe(true);
+  });
+
+  it.each(files.filter((file) => file.path.startsWith("scim/")).map((file) => [file.path, file.imports] as const))(
+    "scim/ stays transport- and storage-free: %s",
+    (_path, imports) => {
+      expect(imports.filter((name) => /(^|\/)(store|http|compat|auth)\//.test(name) || name === "express" || database.test(name))).toEqual([]);
+    },
+  );
+
+  it.each(files.filter((file) => !file.path.startsWith("store/")).map((file) => [file.path, file.imports] as const))(
+    "only store/ imports Prisma or a database driver: %s",
+    (_path, imports) => {
+      expect(imports.filter((name) => database.test(name))).toEqual([]);
+    },
+  );
+});
