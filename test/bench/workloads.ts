@@ -2,6 +2,9 @@
 // workload is a factory of requests, so that each request can differ (a random user, a unique
 // userName, a new member) without the load generator knowing why.
 
+import { bulkRequestUrn, patchOpUrn, userUrn } from "../../src/scim/schema/urns.ts";
+import { pseudoRandom } from "../../src/store/seed.ts";
+
 export interface RequestSpec {
   readonly method: "GET" | "POST" | "PATCH";
   readonly path: string;
@@ -39,21 +42,9 @@ export interface Workload {
 }
 
 const users = "/scim/v2/Users";
-const patchOpUrn = "urn:ietf:params:scim:api:messages:2.0:PatchOp";
-const userUrn = "urn:ietf:params:scim:schemas:core:2.0:User";
-const bulkRequestUrn = "urn:ietf:params:scim:api:messages:2.0:BulkRequest";
 
 // Random choices come from a fixed sequence, so that runs send the same requests.
-function sequence(seed: number): () => number {
-  let state = seed >>> 0;
-  return () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let t = state;
-    t = Math.imul(t ^ (t >>> 15), t | 1);
-    t ^= t + Math.imul(t ^ (t >>> 7), t | 61);
-    return ((t ^ (t >>> 14)) >>> 0) / 4294967296;
-  };
-}
+const sequence = pseudoRandom;
 
 function randomOf<T>(items: readonly T[], seed: number): () => T {
   const random = sequence(seed);
