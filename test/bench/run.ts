@@ -5,10 +5,10 @@ import { request as httpRequest } from "node:http";
 import { cpus, freemem, loadavg, tmpdir, totalmem } from "node:os";
 import { join, resolve } from "node:path";
 import { parseArgs } from "node:util";
-import pg from "pg";
 import { seedBaselineFixture, seedOurFixture, type Fixture } from "./fixture.ts";
 import { measure, residentBytes, type Measurement, type Target } from "./measure.ts";
 import { workloads, type RequestSpec, type Workload, type WorkloadData } from "./workloads.ts";
+import { createTestDatabase } from "../support/databases.ts";
 
 // `npm run bench`: seeds our server and the bare-metal baseline with the same data, runs each
 // workload against both over loopback, and prints one table. See docs/benchmarks.md.
@@ -18,7 +18,6 @@ const usage = `npm run bench -- [--users 100000] [--db sqlite|postgres] [--durat
 --cpu-prof writes a CPU profile of our server per measured run to ${join(tmpdir(), "scim-bench-profiles")}`;
 
 const root = resolve(import.meta.dirname, "../..");
-const defaultPostgresUrl = "postgresql://postgres@127.0.0.1:5432/postgres";
 
 interface Options {
   readonly users: number;
@@ -81,25 +80,11 @@ async function cleanUp(): Promise<void> {
   }
 }
 
-async function withPg<T>(url: string, run: (client: pg.Client) => Promise<T>): Promise<T> {
-  const client = new pg.Client({ connectionString: url });
-  await client.connect();
-  try {
-    return await run(client);
-  } finally {
-    await client.end();
-  }
-}
-
-// A scratch PostgreSQL database, dropped at the end.
+// A scratch PostgreSQL database (the test suite's own), dropped at the end.
 async function scratchPostgres(): Promise<string> {
-  const adminUrl = process.env.TEST_POSTGRES_URL ?? defaultPostgresUrl;
-  const name = `scim_bench_${randomBytes(6).toString("hex")}`;
-  await withPg(adminUrl, (client) => client.query(`CREATE DATABASE "${name}"`));
-  cleanups.push(() => withPg(adminUrl, (client) => client.query(`DROP DATABASE IF EXISTS "${name}" WITH (FORCE)`)).then(() => undefined));
-  const url = new URL(adminUrl);
-  url.pathname = `/${name}`;
-  return url.toString();
+  const database = await createTestDatabase("postgresql");
+  cleanups.push(() => database.drop());
+  return database.url;
 }
 
 // Starts `node --import tsx <script>` and waits for the message it sends once it listens.
