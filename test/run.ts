@@ -14,7 +14,33 @@ interface Outcome {
   readonly database: string;
   readonly passed: number;
   readonly failed: number;
+  readonly failures: readonly string[];
   readonly ok: boolean;
+}
+
+interface Report {
+  numPassedTests: number;
+  numFailedTests: number;
+  testResults?: {
+    name: string;
+    message?: string;
+    assertionResults?: { fullName: string; status: string; failureMessages?: string[] }[];
+  }[];
+}
+
+/** One line per failed test (file, name, first line of its error), so the end of a log says what broke. */
+function failuresOf(report: Report, database: string): string[] {
+  const lines: string[] = [];
+  for (const file of report.testResults ?? []) {
+    const path = file.name.replace(`${process.cwd()}/`, "");
+    const failed = (file.assertionResults ?? []).filter((result) => result.status === "failed");
+    for (const result of failed) {
+      const message = (result.failureMessages?.[0] ?? "").split("\n")[0]!.slice(0, 300);
+      lines.push(`[${database}] ${path} > ${result.fullName}: ${message}`);
+    }
+    if (failed.length === 0 && file.message) lines.push(`[${database}] ${path}: ${file.message.split("\n")[0]!.slice(0, 300)}`);
+  }
+  return lines;
 }
 
 function run(database: "sqlite" | "postgresql"): Outcome {
@@ -27,14 +53,17 @@ function run(database: "sqlite" | "postgresql"): Outcome {
   );
   let passed = 0;
   let failed = 0;
+  let failures: string[] = [];
   try {
-    const json = JSON.parse(readFileSync(report, "utf8")) as { numPassedTests: number; numFailedTests: number };
+    const json = JSON.parse(readFileSync(report, "utf8")) as Report;
     passed = json.numPassedTests;
     failed = json.numFailedTests;
+    failures = failuresOf(json, database);
   } catch {
     failed = Math.max(failed, 1);
+    failures = [`[${database}] vitest wrote no readable report (exit status ${result.status})`];
   }
-  return { database, passed, failed, ok: result.status === 0 && passed > 0 };
+  return { database, passed, failed, failures, ok: result.status === 0 && passed > 0 };
 }
 
 const outcomes = [run("sqlite")];
@@ -42,12 +71,18 @@ if (await postgresReachable(postgresUrl)) {
   outcomes.push(run("postgresql"));
 } else if (process.env.CI === "true") {
   console.error(`\nPostgreSQL is not reachable at ${postgresUrl}, and CI requires it.`);
-  outcomes.push({ database: "postgresql", passed: 0, failed: 1, ok: false });
+  outcomes.push({ database: "postgresql", passed: 0, failed: 1, failures: [`[postgresql] not reachable at ${postgresUrl}`], ok: false });
 } else {
   console.log(`\n*** PostgreSQL was NOT run: nothing answers at ${postgresUrl} (set TEST_POSTGRES_URL). ***`);
 }
 
 console.log("");
+const failures = outcomes.flatMap((outcome) => outcome.failures);
+if (failures.length > 0) {
+  console.log("Failed:");
+  for (const line of failures) console.log(`  ${line}`);
+  console.log("");
+}
 for (const outcome of outcomes) console.log(`${outcome.database}: ${outcome.passed} passed, ${outcome.failed} failed`);
 const passed = outcomes.reduce((sum, outcome) => sum + outcome.passed, 0);
 const failed = outcomes.reduce((sum, outcome) => sum + outcome.failed, 0);
