@@ -1,11 +1,13 @@
 import type { RequestContext } from "./context.ts";
 import { ScimError } from "./errors.ts";
-import type { Attributes, GroupStore, GroupWrite, Page, ListQuery, StoredGroup, WriteCondition } from "./ports.ts";
+import type { Attributes, GroupStore, GroupWrite, Page, ListQuery, SequenceStore, StoredGroup, WriteCondition } from "./ports.ts";
+import { carryAssignedValues, hasAssignedValues, withAssignedValues } from "./resource/assigned.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
 import type { ResourceSchemas } from "./resource/resource-schemas.ts";
 import { commonAttributes } from "./schema/common.ts";
 import { groupSchema } from "./schema/group.ts";
+import { groupExtensionSchemas } from "./schema/extensions/index.ts";
 import { applyPatch, type PatchTarget } from "./patch/apply.ts";
 import { membersOf, splitMemberOperations } from "./patch/members.ts";
 import { readPatchRequest } from "./patch/operations.ts";
@@ -13,18 +15,32 @@ import { clientOperations } from "./patch/quirks/index.ts";
 import { schemaRegistry } from "./schema/registry.ts";
 import { groupResourceType } from "./schema/resource-types.ts";
 
-export const groupSchemas: ResourceSchemas = { schema: groupSchema, extensions: [], common: commonAttributes };
+export const groupSchemas: ResourceSchemas = { schema: groupSchema, extensions: groupExtensionSchemas, common: commonAttributes };
 
 const groupPatchTarget: PatchTarget = { resourceType: groupResourceType, schemas: groupSchemas, registry: schemaRegistry };
 
 // RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6: the Group operations. Members are kept apart from the
 // group's other attributes, so that membership can change without rewriting the group.
 export class GroupService {
-  constructor(private readonly store: GroupStore) {}
+  constructor(
+    private readonly store: GroupStore,
+    private readonly sequences: SequenceStore,
+  ) {}
 
   // RFC 7644 §3.3
-  create(context: RequestContext, body: unknown): Promise<StoredGroup> {
-    return this.store.create(context.tenantId, toWrite(body));
+  async create(context: RequestContext, body: unknown): Promise<StoredGroup> {
+    const write = toWrite(body);
+    const attributes = await withAssignedValues(write.attributes, groupSchemas, (name) => this.sequences.next(context.tenantId, name));
+    return this.store.create(context.tenantId, { ...write, attributes });
+  }
+
+  // The group, with the server-assigned values of the extensions named (product ids) allocated
+  // if it has none yet.
+  async withExtensions(context: RequestContext, group: StoredGroup, urns: readonly string[], withMembers: boolean): Promise<StoredGroup> {
+    if (hasAssignedValues(group.attributes, groupSchemas, urns)) return group;
+    const assigned = await withAssignedValues(group.attributes, groupSchemas, (name) => this.sequences.next(context.tenantId, name), urns);
+    const attributes = (current: Attributes) => withValuesOf(current, assigned, urns);
+    return this.store.patch(context.tenantId, group.id, { attributes, memberChanges: [] }, {}, { withRelations: withMembers });
   }
 
   // RFC 7644 §3.4.1
@@ -39,7 +55,8 @@ export class GroupService {
     const current = await this.get(context, id, false);
     const write = toWrite(body);
     assertImmutableUnchanged(current.attributes, write.attributes, groupSchemas);
-    return this.store.replace(context.tenantId, id, write, condition);
+    const attributes = carryAssignedValues(current.attributes, write.attributes, groupSchemas);
+    return this.store.replace(context.tenantId, id, { ...write, attributes }, condition);
   }
 
   // RFC 7644 §3.5.2: attribute operations apply to the stored group, inside storage's transaction
@@ -50,7 +67,7 @@ export class GroupService {
     const operations = clientOperations(readPatchRequest(body));
     const { attributeOperations, memberChanges } = splitMemberOperations(operations, groupResourceType, schemaRegistry);
     const attributes =
-      attributeOperations.length === 0 ? undefined : (current: Attributes) => applyPatch(current, attributeOperations, groupPatchTarget);
+      attributeOperations.length === 0 ? undefined : (current: Attributes) => carryAssignedValues(current, applyPatch(current, attributeOperations, groupPatchTarget), groupSchemas);
     return this.store.patch(context.tenantId, id, { ...(attributes ? { attributes } : {}), memberChanges }, condition, { withRelations: withMembers });
   }
 
@@ -69,4 +86,17 @@ function toWrite(body: unknown): GroupWrite {
   const { schemas: _schemas, members, ...attributes } = readResource(body, groupSchemas).resource;
   // RFC 7643 §4.2: members are referenced by id; storage settles each one's type from what it is.
   return { attributes, members: membersOf(members) };
+}
+
+// `current` with the assigned values computed beforehand, for those of its extensions still without them.
+function withValuesOf(current: Attributes, assigned: Attributes, urns: readonly string[]): Attributes {
+  const filled = carryAssignedValues(assigned, {}, groupSchemas);
+  let result = current;
+  for (const urn of urns) {
+    const values = filled[urn] as Record<string, unknown> | undefined;
+    if (values === undefined) continue;
+    const section = (result[urn] as Record<string, unknown> | undefined) ?? {};
+    result = { ...result, [urn]: { ...values, ...section } };
+  }
+  return result;
 }

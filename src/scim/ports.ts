@@ -89,6 +89,13 @@ export interface UserStore {
   patch(tenantId: string, id: string, change: (current: StoredUser) => Promise<UserWrite>, condition: WriteCondition): Promise<StoredUser>;
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>>;
+  // The user with this userName (compared as userName is, case-insensitively) whose password
+  // hash `check` accepts, in the tenant given or, for a sign-in that names no tenant, in any.
+  authenticate(
+    tenantId: string | undefined,
+    userName: string,
+    check: (passwordHash: string) => Promise<boolean>,
+  ): Promise<{ tenantId: string; user: StoredUser } | undefined>;
 }
 
 // RFC 7644 §3.5.2 on a group: how its attributes change (computed from the stored ones while
@@ -105,4 +112,10 @@ export interface GroupStore {
   patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup>;
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>>;
+}
+
+// Per-tenant integer sequences for server-assigned attributes. `next` returns 1, 2, 3, ... for
+// one (tenant, name), each number once, whichever process asks.
+export interface SequenceStore {
+  next(tenantId: string, name: string): Promise<number>;
 }

@@ -1,6 +1,6 @@
 import type { RequestContext } from "./context.ts";
 import type { Attributes, StoredGroup, StoredUser, Versioned } from "./ports.ts";
-import { enterpriseUserUrn, groupUrn, listResponseUrn, userUrn } from "./schema/urns.ts";
+import { groupUrn, listResponseUrn, userUrn } from "./schema/urns.ts";
 
 export type ScimResource = Record<string, unknown>;
 
@@ -35,7 +35,7 @@ function renderResource(
 
 // RFC 7643 §4.1, §4.3
 export function renderUser(context: RequestContext, user: StoredUser): ScimResource {
-  const schemas = user.attributes[enterpriseUserUrn] === undefined ? [userUrn] : [userUrn, enterpriseUserUrn];
+  const schemas = [userUrn, ...extensionsOf(user.attributes)];
   const groups = user.groups?.length
     ? { groups: user.groups.map((group) => ({ ...group, $ref: `${context.baseUrl}/Groups/${group.value}` })) }
     : {};
@@ -54,7 +54,13 @@ export function renderGroup(context: RequestContext, group: StoredGroup): ScimRe
         })),
       }
     : {};
-  return renderResource(context, "Group", "/Groups", [groupUrn], group, members);
+  return renderResource(context, "Group", "/Groups", [groupUrn, ...extensionsOf(group.attributes)], group, members);
+}
+
+// RFC 7643 §3: `schemas` names every extension whose attributes the resource carries (stored
+// under the extension's URN).
+function extensionsOf(attributes: Attributes): string[] {
+  return Object.keys(attributes).filter((key) => key.startsWith("urn:"));
 }
 
 // RFC 7644 §3.4.2: startIndex and itemsPerPage describe the page returned. With cursor

@@ -2,10 +2,12 @@ import type { RequestContext } from "./context.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
 import type { ResourceSchemas } from "./resource/resource-schemas.ts";
-import type { Attributes, Page, ListQuery, StoredUser, UserStore, UserWrite, WriteCondition } from "./ports.ts";
+import type { Attributes, Page, ListQuery, SequenceStore, StoredUser, UserStore, UserWrite, WriteCondition } from "./ports.ts";
+import { carryAssignedValues, hasAssignedValues, withAssignedValues } from "./resource/assigned.ts";
 import { ScimError } from "./errors.ts";
 import { commonAttributes } from "./schema/common.ts";
 import { enterpriseUserSchema } from "./schema/enterprise-user.ts";
+import { userExtensionSchemas } from "./schema/extensions/index.ts";
 import { userSchema } from "./schema/user.ts";
 import { applyPatch, type PatchTarget } from "./patch/apply.ts";
 import { clientOperations } from "./patch/quirks/index.ts";
@@ -15,25 +17,50 @@ import { userResourceType } from "./schema/resource-types.ts";
 
 export const userSchemas: ResourceSchemas = {
   schema: userSchema,
-  extensions: [enterpriseUserSchema],
+  extensions: [enterpriseUserSchema, ...userExtensionSchemas],
   common: commonAttributes,
 };
 
 const userPatchTarget: PatchTarget = { resourceType: userResourceType, schemas: userSchemas, registry: schemaRegistry };
 
-export type PasswordHasher = (password: string) => Promise<string>;
+// How passwords are hashed and checked (auth/passwords.ts).
+export interface Passwords {
+  hash(password: string): Promise<string>;
+  verify(password: string, hash: string): Promise<boolean>;
+}
 
 // RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6: the User operations.
 export class UserService {
   constructor(
     private readonly store: UserStore,
-    private readonly hashPassword: PasswordHasher,
+    private readonly passwords: Passwords,
+    private readonly sequences: SequenceStore,
   ) {}
 
   // RFC 7644 §3.3
   async create(context: RequestContext, body: unknown): Promise<StoredUser> {
     const write = await this.toWrite(body);
-    return this.store.create(context.tenantId, write);
+    const attributes = await withAssignedValues(write.attributes, userSchemas, (name) => this.sequences.next(context.tenantId, name));
+    return this.store.create(context.tenantId, { ...write, attributes });
+  }
+
+  // The user, with the server-assigned values of the extensions named (product ids) allocated
+  // if it has none yet.
+  async withExtensions(context: RequestContext, user: StoredUser, urns: readonly string[]): Promise<StoredUser> {
+    if (hasAssignedValues(user.attributes, userSchemas, urns)) return user;
+    const allocate = (name: string) => this.sequences.next(context.tenantId, name);
+    return this.store.patch(
+      context.tenantId,
+      user.id,
+      async (current) => ({ attributes: await withAssignedValues(current.attributes, userSchemas, allocate, urns), passwordHash: undefined }),
+      {},
+    );
+  }
+
+  // The user whose userName is `userName` and whose password is `password`, if any, in the
+  // tenant given or, for a sign-in that names no tenant, in whichever tenant has one.
+  authenticate(tenantId: string | undefined, userName: string, password: string): Promise<{ tenantId: string; user: StoredUser } | undefined> {
+    return this.store.authenticate(tenantId, userName, (hash) => this.passwords.verify(password, hash));
   }
 
   // RFC 7644 §3.4.1
@@ -49,7 +76,8 @@ export class UserService {
     const current = await this.get(context, id, false);
     const write = await this.toWrite(body);
     assertImmutableUnchanged(current.attributes, write.attributes, userSchemas);
-    return this.store.replace(context.tenantId, id, write, condition);
+    const attributes = carryAssignedValues(current.attributes, write.attributes, userSchemas);
+    return this.store.replace(context.tenantId, id, { ...write, attributes }, condition);
   }
 
   // RFC 7644 §3.5.2: operations apply to the stored user all or nothing, inside storage's
@@ -62,8 +90,9 @@ export class UserService {
       async (current) => {
         const { password, ...attributes } = applyPatch(current.attributes, operations, userPatchTarget);
         return {
-          attributes: withActive(attributes),
-          passwordHash: typeof password === "string" ? await this.hashPassword(password) : undefined,
+          // The patched resource is read back like a PUT body, which drops readOnly values.
+          attributes: carryAssignedValues(current.attributes, withActive(attributes), userSchemas),
+          passwordHash: typeof password === "string" ? await this.passwords.hash(password) : undefined,
         };
       },
       condition,
@@ -84,7 +113,7 @@ export class UserService {
     const { schemas: _schemas, password, ...attributes } = readResource(body, userSchemas).resource;
     return {
       attributes: withActive(attributes),
-      passwordHash: typeof password === "string" ? await this.hashPassword(password) : undefined,
+      passwordHash: typeof password === "string" ? await this.passwords.hash(password) : undefined,
     };
   }
 }

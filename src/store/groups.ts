@@ -9,6 +9,7 @@ import { translateDatabaseError } from "./errors.ts";
 import { assertNever } from "../scim/filter/ast.ts";
 import type { MemberChange } from "../scim/patch/members.ts";
 import { compileElementFilter } from "./query/compile.ts";
+import { extensionValueRows, extensionValuesChanged, indexedGroupExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, type ListDelegate } from "./query/list.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
@@ -40,7 +41,10 @@ export class PrismaGroupStore implements GroupStore {
       .$transaction(async (tx) => {
         const members = await resolveMembers(tx, tenantId, write.members, id);
         const created = await tx.group.create({
-          data: { id, tenantId, created: now, lastModified: now, ...groupColumns(write), doc: JSON.stringify(write.attributes) },
+          data: {
+            id, tenantId, created: now, lastModified: now, ...groupColumns(write), doc: JSON.stringify(write.attributes),
+            extensionValues: { createMany: { data: extensionValueRows(tenantId, write.attributes, indexed) } },
+          },
           select: groupRow,
         });
         await insertMembers(tx, tenantId, id, members);
@@ -67,6 +71,8 @@ export class PrismaGroupStore implements GroupStore {
         const members = await resolveMembers(tx, tenantId, write.members, id);
         await tx.groupMember.deleteMany({ where: { groupId: id } });
         await insertMembers(tx, tenantId, id, members);
+        await tx.extensionValue.deleteMany({ where: { groupId: id } });
+        await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, write.attributes, indexed).map((row) => ({ ...row, groupId: id })) });
         return { updated: await tx.group.findFirstOrThrow({ where: { tenantId, id }, select: groupRow }), members };
       })
       .catch((error) => translateDatabaseError(error, "Group"));
@@ -87,11 +93,16 @@ export class PrismaGroupStore implements GroupStore {
         if (updated.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
         if (patch.attributes) {
           const current = await tx.group.findFirstOrThrow({ where: { tenantId, id }, select: { doc: true } });
-          const attributes = patch.attributes(JSON.parse(current.doc) as Record<string, unknown>);
+          const before = JSON.parse(current.doc) as Record<string, unknown>;
+          const attributes = patch.attributes(before);
           await tx.group.updateMany({
             where: { tenantId, id },
             data: { ...groupColumns({ attributes, members: [] }), doc: JSON.stringify(attributes) },
           });
+          if (extensionValuesChanged(before, attributes, indexed)) {
+            await tx.extensionValue.deleteMany({ where: { groupId: id } });
+            await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, groupId: id })) });
+          }
         }
         for (const change of patch.memberChanges) await applyMemberChange(tx, tenantId, id, change);
         return tx.group.findFirstOrThrow({ where: { tenantId, id }, select: groupRow });

@@ -1,7 +1,10 @@
 import type { Attributes, StoredGroup } from "../scim/ports.ts";
+import { bytebaseUserSchema } from "../scim/schema/extensions/bytebase.ts";
+import { vyteUserSchema } from "../scim/schema/extensions/vyte.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import type { Database, DatabaseKind } from "./database.ts";
 import { groupColumns, PrismaGroupStore } from "./groups.ts";
+import { extensionValueRows, indexedUserExtensionAttributes } from "./extension-values.ts";
 import { userColumnValues, userValueRows } from "./user-columns.ts";
 
 // Synthetic users for tests and benchmarks, inserted in bulk. The rows are the ones the write
@@ -19,6 +22,8 @@ export interface SeedOptions {
   readonly firstNumber?: number;
   // Called after each chunk with the number of users inserted so far.
   readonly onProgress?: (inserted: number) => void;
+  // Gives every user the Bytebase extension (uid 100 + n, userType) and a Vyte object id.
+  readonly withExtensions?: boolean;
 }
 
 // One synthetic user: its id, timestamps and attributes as the core would have them.
@@ -103,6 +108,15 @@ function userAttributes(random: () => number, n: number): Attributes {
   };
 }
 
+function withExtensions(attributes: Attributes, random: () => number, n: number): Attributes {
+  const objectId = Array.from({ length: 3 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, "0")).join("");
+  return {
+    ...attributes,
+    [bytebaseUserSchema.id]: { uid: 100 + n, userType: random() < 0.05 ? "SERVICE_ACCOUNT" : "USER" },
+    [vyteUserSchema.id]: { objectId, linked: true },
+  };
+}
+
 // The users seedUsers inserts, in order, for stores of other shapes (the benchmark's baseline).
 export function* syntheticUsers(count: number, options: SeedOptions = {}): Generator<SyntheticUser> {
   const random = pseudoRandom(options.seed ?? 1);
@@ -110,7 +124,7 @@ export function* syntheticUsers(count: number, options: SeedOptions = {}): Gener
   const first = options.firstNumber ?? 1;
   for (let n = first; n < first + count; n++) {
     const id = uuidOf(random);
-    const attributes = userAttributes(random, n);
+    const attributes = options.withExtensions ? withExtensions(userAttributes(random, n), random, n) : userAttributes(random, n);
     const created = new Date(now - Math.floor(random() * 3 * yearMillis));
     const lastModified = new Date(created.getTime() + Math.floor(random() * (now - created.getTime())));
     yield { id, created, lastModified, attributes };
@@ -128,16 +142,20 @@ export async function seedUsers(
   const ids: string[] = [];
   let users: Row[] = [];
   let values: Row[] = [];
+  let extensionValues: Row[] = [];
   const flush = async () => {
     await insertRows(database, "User", users);
     await insertRows(database, "UserValue", values);
+    await insertRows(database, "ExtensionValue", extensionValues);
     users = [];
     values = [];
+    extensionValues = [];
     options.onProgress?.(ids.length);
   };
   for (const { id, attributes, created, lastModified } of syntheticUsers(count, options)) {
     users.push({ id, tenantId, version: 1, created, lastModified, ...userColumnValues(attributes), doc: JSON.stringify(attributes) });
     for (const row of userValueRows(tenantId, id, attributes)) values.push(row as unknown as Row);
+    for (const row of extensionValueRows(tenantId, attributes, indexedUserExtensionAttributes)) extensionValues.push({ ...row, userId: id } as unknown as Row);
     ids.push(id);
     if (users.length === chunkSize) await flush();
   }

@@ -14,6 +14,7 @@ const patchReturnLifetimeMs = 5000;
 
 export class PrismaTenantStore implements TenantStore {
   private readonly patchReturns = new Map<string, { value: PatchReturn; until: number }>();
+  private readonly options = new Map<string, { value: string | undefined; until: number }>();
 
   constructor(private readonly prisma: Db) {}
 
@@ -23,6 +24,25 @@ export class PrismaTenantStore implements TenantStore {
     const value = (await this.byId(tenantId))?.patchReturn ?? "representation";
     this.patchReturns.set(tenantId, { value, until: Date.now() + patchReturnLifetimeMs });
     return value;
+  }
+
+  async option(tenantId: string, name: string): Promise<string | undefined> {
+    const key = optionKey(tenantId, name);
+    const cached = this.options.get(key);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const value = (await this.prisma.setting.findUnique({ where: { key } }))?.value;
+    if (this.options.size >= 10_000) this.options.clear();
+    this.options.set(key, { value, until: Date.now() + patchReturnLifetimeMs });
+    return value;
+  }
+
+  async setOption(tenantName: string, name: string, value: string | undefined): Promise<Tenant> {
+    const tenant = await this.ensure(tenantName);
+    const key = optionKey(tenant.id, name);
+    this.options.delete(key);
+    if (value === undefined) await this.prisma.setting.deleteMany({ where: { key } });
+    else await this.prisma.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+    return tenant;
   }
 
   async ensure(name: string): Promise<Tenant> {
@@ -50,6 +70,11 @@ export class PrismaTenantStore implements TenantStore {
     this.patchReturns.delete(tenant.id);
     return toTenant(await this.prisma.tenant.update({ where: { id: tenant.id }, data: { patchReturn }, select: tenantRow }));
   }
+}
+
+// Tenant options are kept in the Setting table under the tenant's id.
+function optionKey(tenantId: string, name: string): string {
+  return `tenant/${tenantId}/${name}`;
 }
 
 export class PrismaCredentialStore implements CredentialStore {

@@ -7,6 +7,7 @@ import type {
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
 import { translateDatabaseError } from "./errors.ts";
+import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, type ListDelegate } from "./query/list.ts";
 import { userTarget } from "./query/targets.ts";
@@ -39,6 +40,7 @@ export class PrismaUserStore implements UserStore {
           passwordHash: write.passwordHash ?? null,
           doc: JSON.stringify(write.attributes),
           values: { createMany: { data: userValueRows(tenantId, id, write.attributes).map(withoutUser) } },
+          extensionValues: { createMany: { data: extensionValueRows(tenantId, write.attributes, indexed) } },
         },
         select: userRow,
       })
@@ -68,6 +70,8 @@ export class PrismaUserStore implements UserStore {
         if (updated.count === 0) throw await missingOrStale(tx, tenantId, id);
         await tx.userValue.deleteMany({ where: { userId: id } });
         await tx.userValue.createMany({ data: userValueRows(tenantId, id, write.attributes) });
+        await tx.extensionValue.deleteMany({ where: { userId: id } });
+        await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, write.attributes, indexed).map((row) => ({ ...row, userId: id })) });
         return tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow });
       })
       .catch((error) => translateDatabaseError(error, "User"));
@@ -107,6 +111,10 @@ export class PrismaUserStore implements UserStore {
           await tx.userValue.deleteMany({ where: { userId: id } });
           await tx.userValue.createMany({ data: userValueRows(tenantId, id, write.attributes) });
         }
+        if (extensionValuesChanged(before.attributes, write.attributes, indexed)) {
+          await tx.extensionValue.deleteMany({ where: { userId: id } });
+          await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, write.attributes, indexed).map((row) => ({ ...row, userId: id })) });
+        }
         return { ...current, doc };
       }, { timeout: 60_000, maxWait: 30_000 })
       .catch((error) => translateDatabaseError(error, "User"));
@@ -127,6 +135,23 @@ export class PrismaUserStore implements UserStore {
     const groups = options.withRelations ? await this.groupsOf(tenantId, rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
+  }
+
+  async authenticate(
+    tenantId: string | undefined,
+    userName: string,
+    check: (passwordHash: string) => Promise<boolean>,
+  ): Promise<{ tenantId: string; user: StoredUser } | undefined> {
+    const rows = await this.prisma.user.findMany({
+      where: { ...(tenantId === undefined ? {} : { tenantId }), userName: userColumnValues({ userName }).userName },
+      select: { ...userRow, tenantId: true, passwordHash: true },
+      orderBy: { id: "asc" },
+      take: 10,
+    });
+    for (const row of rows) {
+      if (row.passwordHash && (await check(row.passwordHash))) return { tenantId: row.tenantId, user: toStoredUser(row, undefined) };
+    }
+    return undefined;
   }
 
   // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups").

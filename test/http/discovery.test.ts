@@ -8,6 +8,11 @@ import { baseUrl, publicBaseUrl, rawRequest } from "./resource.behaviour.ts";
 
 // RFC 7644 §4, RFC 7643 §5 - §7: the discovery endpoints describe what the server really does.
 
+// This server's own extensions (src/scim/schema/extensions), carrying the compat APIs' fields.
+const ownExtension = (product: string, type: "User" | "Group") => `urn:scim-server:params:scim:schemas:extension:${product}:2.0:${type}`;
+const ownUserExtensions = ["bytebase", "vyte", "permgroups", "qase", "expressgateway"].map((product) => ownExtension(product, "User"));
+const ownGroupExtensions = ["bytebase", "vyte", "permgroups"].map((product) => ownExtension(product, "Group"));
+
 const resourceTypeUrn = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 const schemaUrn = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 const serviceProviderConfigUrn = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
@@ -19,7 +24,7 @@ const userResourceType = {
   endpoint: "/Users",
   description: "User Account",
   schema: userUrn,
-  schemaExtensions: [{ schema: enterpriseUserUrn, required: false }],
+  schemaExtensions: [enterpriseUserUrn, ...ownUserExtensions].map((schema) => ({ schema, required: false })),
   meta: { resourceType: "ResourceType", location: `${baseUrl}/ResourceTypes/User` },
 };
 const groupResourceType = {
@@ -29,6 +34,7 @@ const groupResourceType = {
   endpoint: "/Groups",
   description: "Group",
   schema: groupUrn,
+  schemaExtensions: ownGroupExtensions.map((schema) => ({ schema, required: false })),
   meta: { resourceType: "ResourceType", location: `${baseUrl}/ResourceTypes/Group` },
 };
 
@@ -92,10 +98,12 @@ describe("/ResourceTypes", () => {
 });
 
 describe("/Schemas", () => {
-  it("lists the User, Group and Enterprise User schemas, each as GET /Schemas/{id} answers it", async () => {
+  it("lists the User, Group, Enterprise User and own extension schemas, each as GET /Schemas/{id} answers it", async () => {
     const response = await scim.get("/Schemas").expect(200);
-    expect(scimBody(response)).toMatchObject({ schemas: [listResponseUrn], totalResults: 3, startIndex: 1, itemsPerPage: 3 });
-    expect(response.body.Resources.map((schema: { id: string }) => schema.id)).toStrictEqual([userUrn, groupUrn, enterpriseUserUrn]);
+    expect(scimBody(response)).toMatchObject({ schemas: [listResponseUrn], totalResults: 11, startIndex: 1, itemsPerPage: 11 });
+    expect(response.body.Resources.map((schema: { id: string }) => schema.id)).toStrictEqual([
+      userUrn, groupUrn, enterpriseUserUrn, ...ownUserExtensions, ...ownGroupExtensions,
+    ]);
     for (const schema of response.body.Resources) {
       expect(schema).toMatchObject({ schemas: [schemaUrn], meta: { resourceType: "Schema", location: `${baseUrl}/Schemas/${schema.id}` } });
       expect((await scim.get(`/Schemas/${schema.id}`).expect(200)).body).toStrictEqual(schema);
@@ -106,6 +114,8 @@ describe("/Schemas", () => {
     [userUrn, "User", "User Account"],
     [groupUrn, "Group", "Group"],
     [enterpriseUserUrn, "EnterpriseUser", "Enterprise User"],
+    [ownExtension("bytebase", "User"), "BytebaseUser", "Bytebase user fields"],
+    [ownExtension("vyte", "Group"), "VyteTeam", "Vyte team fields"],
   ])("GET /Schemas/%s names the schema %s", async (urn, name, description) => {
     const schema = (await scim.get(`/Schemas/${urn}`).expect(200)).body;
     expect({ id: schema.id, name: schema.name, description: schema.description }).toStrictEqual({ id: urn, name, description });

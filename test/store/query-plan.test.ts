@@ -1,6 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListQuery } from "../../src/scim/ports.ts";
 import { readListQuery, type QueryParameters } from "../../src/scim/query.ts";
+import { bytebaseUserSchema } from "../../src/scim/schema/extensions/bytebase.ts";
+import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
 import { schemaRegistry } from "../../src/scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resource-types.ts";
 import { openDatabase, type Database, type QueryEvent } from "../../src/store/database.ts";
@@ -27,8 +29,9 @@ let database: Database;
 let tenantId: string;
 let statements: QueryEvent[] = [];
 // User number 777 of the seeded sequence, whose values the filters look for.
-const sample = [...syntheticUsers(777)].at(-1)!;
+const sample = [...syntheticUsers(777, { withExtensions: true })].at(-1)!;
 const sampleEmail = (sample.attributes.emails as Array<{ value: string }>)[0]!.value;
+const sampleObjectId = (sample.attributes[vyteUserSchema.id] as { objectId: string }).objectId;
 
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
@@ -36,7 +39,7 @@ beforeAll(async () => {
   const tenants = new PrismaTenantStore(database.prisma);
   tenantId = (await tenants.ensure("acme")).id;
   const other = (await tenants.ensure("other")).id;
-  await seedUsers(database, tenantId, userCount);
+  await seedUsers(database, tenantId, userCount, { withExtensions: true });
   await seedUsers(database, other, 300, { seed: 2 });
   await seedGroups(database, tenantId, groupCount);
   await seedGroups(database, other, 30, { seed: 2 });
@@ -237,6 +240,20 @@ describe(`query plans over ${userCount} users (${testDatabaseKind})`, () => {
         }
       }
     }
+  });
+
+  it.each([
+    [`${bytebaseUserSchema.id}:uid eq 877`, "ExtensionValue_tenantId_attr_num_idx"],
+    [`${bytebaseUserSchema.id}:uid ge 100095`, "ExtensionValue_tenantId_attr_num_idx"],
+    [`${vyteUserSchema.id}:objectId eq "${sampleObjectId}"`, "ExtensionValue_tenantId_attr_value_idx"],
+  ])("%s looks up %s, then the users by id", async (filter, index) => {
+    const [lookup, ...rest] = await listStatements("User", { filter, count: 10 });
+    expect(lookup!.sql, describePlan(lookup!)).toMatch(/FROM \S*ExtensionValue\W/);
+    expectIndexed(lookup!, "ExtensionValue", index);
+    const page = rest.find(isPage);
+    expect(page, filter).toBeDefined();
+    expect(page!.accesses.filter((access) => access.index === undefined), describePlan(page!)).toEqual([]);
+    expect(page!.accesses.some((access) => access.table === "ExtensionValue"), describePlan(page!)).toBe(false);
   });
 
   describe("a cursor deep in the list starts an index range at the cursor", () => {

@@ -1,5 +1,6 @@
 import { commonAttributes } from "./common.ts";
 import { enterpriseUserSchema } from "./enterprise-user.ts";
+import { groupExtensionSchemas, userExtensionSchemas } from "./extensions/index.ts";
 import { groupSchema } from "./group.ts";
 import { resourceTypes } from "./resource-types.ts";
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from "./types.ts";
@@ -118,7 +119,7 @@ export function createSchemaRegistry(source: SchemaRegistrySource): SchemaRegist
 
 // The schemas and resource types this server serves (RFC 7643 §4, §6).
 export const schemaRegistry: SchemaRegistry = createSchemaRegistry({
-  schemas: [userSchema, groupSchema, enterpriseUserSchema],
+  schemas: [userSchema, groupSchema, enterpriseUserSchema, ...userExtensionSchemas, ...groupExtensionSchemas],
   resourceTypes,
   commonAttributes,
 });

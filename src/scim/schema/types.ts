@@ -27,7 +27,14 @@ export interface AttributeDefinition {
   readonly canonicalValues?: readonly string[];
   readonly referenceTypes?: readonly string[];
   readonly subAttributes?: readonly AttributeDefinition[];
+  // Not an RFC characteristic (never listed by /Schemas): a readOnly value the server assigns when
+  // the resource first carries the attribute's extension. See scim/resource/assigned.ts.
+  readonly assigned?: AssignedValue;
 }
+
+// The next integer of the attribute's own per-tenant sequence (starting at `first`), or a random
+// 24-hex-digit object id.
+export type AssignedValue = { readonly kind: "sequence"; readonly first: number } | { readonly kind: "objectId" };
 
 export interface SchemaDefinition {
   readonly id: string;

@@ -110,7 +110,11 @@ function leaf(filter: CompareFilter | { kind: "present"; attribute: AttributeRef
   // `x ne null` is `x pr`, and `x eq null` its negation.
   if (filter.kind === "present") return present(attribute, location);
   if (filter.value === null) return filter.op === "eq" ? absent(attribute, location) : present(attribute, location);
-  const value = typeof filter.value === "string" ? comparisonForm(attribute, filter.value) : filter.value;
+  const value = location.encode
+    ? location.encode(filter.value)
+    : typeof filter.value === "string"
+      ? comparisonForm(attribute, filter.value)
+      : filter.value;
   const compiled = operators[filter.op](column, value);
   // An absent attribute matches no comparison, `ne` included. Stated explicitly, because a NULL
   // column makes the comparison NULL, and NOT NULL is NULL, not true.

@@ -1,3 +1,6 @@
+import {
+  extensionText, indexedGroupExtensionAttributes, indexedUserExtensionAttributes, type IndexedAttribute,
+} from "../extension-values.ts";
 import { multiValuedUserAttributes, userColumns, type ValueColumn } from "../user-columns.ts";
 
 // Where a filterable attribute lives, per resource type: a column of the resource's own row, or
@@ -7,6 +10,8 @@ export interface ColumnLocation {
   readonly kind: "column";
   readonly column: string;
   readonly nullable: boolean;
+  // How a filter's value is written for this column, when not as compared (comparisonForm).
+  readonly encode?: (value: string | number | boolean | Date) => string | number | boolean | Date;
 }
 
 export interface ElementLocation {
@@ -14,7 +19,7 @@ export interface ElementLocation {
   // The relation from the resource row to its element rows, and what selects this attribute's rows.
   readonly relation: string;
   // The element rows' model and the column that names the resource they belong to.
-  readonly model: "userValue" | "groupMember";
+  readonly model: "userValue" | "groupMember" | "extensionValue";
   readonly owner: "userId" | "groupId";
   readonly scope: Readonly<Record<string, unknown>>;
   // Sub-attribute name (lower-cased) -> column of the element row.
@@ -41,9 +46,30 @@ const notNull = new Set(["id", "userName", "active", "created", "lastModified"])
 const userValueColumns = (names: readonly ValueColumn[]) =>
   new Map(names.map((name) => [name.toLowerCase(), column(name, name !== "primary")]));
 
+// An attribute of this server's own extensions: its ExtensionValue rows, text in `value`, numbers in `num`.
+function extensionLocation({ path, definition }: IndexedAttribute, owner: "userId" | "groupId"): readonly [string, ElementLocation] {
+  const numeric = definition.type === "integer" || definition.type === "decimal";
+  const valueColumn: ColumnLocation = numeric
+    ? column("num")
+    : { ...column("value"), encode: (value) => extensionText(definition, value) ?? "" };
+  return [
+    path.toLowerCase(),
+    {
+      kind: "element",
+      relation: "extensionValues",
+      model: "extensionValue",
+      owner,
+      scope: { attr: path },
+      columns: new Map([["value", valueColumn]]),
+      defaultColumn: "value",
+    },
+  ];
+}
+
 export const userTarget: QueryTarget = {
   resourceType: "User",
   locations: new Map<string, Location>([
+    ...indexedUserExtensionAttributes.map((attribute) => extensionLocation(attribute, "userId")),
     ...userColumns.map((mapping) => [mapping.path.toLowerCase(), column(mapping.column, !notNull.has(mapping.column))] as const),
     ...multiValuedUserAttributes.map(
       (attr) =>
@@ -104,6 +130,7 @@ export const groupTarget: QueryTarget = {
     ["meta.created", column("created", false)],
     ["meta.lastmodified", column("lastModified", false)],
     ["members", membersLocation],
+    ...indexedGroupExtensionAttributes.map((attribute) => extensionLocation(attribute, "groupId")),
   ]),
 };
 

@@ -113,7 +113,7 @@ export const vectorRegistry: SchemaRegistry = createSchemaRegistry({
     { ...userSchema, attributes: [...userSchema.attributes, attribute({ name: "first" }), attribute({ name: "another" })] },
     enterpriseUserSchema,
   ],
-  resourceTypes: [userResourceType],
+  resourceTypes: [{ ...userResourceType, schemaExtensions: [{ schema: enterpriseUserSchema.id, required: false }] }],
   commonAttributes: [
     ...commonAttributes,
     attribute({ name: "schemas", type: "reference", multiValued: true, caseExact: true }),

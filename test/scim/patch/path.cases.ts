@@ -1,3 +1,4 @@
+import { groupExtensionSchemas, userExtensionSchemas } from "../../../src/scim/schema/extensions/index.ts";
 import { existsSync, readFileSync } from "node:fs";
 import path from "node:path";
 import { fileURLToPath } from "node:url";
@@ -153,6 +154,8 @@ export const vectorRegistry = createSchemaRegistry({
           : attribute,
       ),
     },
+    ...userExtensionSchemas,
+    ...groupExtensionSchemas,
   ],
   resourceTypes,
   commonAttributes,

@@ -168,12 +168,19 @@ describe("resourceTypeResource, RFC 7643 §6 and §8.6", () => {
       endpoint: "/Users",
       description: "User Account",
       schema: "urn:ietf:params:scim:schemas:core:2.0:User",
-      schemaExtensions: [{ schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", required: false }],
+      schemaExtensions: [
+        { schema: "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User", required: false },
+        { schema: "urn:scim-server:params:scim:schemas:extension:bytebase:2.0:User", required: false },
+        { schema: "urn:scim-server:params:scim:schemas:extension:vyte:2.0:User", required: false },
+        { schema: "urn:scim-server:params:scim:schemas:extension:permgroups:2.0:User", required: false },
+        { schema: "urn:scim-server:params:scim:schemas:extension:qase:2.0:User", required: false },
+        { schema: "urn:scim-server:params:scim:schemas:extension:expressgateway:2.0:User", required: false },
+      ],
       meta: { resourceType: "ResourceType", location: "http://host/scim/v2/ResourceTypes/User" },
     });
   });
 
-  it("describes Group without schemaExtensions", () => {
+  it("describes Group with the server's own extensions", () => {
     expect(resourceTypeResource(groupResourceType, baseUrl)).toEqual({
       schemas: ["urn:ietf:params:scim:schemas:core:2.0:ResourceType"],
       id: "Group",
@@ -181,6 +188,11 @@ describe("resourceTypeResource, RFC 7643 §6 and §8.6", () => {
       endpoint: "/Groups",
       description: "Group",
       schema: "urn:ietf:params:scim:schemas:core:2.0:Group",
+      schemaExtensions: [
+        { schema: "urn:scim-server:params:scim:schemas:extension:bytebase:2.0:Group", required: false },
+        { schema: "urn:scim-server:params:scim:schemas:extension:vyte:2.0:Group", required: false },
+        { schema: "urn:scim-server:params:scim:schemas:extension:permgroups:2.0:Group", required: false },
+      ],
       meta: { resourceType: "ResourceType", location: "http://host/scim/v2/ResourceTypes/Group" },
     });
   });

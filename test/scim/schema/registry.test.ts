@@ -35,8 +35,20 @@ describe("schemaById and resourceTypeByName", () => {
     expect(schemaRegistry.resourceTypeByName(name)).toBe(expected);
   });
 
-  it("lists User, Group and Enterprise User, and both resource types", () => {
-    expect(schemaRegistry.allSchemas().map((schema) => schema.id)).toEqual([core, groupSchema.id, enterprise]);
+  it("lists User, Group, Enterprise User and this server's own extensions, and both resource types", () => {
+    expect(schemaRegistry.allSchemas().map((schema) => schema.id)).toEqual([
+      core,
+      groupSchema.id,
+      enterprise,
+      "urn:scim-server:params:scim:schemas:extension:bytebase:2.0:User",
+      "urn:scim-server:params:scim:schemas:extension:vyte:2.0:User",
+      "urn:scim-server:params:scim:schemas:extension:permgroups:2.0:User",
+      "urn:scim-server:params:scim:schemas:extension:qase:2.0:User",
+      "urn:scim-server:params:scim:schemas:extension:expressgateway:2.0:User",
+      "urn:scim-server:params:scim:schemas:extension:bytebase:2.0:Group",
+      "urn:scim-server:params:scim:schemas:extension:vyte:2.0:Group",
+      "urn:scim-server:params:scim:schemas:extension:permgroups:2.0:Group",
+    ]);
     expect(schemaRegistry.resourceTypes()).toEqual([userResourceType, groupResourceType]);
   });
 });
@@ -152,7 +164,7 @@ describe("createSchemaRegistry builds registries with other schemas", () => {
   };
   const extended: ResourceTypeDefinition = {
     ...userResourceType,
-    schemaExtensions: [...userResourceType.schemaExtensions, { schema: custom.id, required: false }],
+    schemaExtensions: [{ schema: enterprise, required: false }, { schema: custom.id, required: false }],
   };
 
   it("resolves attributes of an added extension", () => {

@@ -205,9 +205,20 @@ describe("resource types, RFC 7643 §6", () => {
     expect(resourceType).toMatchObject(expected);
   });
 
-  it("User is extended by Enterprise User, optionally; Group has no extension", () => {
-    expect(userResourceType.schemaExtensions).toEqual([{ schema: enterpriseUserSchema.id, required: false }]);
-    expect(groupResourceType.schemaExtensions).toEqual([]);
+  it("User is extended by Enterprise User and the server's own extensions, optionally; Group by its own", () => {
+    expect(userResourceType.schemaExtensions).toEqual([
+      { schema: enterpriseUserSchema.id, required: false },
+      { schema: "urn:scim-server:params:scim:schemas:extension:bytebase:2.0:User", required: false },
+      { schema: "urn:scim-server:params:scim:schemas:extension:vyte:2.0:User", required: false },
+      { schema: "urn:scim-server:params:scim:schemas:extension:permgroups:2.0:User", required: false },
+      { schema: "urn:scim-server:params:scim:schemas:extension:qase:2.0:User", required: false },
+      { schema: "urn:scim-server:params:scim:schemas:extension:expressgateway:2.0:User", required: false },
+    ]);
+    expect(groupResourceType.schemaExtensions).toEqual([
+      { schema: "urn:scim-server:params:scim:schemas:extension:bytebase:2.0:Group", required: false },
+      { schema: "urn:scim-server:params:scim:schemas:extension:vyte:2.0:Group", required: false },
+      { schema: "urn:scim-server:params:scim:schemas:extension:permgroups:2.0:Group", required: false },
+    ]);
     expect(resourceTypes).toEqual([userResourceType, groupResourceType]);
   });
 });

@@ -1,0 +1,19 @@
+import { defineAttribute } from "../defaults.ts";
+import type { SchemaDefinition } from "../types.ts";
+import { extensionUrn } from "./urn.ts";
+
+// Express Gateway user fields (compat-contracts.md §5.5).
+export const expressGatewayUserSchema: SchemaDefinition = {
+  id: extensionUrn("expressgateway", "User"),
+  name: "ExpressGatewayUser",
+  description: "Express Gateway user fields",
+  attributes: [
+    defineAttribute({
+      name: "redirectUri",
+      type: "reference",
+      referenceTypes: ["external"],
+      caseExact: true,
+      description: "The OAuth2 redirect URI of the user's applications.",
+    }),
+  ],
+};

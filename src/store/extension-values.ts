@@ -1,0 +1,97 @@
+import { comparisonForm } from "../scim/filter/collation.ts";
+import type { Attributes } from "../scim/ports.ts";
+import { enterpriseUserUrn } from "../scim/schema/urns.ts";
+import { schemaRegistry } from "../scim/schema/registry.ts";
+import type { AttributeDefinition, SchemaDefinition } from "../scim/schema/types.ts";
+
+// The ExtensionValue rows of a resource: one per value of each simple attribute of this server's
+// own extension schemas (the Enterprise extension has columns of its own), so that filters on
+// them and the uniqueness of "server"-unique ones are answered by indexes.
+
+export interface IndexedAttribute {
+  // The attribute's URN-qualified path, as stored in ExtensionValue.attr.
+  readonly path: string;
+  readonly urn: string;
+  readonly definition: AttributeDefinition;
+}
+
+// Longer values are kept in the resource but not indexed (a b-tree entry has a size limit); a
+// filter on such a value finds nothing.
+export const maxIndexedLength = 512;
+
+export type ExtensionValueRow = {
+  tenantId: string;
+  attr: string;
+  pos: number;
+  value: string | null;
+  num: number | null;
+  uniqueValue: string | null;
+};
+
+function extensionsOf(resourceType: "User" | "Group"): SchemaDefinition[] {
+  const definition = schemaRegistry.resourceTypeByName(resourceType);
+  return (definition?.schemaExtensions ?? [])
+    .map((extension) => schemaRegistry.schemaById(extension.schema))
+    .filter((schema): schema is SchemaDefinition => schema !== undefined && schema.id !== enterpriseUserUrn);
+}
+
+function indexedAttributes(resourceType: "User" | "Group"): IndexedAttribute[] {
+  return extensionsOf(resourceType).flatMap((schema) =>
+    schema.attributes
+      .filter((attribute) => attribute.type !== "complex")
+      .map((definition) => ({ path: `${schema.id}:${definition.name}`, urn: schema.id, definition })),
+  );
+}
+
+export const indexedUserExtensionAttributes = indexedAttributes("User");
+export const indexedGroupExtensionAttributes = indexedAttributes("Group");
+
+function isNumeric(definition: AttributeDefinition): boolean {
+  return definition.type === "integer" || definition.type === "decimal";
+}
+
+/** The text a value is stored and compared as: folded unless caseExact, booleans as "true"/"false", dateTimes in ISO form. */
+export function extensionText(definition: AttributeDefinition, value: unknown): string | null {
+  if (typeof value === "boolean") return String(value);
+  if (value instanceof Date) return value.toISOString();
+  if (typeof value === "number") return String(value);
+  if (typeof value !== "string") return null;
+  if (definition.type === "dateTime") {
+    const time = Date.parse(value);
+    return Number.isNaN(time) ? value : new Date(time).toISOString();
+  }
+  return comparisonForm(definition, value);
+}
+
+export function extensionValueRows(
+  tenantId: string,
+  attributes: Attributes,
+  indexed: readonly IndexedAttribute[],
+): ExtensionValueRow[] {
+  const rows: ExtensionValueRow[] = [];
+  for (const { path, urn, definition } of indexed) {
+    const section = attributes[urn];
+    if (section === null || typeof section !== "object") continue;
+    const raw = (section as Record<string, unknown>)[definition.name];
+    const values = definition.multiValued ? (Array.isArray(raw) ? raw : []) : raw === undefined || raw === null ? [] : [raw];
+    values.forEach((value, pos) => {
+      const text = extensionText(definition, value);
+      if (text === null || text.length > maxIndexedLength) return;
+      rows.push({
+        tenantId,
+        attr: path,
+        pos,
+        value: isNumeric(definition) ? null : text,
+        num: isNumeric(definition) && typeof value === "number" ? value : null,
+        uniqueValue: definition.uniqueness === "none" ? null : text,
+      });
+    });
+  }
+  return rows;
+}
+
+/** Whether any indexed extension attribute differs between two states of a resource. */
+export function extensionValuesChanged(before: Attributes, after: Attributes, indexed: readonly IndexedAttribute[]): boolean {
+  const urns = new Set(indexed.map((attribute) => attribute.urn));
+  return [...urns].some((urn) => JSON.stringify(before[urn]) !== JSON.stringify(after[urn]));
+}
