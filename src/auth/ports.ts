@@ -31,6 +31,11 @@ export interface TenantStore {
   setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant>;
   // The tenant's PATCH default, as every PATCH asks for it (may be cached for a few seconds).
   patchReturn(tenantId: string): Promise<PatchReturn>;
+  // A named per-tenant option of a compat API ("qase.scim" = "disabled", ...), undefined when
+  // unset. Cached for a few seconds like patchReturn.
+  option(tenantId: string, name: string): Promise<string | undefined>;
+  // Sets (or, with undefined, clears) an option; creates the tenant if needed.
+  setOption(tenantName: string, name: string, value: string | undefined): Promise<Tenant>;
 }
 
 export interface CredentialStore {

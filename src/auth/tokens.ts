@@ -23,6 +23,14 @@ export interface IssueRequest {
   readonly scopes: readonly Scope[];
   readonly ttlSeconds?: number;
   readonly subject?: string;
+  // The API the token is for: "scim" (the default) or a compat router's name. A token works on
+  // its own API only.
+  readonly surface?: string;
+}
+
+// The Credential.kind of a bearer token for one API.
+export function jwtKind(surface: string): string {
+  return surface === "scim" ? "jwt" : `jwt:${surface}`;
 }
 
 type Algorithm = Config["TOKEN_ALGORITHM"];
@@ -32,7 +40,7 @@ const generatedSecretKey = "token.hs256.secret";
 // Credentials looked up recently, so that a request does not pay a database round trip for its
 // token: a revocation made by another process takes effect within the cache's lifetime, one
 // made through this service at once.
-class CredentialCache {
+export class CredentialCache {
   private readonly entries = new Map<string, { credential: CredentialRecord | undefined; until: number }>();
 
   constructor(private readonly lifetimeMs: number) {}
@@ -98,7 +106,7 @@ export class TokenService {
     await this.credentials.record({
       id,
       tenantId: request.tenantId,
-      kind: "jwt",
+      kind: jwtKind(request.surface ?? "scim"),
       scopes: request.scopes,
       ...(request.subject === undefined ? {} : { subject: request.subject }),
       ...(expiresAt === undefined ? {} : { expiresAt }),
@@ -118,8 +126,8 @@ export class TokenService {
     return this.credentials.revoke(id);
   }
 
-  // Throws a 401 ScimError for anything but a valid, unrevoked token.
-  async verify(token: string): Promise<Principal> {
+  // Throws a 401 ScimError for anything but a valid, unrevoked token issued for `surface`.
+  async verify(token: string, surface = "scim"): Promise<Principal> {
     let claims: jwt.JwtPayload;
     try {
       const decoded = jwt.verify(token, this.verifyKey, { algorithms: [this.algorithm], issuer: this.issuer });
@@ -131,7 +139,7 @@ export class TokenService {
     }
     const jti = claims.jti;
     const credential = typeof jti === "string" ? await this.cache.get(jti, () => this.credentials.find(jti)) : undefined;
-    if (!credential || credential.kind !== "jwt" || credential.tenantId !== claims.tenant) {
+    if (!credential || credential.kind !== jwtKind(surface) || credential.tenantId !== claims.tenant) {
       throw ScimError.unauthorized("The bearer token is not valid");
     }
     if (credential.revokedAt) throw ScimError.unauthorized("The bearer token has been revoked");

@@ -2,16 +2,21 @@ import { parseArgs } from "node:util";
 import pino from "pino";
 import type { Scope } from "../auth/ports.ts";
 import { allScopes } from "../auth/tokens.ts";
+import { compatSurfaceNames, isCompatSurface } from "../compat/surfaces.ts";
 import { ConfigError, readConfig } from "../config.ts";
 import { buildServer } from "../server.ts";
 
-// npm run token -- --tenant <name> [--scope read|write] [--ttl 90d] [--subject <userId>]
+// npm run token -- --tenant <name> [--scope read|write] [--ttl 90d] [--subject <userId>] [--api <api>]
 // npm run token -- --revoke <token id>
-// Prints the bearer token and nothing else on stdout; the token's id goes to stderr.
+// Prints the credential and nothing else on stdout; its id goes to stderr.
 
 const usage = `usage:
-  npm run token -- --tenant <name> [--scope read|write] [--ttl <seconds|30m|12h|90d>] [--subject <user id>]
+  npm run token -- --tenant <name> [--scope read|write] [--ttl <seconds|30m|12h|90d>] [--subject <user id>] [--api <api>]
   npm run token -- --revoke <token id>
+
+  --api          the API the credential is for: scim (the default, a bearer token for /scim/v2) or
+                 a compat API (${compatSurfaceNames.join(", ")}), printed in the form that
+                 API's clients send; a credential works on its own API only
 
   --scope read   read-only token (scim:read)
   --scope write  read-write token (scim:read scim:write), the default
@@ -56,6 +61,7 @@ async function main(): Promise<void> {
         ttl: { type: "string" },
         subject: { type: "string" },
         revoke: { type: "string" },
+        api: { type: "string" },
         help: { type: "boolean", short: "h" },
       },
       strict: true,
@@ -78,14 +84,19 @@ async function main(): Promise<void> {
       process.exitCode = revoked ? 0 : 1;
       return;
     }
+    const api = (args.api ?? "scim").toLowerCase();
+    if (api !== "scim" && !isCompatSurface(api)) fail(`Unknown --api "${args.api}"`);
     const tenant = await server.tenants.ensure(args.tenant as string);
     const ttlSeconds = secondsOf(args.ttl);
-    const { token, id } = await server.tokens.issue({
+    const request = {
       tenantId: tenant.id,
       scopes: scopesOf(args.scope),
       ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
       ...(args.subject === undefined ? {} : { subject: args.subject }),
-    });
+    };
+    const { token, id } = isCompatSurface(api)
+      ? await server.issueCompatCredential({ ...request, surface: api }).then(({ credential, id }) => ({ token: credential, id }))
+      : await server.tokens.issue(request);
     console.error(`token id ${id} (tenant ${tenant.name}); revoke with: npm run token -- --revoke ${id}`);
     process.stdout.write(`${token}\n`);
   } finally {

@@ -113,8 +113,26 @@ describe("npm run token", { timeout: 120_000 }, () => {
     expect(response.body.detail).toMatch(/expired/);
   });
 
+  it("--api prints a credential in the compat API's own form, which works on that API only", async () => {
+    const key = await cli("--tenant", "acme", "--api", "express-gateway");
+    expect(key.code).toBe(0);
+    expect(key.stdout).toMatch(/^[0-9a-f]{16}:[0-9a-f]{32}\n$/);
+    const [id, secret] = key.stdout.trim().split(":") as [string, string];
+    expect((await server.keys.verify(id, secret, "express-gateway")).scopes).toStrictEqual(["scim:read", "scim:write"]);
+    await expect(server.keys.verify(id, secret, "vyte")).rejects.toMatchObject({ status: 401 });
+
+    const vyte = await cli("--tenant", "acme", "--api", "vyte", "--scope", "read");
+    expect(vyte.stdout).toMatch(/^[0-9a-f]{48}\n$/);
+
+    const bearer = await cli("--tenant", "acme", "--api", "bytebase");
+    const { token } = issued(bearer);
+    expect((await server.tokens.verify(token, "bytebase")).scopes).toStrictEqual(["scim:read", "scim:write"]);
+    expectScimError(await scim(token).get("/Users"), 401);
+  });
+
   it.concurrent.each([
     { name: "no arguments", args: [], code: 2 },
+    { name: "an unknown API", args: ["--tenant", "acme", "--api", "okta"], code: 2 },
     { name: "an unknown scope", args: ["--tenant", "acme", "--scope", "admin"], code: 2 },
     { name: "an unreadable ttl", args: ["--tenant", "acme", "--ttl", "soon"], code: 2 },
     { name: "an unknown option", args: ["--tenant", "acme", "--tennant", "x"], code: 2 },
