@@ -1,9 +1,17 @@
 import type { Express } from "express";
 import pino, { type Logger } from "pino";
 import { createApp } from "./app.ts";
-import { hashPassword } from "./auth/passwords.ts";
+import { hashPassword, verifyPassword } from "./auth/passwords.ts";
 import type { CredentialStore, TenantStore } from "./auth/ports.ts";
+import { ApiKeyService } from "./auth/api-keys.ts";
 import { TokenService } from "./auth/tokens.ts";
+import { createBytebaseRouter } from "./compat/bytebase/router.ts";
+import type { CompatCore, CompatCredentialIssuer } from "./compat/core.ts";
+import { createExpressGatewayRouter } from "./compat/express-gateway/router.ts";
+import { createPermApiRouter } from "./compat/perm-api/router.ts";
+import { createQaseRouter } from "./compat/qase/router.ts";
+import { compatSurfaces } from "./compat/surfaces.ts";
+import { createVyteRouter } from "./compat/vyte/router.ts";
 import type { Config } from "./config.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
 import { BulkService } from "./scim/bulk.ts";
@@ -17,6 +25,7 @@ import { groupResourceType, userResourceType } from "./scim/schema/resource-type
 import { UserService } from "./scim/users.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
 import { PrismaGroupStore } from "./store/groups.ts";
+import { PrismaSequenceStore } from "./store/sequences.ts";
 import { PrismaCredentialStore, PrismaTenantStore } from "./store/tenants.ts";
 import { PrismaUserStore } from "./store/users.ts";
 
@@ -24,6 +33,9 @@ export interface Server {
   readonly app: Express;
   readonly database: Database;
   readonly tokens: TokenService;
+  readonly keys: ApiKeyService;
+  // Credentials for the compat APIs, in the form each one's clients send.
+  readonly issueCompatCredential: CompatCredentialIssuer;
   readonly tenants: TenantStore;
   readonly credentials: CredentialStore;
   readonly logger: Logger;
@@ -40,8 +52,10 @@ export async function buildServer(
   const tenants = new PrismaTenantStore(database.prisma);
   const credentials = new PrismaCredentialStore(database.prisma);
   const tokens = await TokenService.create(config, credentials);
-  const userService = new UserService(new PrismaUserStore(database.prisma), hashPassword);
-  const groupService = new GroupService(new PrismaGroupStore(database.prisma));
+  const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
+  const sequences = new PrismaSequenceStore(database.prisma);
+  const userService = new UserService(new PrismaUserStore(database.prisma), { hash: hashPassword, verify: verifyPassword }, sequences);
+  const groupService = new GroupService(new PrismaGroupStore(database.prisma), sequences);
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,
@@ -92,6 +106,35 @@ export async function buildServer(
     authenticationSchemes: [oauthBearerToken],
   };
 
+  const settings = {
+    registry: schemaRegistry,
+    publicBaseUrl: config.PUBLIC_BASE_URL,
+    patchReturn: (tenantId: string) => tenants.patchReturn(tenantId),
+    defaultPageSize: config.DEFAULT_PAGE_SIZE,
+    maxPageSize: config.MAX_PAGE_SIZE,
+    filter: { maxLength: config.FILTER_MAX_LENGTH, maxDepth: config.FILTER_MAX_DEPTH, maxTerms: config.FILTER_MAX_TERMS },
+    maxBodyBytes: config.MAX_BODY_BYTES,
+  };
+  const compat: CompatCore = {
+    users: userService,
+    groups: groupService,
+    tokens,
+    keys,
+    tenants,
+    registry: schemaRegistry,
+    logger,
+    settings,
+  };
+  const issueCompatCredential: CompatCredentialIssuer = async ({ surface, ...request }) => {
+    const style = compatSurfaces[surface];
+    if (style.credential === "jwt") {
+      const { token, id } = await tokens.issue({ ...request, surface });
+      return { credential: token, id };
+    }
+    const key = await keys.issue({ ...request, surface });
+    return { credential: style.format(key), id: key.id };
+  };
+
   const app = createApp({
     logger,
     databaseReachable: async () => {
@@ -110,19 +153,18 @@ export async function buildServer(
       groups,
       bulk,
       bulkLimits,
-      settings: {
-        registry: schemaRegistry,
-        publicBaseUrl: config.PUBLIC_BASE_URL,
-        patchReturn: (tenantId) => tenants.patchReturn(tenantId),
-        defaultPageSize: config.DEFAULT_PAGE_SIZE,
-        maxPageSize: config.MAX_PAGE_SIZE,
-        filter: { maxLength: config.FILTER_MAX_LENGTH, maxDepth: config.FILTER_MAX_DEPTH, maxTerms: config.FILTER_MAX_TERMS },
-        maxBodyBytes: config.MAX_BODY_BYTES,
-      },
+      settings,
+    },
+    compat: {
+      bytebase: createBytebaseRouter(compat),
+      vyte: createVyteRouter(compat),
+      "perm-api": createPermApiRouter(compat),
+      qase: createQaseRouter(compat),
+      "express-gateway": createExpressGatewayRouter(compat),
     },
   });
 
-  return { app, database, tokens, tenants, credentials, logger, close: () => database.close() };
+  return { app, database, tokens, keys, issueCompatCredential, tenants, credentials, logger, close: () => database.close() };
 }
 
 function attributeOf(schemaUrn: string, name: string) {

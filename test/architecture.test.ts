@@ -2,8 +2,9 @@ import { readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
-// STYLE.md "Arrows point inward": the core imports neither storage nor transport, and only
-// src/store talks to Prisma or a database driver.
+// STYLE.md "Arrows point inward": the core imports neither storage nor transport, only
+// src/store talks to Prisma or a database driver, and a compat router calls the core, never
+// storage and never another vendor's router.
 
 function sourceFiles(dir: string): string[] {
   return readdirSync(dir).flatMap((entry) => {
@@ -37,6 +38,22 @@ describe("architecture", () => {
     "only store/ imports Prisma or a database driver: %s",
     (_path, imports) => {
       expect(imports.filter((name) => database.test(name))).toEqual([]);
+    },
+  );
+
+  const vendors = readdirSync("src/compat").filter((entry) => statSync(join("src/compat", entry)).isDirectory());
+
+  it("finds the five compat routers", () => {
+    expect(vendors.sort()).toEqual(["bytebase", "express-gateway", "perm-api", "qase", "vyte"]);
+  });
+
+  it.each(files.filter((file) => file.path.startsWith("compat/")).map((file) => [file.path, file.imports] as const))(
+    "compat/ calls the core, never storage or another vendor: %s",
+    (path, imports) => {
+      const own = path.split("/")[1] as string;
+      const otherVendor = (name: string) =>
+        vendors.some((vendor) => vendor !== own && new RegExp(`(^|/)compat/${vendor}/|^\\.\\./${vendor}/`).test(name));
+      expect(imports.filter((name) => /(^|\/)store\//.test(name) || database.test(name) || otherVendor(name))).toEqual([]);
     },
   );
 });

@@ -25,7 +25,9 @@ export function methodNotAllowed(allowed: string): RequestHandler {
   };
 }
 
-function asScimError(error: unknown): ScimError {
+// Any error thrown while serving a request, as the ScimError it amounts to (body-parser errors
+// included); compat routers render the same errors in their own envelopes.
+export function asScimError(error: unknown): ScimError {
   if (error instanceof ScimError) return error;
   const { type, status } = (error ?? {}) as { type?: string; status?: number };
   if (type === "entity.too.large") return ScimError.payloadTooLarge("The request body is too large");

@@ -1,6 +1,7 @@
 import pino, { type Logger } from "pino";
 import request from "supertest";
 import type { Scope } from "../../src/auth/ports.ts";
+import type { CompatSurface } from "../../src/compat/surfaces.ts";
 import { readConfig, type Config } from "../../src/config.ts";
 import { buildServer, type Server } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
@@ -12,6 +13,8 @@ export interface TestApp {
   readonly database: TestDatabase;
   // Issues a token for a tenant (created on first use).
   token(tenant?: string, scopes?: readonly Scope[], subject?: string): Promise<string>;
+  // A credential for a compat API, in the form its clients send (a JWT or the product's API key).
+  credential(surface: CompatSurface, tenant?: string, options?: { scopes?: readonly Scope[]; subject?: string }): Promise<string>;
   // A supertest agent bound to the app.
   http(): ReturnType<typeof request>;
   // A SCIM client for one tenant: paths are relative to /scim/v2.
@@ -44,6 +47,16 @@ export async function startTestApp(env: Record<string, string> = {}, logger: Log
     database,
     token,
     http,
+    async credential(surface, tenant = "acme", options = {}) {
+      const { id } = await server.tenants.ensure(tenant);
+      const issued = await server.issueCompatCredential({
+        tenantId: id,
+        surface,
+        scopes: options.scopes ?? ["scim:read", "scim:write"],
+        ...(options.subject ? { subject: options.subject } : {}),
+      });
+      return issued.credential;
+    },
     async client(tenant = "acme", scopes = ["scim:read", "scim:write"] as readonly Scope[]) {
       const bearer = await token(tenant, scopes);
       const auth = (test: request.Test) => test.set("Authorization", `Bearer ${bearer}`);

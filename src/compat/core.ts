@@ -1,0 +1,50 @@
+import type { Request } from "express";
+import type { Logger } from "pino";
+import type { ApiKeyService } from "../auth/api-keys.ts";
+import type { Scope } from "../auth/ports.ts";
+import type { TenantStore } from "../auth/ports.ts";
+import type { TokenService } from "../auth/tokens.ts";
+import type { RequestContext } from "../scim/context.ts";
+import type { FilterLimits } from "../scim/filter/limits.ts";
+import type { GroupService } from "../scim/groups.ts";
+import type { SchemaRegistry } from "../scim/schema/registry.ts";
+import type { UserService } from "../scim/users.ts";
+import type { CompatSurface } from "./surfaces.ts";
+
+// What a compat router is given: the core operations and the credential services. Routers
+// translate; uniqueness, mutability, required attributes and storage stay in the core.
+export interface CompatCore {
+  readonly users: UserService;
+  readonly groups: GroupService;
+  readonly tokens: TokenService;
+  readonly keys: ApiKeyService;
+  readonly tenants: TenantStore;
+  readonly registry: SchemaRegistry;
+  readonly logger: Logger;
+  readonly settings: CompatSettings;
+}
+
+export interface CompatSettings {
+  readonly publicBaseUrl?: string | undefined;
+  readonly maxBodyBytes: number;
+  readonly defaultPageSize: number;
+  readonly maxPageSize: number;
+  readonly filter: FilterLimits;
+}
+
+// Issues a credential for one compat API in the form its clients send: a JWT for bearer APIs,
+// the product's key format otherwise.
+export type CompatCredentialIssuer = (request: {
+  tenantId: string;
+  surface: CompatSurface;
+  scopes: readonly Scope[];
+  subject?: string;
+  ttlSeconds?: number;
+}) => Promise<{ credential: string; id: string }>;
+
+// The core's request context for a compat request: the caller's tenant, and the SCIM base URL
+// that meta.location of the resources read through the router points under.
+export function compatContext(req: Request, tenantId: string, settings: CompatSettings): RequestContext {
+  const root = settings.publicBaseUrl ? settings.publicBaseUrl.replace(/\/$/, "") : `${req.protocol}://${req.get("host")}`;
+  return { tenantId, baseUrl: `${root}/scim/v2` };
+}

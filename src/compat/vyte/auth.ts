@@ -1,0 +1,58 @@
+import type { RequestHandler, Response } from "express";
+import { keyIdLength } from "../../auth/api-keys.ts";
+import type { Principal } from "../../auth/tokens.ts";
+import type { RequestContext } from "../../scim/context.ts";
+import { ScimError } from "../../scim/errors.ts";
+import { compatContext, type CompatCore } from "../core.ts";
+import type { Organisation } from "./translate.ts";
+
+// compat-contracts.md §2.1: `Authorization: <apiKey>`, the organisation's key with no scheme;
+// `Bearer <key>` and `apiKey <key>` are accepted too. A key is `<16-hex id><secret>` issued for
+// the "vyte" API; it names the tenant, which is the caller's Vyte organisation.
+
+export const surface = "vyte";
+
+export interface VyteCaller {
+  readonly principal: Principal;
+  readonly organisation: Organisation;
+  readonly context: RequestContext;
+}
+
+function keyOf(header: string | undefined): string | undefined {
+  const match = /^\s*(?:(?:bearer|apikey)\s+)?(\S+)\s*$/i.exec(header ?? "");
+  return match?.[1];
+}
+
+export function vyteAuth(core: CompatCore): RequestHandler {
+  return async (req, res, next) => {
+    const key = keyOf(req.headers.authorization);
+    if (key === undefined) throw ScimError.unauthorized("An API key is required in the Authorization header");
+    if (key.length <= keyIdLength) throw ScimError.unauthorized("The API key is not valid");
+    const principal = await core.keys.verify(key.slice(0, keyIdLength), key.slice(keyIdLength), surface);
+    const reads = req.method === "GET" || req.method === "HEAD";
+    if (!reads && !principal.scopes.includes("scim:write")) throw ScimError.forbidden("This API key cannot make changes");
+    const tenant = await core.tenants.byId(principal.tenantId);
+    if (!tenant) throw ScimError.unauthorized("The API key's organisation no longer exists");
+    const caller: VyteCaller = {
+      principal,
+      organisation: { id: tenant.id, name: tenant.name },
+      context: compatContext(req, tenant.id, core.settings),
+    };
+    res.locals.vyteCaller = caller;
+    next();
+  };
+}
+
+export function callerOf(res: Response): VyteCaller {
+  return res.locals.vyteCaller as VyteCaller;
+}
+
+// §2.4: a body's `organization` must be the caller's. Missing (where required) -> 400,
+// another organisation -> 403.
+export function assertOrganization(given: string | undefined, organisation: Organisation, required: boolean): void {
+  if (given === undefined) {
+    if (required) throw ScimError.invalidValue("organization is required");
+    return;
+  }
+  if (given !== organisation.id) throw ScimError.forbidden("organization is not the organisation of this API key");
+}

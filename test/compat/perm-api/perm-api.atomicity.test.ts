@@ -1,0 +1,120 @@
+import express from "express";
+import pino from "pino";
+import request from "supertest";
+import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
+import { hashPassword, verifyPassword } from "../../../src/auth/passwords.ts";
+import type { CompatCore } from "../../../src/compat/core.ts";
+import { createPermApiRouter } from "../../../src/compat/perm-api/router.ts";
+import type { RequestContext } from "../../../src/scim/context.ts";
+import { GroupService } from "../../../src/scim/groups.ts";
+import type { StoredGroup, WriteCondition } from "../../../src/scim/ports.ts";
+import { schemaRegistry } from "../../../src/scim/schema/registry.ts";
+import { UserService } from "../../../src/scim/users.ts";
+import { PrismaGroupStore } from "../../../src/store/groups.ts";
+import { PrismaSequenceStore } from "../../../src/store/sequences.ts";
+import { PrismaUserStore } from "../../../src/store/users.ts";
+import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
+import { createRole, permApi, uniqueEmail, type CreatedRole, type PermApiClient } from "./fixtures.ts";
+
+// A user's roles are memberships of several groups, so P1 and P2 take several core writes. When
+// one of them fails, nothing is left half-done: P1 deletes the user it created, P2 changes the
+// memberships it changed back and leaves the user's attributes as they were. The failures are
+// injected into the group service the router is given.
+
+class FailingGroups extends GroupService {
+  // The number of membership writes to let through before failing; undefined: never fail.
+  failAfter: number | undefined;
+  private writes = 0;
+
+  arm(failAfter: number | undefined): void {
+    this.failAfter = failAfter;
+    this.writes = 0;
+  }
+
+  override patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withMembers: boolean): Promise<StoredGroup> {
+    if (this.failAfter !== undefined && this.writes >= this.failAfter) {
+      this.failAfter = undefined;
+      return Promise.reject(new Error("injected: the database went away"));
+    }
+    this.writes += 1;
+    return super.patch(context, id, body, condition, withMembers);
+  }
+}
+
+let app: TestApp;
+let scim: ScimClient;
+let healthy: PermApiClient;
+let groups: FailingGroups;
+let failing: ReturnType<typeof request>;
+let token: string;
+let roles: CreatedRole[];
+
+beforeAll(async () => {
+  app = await startTestApp();
+  scim = await app.client();
+  token = await app.credential("perm-api");
+  healthy = permApi(app, token);
+  const prisma = app.server.database.prisma;
+  const sequences = new PrismaSequenceStore(prisma);
+  groups = new FailingGroups(new PrismaGroupStore(prisma), sequences);
+  const core: CompatCore = {
+    users: new UserService(new PrismaUserStore(prisma), { hash: hashPassword, verify: verifyPassword }, sequences),
+    groups,
+    tokens: app.server.tokens,
+    keys: app.server.keys,
+    tenants: app.server.tenants,
+    registry: schemaRegistry,
+    logger: pino({ level: "silent" }),
+    settings: { maxBodyBytes: 1_048_576, defaultPageSize: 100, maxPageSize: 1000, filter: { maxLength: 4096, maxDepth: 16, maxTerms: 64 } },
+  };
+  const server = express();
+  server.use("/compat/perm-api", createPermApiRouter(core));
+  failing = request(server);
+  roles = [await createRole(scim, "One", ["one"]), await createRole(scim, "Two", ["two"]), await createRole(scim, "Three", ["three"])];
+});
+afterAll(() => app.close());
+beforeEach(() => groups.arm(undefined));
+
+const memberIds = async (role: CreatedRole): Promise<string[]> =>
+  (((await scim.get(`/Groups/${role.groupId}`).expect(200)).body.members ?? []) as { value: string }[]).map((member) => member.value).sort();
+const allMembers = () => Promise.all(roles.map(memberIds));
+const send = (method: "post" | "patch", path: string, body: unknown) =>
+  failing[method](`/compat/perm-api${path}`).set("Authorization", `Bearer ${token}`).set("Content-Type", "application/json").send(JSON.stringify(body));
+
+describe("P1: a membership write that fails", () => {
+  it("deletes the user created, removes the memberships already written, and answers DRF's 500", async () => {
+    const email = uniqueEmail("undone");
+    const before = await allMembers();
+    groups.arm(1);
+    const response = await send("post", "/api/v2/user", { email, password: "pw", groups: roles.map((role) => role.roleId) });
+    expect(response.status).toBe(500);
+    expect(response.body).toEqual({ detail: "A server error occurred." });
+    const found = await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${email}"`)}`).expect(200);
+    expect(found.body.totalResults).toBe(0);
+    expect(await allMembers()).toEqual(before);
+    await healthy.post("/api/v2/user", { email, password: "pw" }).expect(201);
+  });
+});
+
+describe("P2: a membership write that fails", () => {
+  it("changes back the memberships already changed and leaves the user's attributes alone", async () => {
+    const user = (await healthy.post("/api/v2/user", { email: uniqueEmail("p2"), password: "pw", first_name: "Before", groups: [roles[0]?.roleId] }).expect(201)).body;
+    const before = await allMembers();
+    groups.arm(2);
+    const response = await send("patch", `/api/v2/user/${user.id}`, { first_name: "After", groups: [roles[1]?.roleId, roles[2]?.roleId] });
+    expect(response.status).toBe(500);
+    expect(await allMembers()).toEqual(before);
+    expect((await healthy.get(`/api/v2/user/${user.id}`).expect(200)).body).toEqual(user);
+  });
+
+  it("a user write that fails after the memberships changed puts them back (duplicate email)", async () => {
+    const taken = (await healthy.post("/api/v2/user", { email: uniqueEmail("taken"), password: "pw" }).expect(201)).body;
+    const user = (await healthy.post("/api/v2/user", { email: uniqueEmail("p2b"), password: "pw", groups: [roles[0]?.roleId] }).expect(201)).body;
+    const before = await allMembers();
+    const response = await send("patch", `/api/v2/user/${user.id}`, { email: taken.email, groups: [roles[1]?.roleId] });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ email: ["user with this email already exists."] });
+    expect(await allMembers()).toEqual(before);
+    expect((await healthy.get(`/api/v2/user/${user.id}`).expect(200)).body).toEqual(user);
+  });
+});
