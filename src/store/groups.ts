@@ -5,6 +5,7 @@ import type {
   GroupPatch, GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
+import { writeTime } from "./clock.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { assertNever } from "../scim/filter/ast.ts";
 import type { MemberChange } from "../scim/patch/members.ts";
@@ -36,7 +37,7 @@ export class PrismaGroupStore implements GroupStore {
 
   async create(tenantId: string, write: GroupWrite): Promise<StoredGroup> {
     const id = randomUUID();
-    const now = new Date();
+    const now = writeTime();
     const row = await this.prisma
       .$transaction(async (tx) => {
         const members = await resolveMembers(tx, tenantId, write.members, id);
@@ -65,7 +66,7 @@ export class PrismaGroupStore implements GroupStore {
       .$transaction(async (tx) => {
         const updated = await tx.group.updateMany({
           where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-          data: { ...groupColumns(write), doc: JSON.stringify(write.attributes), lastModified: new Date(), version: { increment: 1 } },
+          data: { ...groupColumns(write), doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: { increment: 1 } },
         });
         if (updated.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
         const members = await resolveMembers(tx, tenantId, write.members, id);
@@ -88,7 +89,7 @@ export class PrismaGroupStore implements GroupStore {
       .$transaction(async (tx) => {
         const updated = await tx.group.updateMany({
           where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-          data: { lastModified: new Date(), version: { increment: 1 } },
+          data: { lastModified: writeTime(), version: { increment: 1 } },
         });
         if (updated.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
         if (patch.attributes) {

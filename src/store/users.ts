@@ -6,6 +6,7 @@ import type {
   GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
 } from "../scim/ports.ts";
 import type { Db } from "./database.ts";
+import { writeTime } from "./clock.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
@@ -28,7 +29,7 @@ export class PrismaUserStore implements UserStore {
 
   async create(tenantId: string, write: UserWrite): Promise<StoredUser> {
     const id = randomUUID();
-    const now = new Date();
+    const now = writeTime();
     const row = await this.prisma.user
       .create({
         data: {
@@ -63,7 +64,7 @@ export class PrismaUserStore implements UserStore {
             ...userColumnValues(write.attributes),
             ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
             doc: JSON.stringify(write.attributes),
-            lastModified: new Date(),
+            lastModified: writeTime(),
             version: { increment: 1 },
           },
         });
@@ -91,7 +92,7 @@ export class PrismaUserStore implements UserStore {
       .$transaction(async (tx) => {
         const locked = await tx.user.updateMany({
           where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-          data: { lastModified: new Date(), version: { increment: 1 } },
+          data: { lastModified: writeTime(), version: { increment: 1 } },
         });
         if (locked.count === 0) throw await missingOrStale(tx, tenantId, id);
         const current = await tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow });
