@@ -64,6 +64,7 @@ export class CredentialCache {
 
 export class TokenService {
   private readonly cache: CredentialCache;
+  private readonly verified = new Map<string, jwt.JwtPayload>();
 
   private constructor(
     private readonly credentials: CredentialStore,
@@ -128,15 +129,7 @@ export class TokenService {
 
   // Throws a 401 ScimError for anything but a valid, unrevoked token issued for `surface`.
   async verify(token: string, surface = "scim"): Promise<Principal> {
-    let claims: jwt.JwtPayload;
-    try {
-      const decoded = jwt.verify(token, this.verifyKey, { algorithms: [this.algorithm], issuer: this.issuer });
-      if (typeof decoded === "string") throw new Error("unexpected payload");
-      claims = decoded;
-    } catch (error) {
-      const expired = error instanceof jwt.TokenExpiredError;
-      throw ScimError.unauthorized(expired ? "The bearer token has expired" : "The bearer token is not valid");
-    }
+    const claims = this.claimsOf(token);
     const jti = claims.jti;
     const credential = typeof jti === "string" ? await this.cache.get(jti, () => this.credentials.find(jti)) : undefined;
     if (!credential || credential.kind !== jwtKind(surface) || credential.tenantId !== claims.tenant) {
@@ -150,7 +143,36 @@ export class TokenService {
       ...(credential.subject === undefined ? {} : { subject: credential.subject }),
     };
   }
+
+  // The claims of a token whose signature, algorithm, issuer and lifetime hold. A token's
+  // signature is checked once: the claims of tokens seen recently are kept by the token's exact
+  // text (a different text is checked afresh), and their expiry is checked on every use.
+  private claimsOf(token: string): jwt.JwtPayload {
+    const known = this.verified.get(token);
+    if (known !== undefined) {
+      if (typeof known.exp === "number" && known.exp <= Date.now() / 1000) {
+        this.verified.delete(token);
+        throw ScimError.unauthorized("The bearer token has expired");
+      }
+      return known;
+    }
+    let claims: jwt.JwtPayload;
+    try {
+      const decoded = jwt.verify(token, this.verifyKey, { algorithms: [this.algorithm], issuer: this.issuer });
+      if (typeof decoded === "string") throw new Error("unexpected payload");
+      claims = decoded;
+    } catch (error) {
+      const expired = error instanceof jwt.TokenExpiredError;
+      throw ScimError.unauthorized(expired ? "The bearer token has expired" : "The bearer token is not valid");
+    }
+    if (this.verified.size >= verifiedTokenLimit) this.verified.clear();
+    this.verified.set(token, claims);
+    return claims;
+  }
 }
+
+// Tokens whose checked claims are kept (TokenService.claimsOf).
+const verifiedTokenLimit = 1000;
 
 // Keys may be given with literal "\n" sequences, as environment files often carry them.
 function pem(key: string): string {

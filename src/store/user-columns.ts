@@ -105,6 +105,15 @@ export type UserColumnValues = Record<
   string | null
 > & { userName: string; active: boolean };
 
+/** The columns whose values differ between two sets of column values (what an UPDATE must set). */
+export function changedColumns(before: UserColumnValues, after: UserColumnValues): Partial<UserColumnValues> {
+  const changed: Record<string, string | boolean | null> = {};
+  for (const [column, value] of Object.entries(after)) {
+    if (before[column as keyof UserColumnValues] !== value) changed[column] = value;
+  }
+  return changed as Partial<UserColumnValues>;
+}
+
 export function userColumnValues(attributes: Attributes): UserColumnValues {
   const values: Record<string, string | boolean | null> = {};
   for (const mapping of derivedColumns) {

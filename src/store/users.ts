@@ -12,7 +12,7 @@ import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttribu
 import { elementOwners } from "./query/elements.ts";
 import { listPage, type ListDelegate } from "./query/list.ts";
 import { userTarget } from "./query/targets.ts";
-import { multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
+import { changedColumns, multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
 
 const userRow = { id: true, version: true, created: true, lastModified: true, doc: true } as const;
 
@@ -27,25 +27,26 @@ interface UserRow {
 export class PrismaUserStore implements UserStore {
   constructor(private readonly prisma: Db) {}
 
+  // One INSERT when the user has no multi-valued or indexed extension values, else the inserts in
+  // one transaction; nothing is read back, since every column written is known here.
   async create(tenantId: string, write: UserWrite): Promise<StoredUser> {
     const id = randomUUID();
     const now = writeTime();
-    const row = await this.prisma.user
-      .create({
-        data: {
-          id,
-          tenantId,
-          created: now,
-          lastModified: now,
-          ...userColumnValues(write.attributes),
-          passwordHash: write.passwordHash ?? null,
-          doc: JSON.stringify(write.attributes),
-          values: { createMany: { data: userValueRows(tenantId, id, write.attributes).map(withoutUser) } },
-          extensionValues: { createMany: { data: extensionValueRows(tenantId, write.attributes, indexed) } },
-        },
-        select: userRow,
-      })
-      .catch((error) => translateDatabaseError(error, "User"));
+    const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
+    const user = this.prisma.user.createMany({
+      data: [{ ...row, tenantId, ...userColumnValues(write.attributes), passwordHash: write.passwordHash ?? null }],
+    });
+    const values = userValueRows(tenantId, id, write.attributes);
+    const extensions = extensionValueRows(tenantId, write.attributes, indexed).map((value) => ({ ...value, userId: id }));
+    const inserts =
+      values.length === 0 && extensions.length === 0
+        ? user
+        : this.prisma.$transaction([
+            user,
+            ...(values.length === 0 ? [] : [this.prisma.userValue.createMany({ data: values })]),
+            ...(extensions.length === 0 ? [] : [this.prisma.extensionValue.createMany({ data: extensions })]),
+          ]);
+    await Promise.resolve(inserts).catch((error) => translateDatabaseError(error, "User"));
     return toStoredUser(row, []);
   }
 
@@ -79,10 +80,52 @@ export class PrismaUserStore implements UserStore {
     return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
   }
 
-  // The version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs one
-  // transaction at a time), so concurrent patches of one user apply one after the other, each to
-  // the state the previous one left.
+  // Optimistic first: the user is read, changed and written back only if its version is still
+  // the one read, so a patch that changes only columns of the User row (active, name, title, ...)
+  // is one read and one UPDATE of the columns that changed, without a transaction. When another
+  // write came first, the change is applied again to what that write left; after a few such
+  // retries (many writers on one user) the patch takes the row first and cannot lose again.
+  // Either way concurrent patches of one user apply one after the other and none is lost.
   async patch(
+    tenantId: string,
+    id: string,
+    change: (current: StoredUser) => Promise<UserWrite>,
+    condition: WriteCondition,
+  ): Promise<StoredUser> {
+    for (let attempt = 0; attempt < optimisticAttempts; attempt++) {
+      const current = await this.prisma.user.findFirst({ where: { tenantId, id }, select: userRow });
+      if (!current) throw ScimError.notFound(`User ${id} not found`);
+      if (condition.ifVersion !== undefined && current.version !== condition.ifVersion) throw staleVersion();
+      const before = toStoredUser(current, undefined);
+      const write = await change(before);
+      const next = { ...current, doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: current.version + 1 };
+      const data = {
+        ...changedColumns(userColumnValues(before.attributes), userColumnValues(write.attributes)),
+        ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
+        doc: next.doc,
+        lastModified: next.lastModified,
+        version: next.version,
+      };
+      const where = { tenantId, id, version: current.version };
+      const rewrite = this.rowRewrites(tenantId, id, before.attributes, write.attributes);
+      const written =
+        rewrite === undefined
+          ? (await this.prisma.user.updateMany({ where, data }).catch((error) => translateDatabaseError(error, "User"))).count === 1
+          : await this.prisma
+              .$transaction(async (tx) => {
+                if ((await tx.user.updateMany({ where, data })).count === 0) return false;
+                await rewrite(tx);
+                return true;
+              })
+              .catch((error) => translateDatabaseError(error, "User"));
+      if (written) return toStoredUser(next, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
+    }
+    return this.patchLocked(tenantId, id, change, condition);
+  }
+
+  // The version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs one
+  // transaction at a time), so the change is applied to a state no other write can replace.
+  private async patchLocked(
     tenantId: string,
     id: string,
     change: (current: StoredUser) => Promise<UserWrite>,
@@ -102,24 +145,35 @@ export class PrismaUserStore implements UserStore {
         await tx.user.updateMany({
           where: { tenantId, id },
           data: {
-            ...userColumnValues(write.attributes),
+            ...changedColumns(userColumnValues(before.attributes), userColumnValues(write.attributes)),
             ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
             doc,
           },
         });
-        // Value rows are rewritten only when a multi-valued attribute changed (not for `active`).
-        if (multiValuedChanged(before.attributes, write.attributes)) {
-          await tx.userValue.deleteMany({ where: { userId: id } });
-          await tx.userValue.createMany({ data: userValueRows(tenantId, id, write.attributes) });
-        }
-        if (extensionValuesChanged(before.attributes, write.attributes, indexed)) {
-          await tx.extensionValue.deleteMany({ where: { userId: id } });
-          await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, write.attributes, indexed).map((row) => ({ ...row, userId: id })) });
-        }
+        await this.rowRewrites(tenantId, id, before.attributes, write.attributes)?.(tx);
         return { ...current, doc };
       }, { timeout: 60_000, maxWait: 30_000 })
       .catch((error) => translateDatabaseError(error, "User"));
     return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
+  }
+
+  // The UserValue and ExtensionValue rows a change of attributes rewrites, if any: value rows are
+  // rewritten only when a multi-valued attribute changed (not for `active`), extension rows only
+  // when an indexed extension value did.
+  private rowRewrites(tenantId: string, id: string, before: Attributes, after: Attributes): ((tx: Tx) => Promise<void>) | undefined {
+    const values = multiValuedChanged(before, after);
+    const extensions = extensionValuesChanged(before, after, indexed);
+    if (!values && !extensions) return undefined;
+    return async (tx) => {
+      if (values) {
+        await tx.userValue.deleteMany({ where: { userId: id } });
+        await tx.userValue.createMany({ data: userValueRows(tenantId, id, after) });
+      }
+      if (extensions) {
+        await tx.extensionValue.deleteMany({ where: { userId: id } });
+        await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, after, indexed).map((row) => ({ ...row, userId: id })) });
+      }
+    };
   }
 
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
@@ -155,19 +209,25 @@ export class PrismaUserStore implements UserStore {
     return undefined;
   }
 
-  // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups").
+  // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups"). The groups' names
+  // are read only when there are memberships.
   private async groupsOf(tenantId: string, userIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
     const byUser = new Map<string, GroupRef[]>();
     if (userIds.length === 0) return byUser;
     const memberships = await this.prisma.groupMember.findMany({
       where: { tenantId, memberId: { in: [...userIds] } },
-      select: { memberId: true, groupId: true, group: { select: { doc: true } } },
+      select: { memberId: true, groupId: true },
       orderBy: { groupId: "asc" },
     });
+    if (memberships.length === 0) return byUser;
+    const groups = await this.prisma.group.findMany({
+      where: { tenantId, id: { in: [...new Set(memberships.map((membership) => membership.groupId))] } },
+      select: { id: true, doc: true },
+    });
+    const names = new Map(groups.map((group) => [group.id, String((JSON.parse(group.doc) as { displayName?: unknown }).displayName ?? "")]));
     for (const membership of memberships) {
-      const display = String((JSON.parse(membership.group.doc) as { displayName?: unknown }).displayName ?? "");
       const list = byUser.get(membership.memberId) ?? [];
-      list.push({ value: membership.groupId, display, type: "direct" });
+      list.push({ value: membership.groupId, display: names.get(membership.groupId) ?? "", type: "direct" });
       byUser.set(membership.memberId, list);
     }
     return byUser;
@@ -175,6 +235,13 @@ export class PrismaUserStore implements UserStore {
 }
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
+
+// Optimistic attempts of a PATCH before it takes the row (UserStore.patch).
+const optimisticAttempts = 3;
+
+function staleVersion(): ScimError {
+  return ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
+}
 
 // After a conditional write touched no row: 404 if the resource is gone, else 412.
 export async function missingOrStale(
@@ -189,15 +256,11 @@ export async function missingOrStale(
       : await tx.group.count({ where: { tenantId, id } });
   return exists === 0
     ? ScimError.notFound(`${model === "user" ? "User" : "Group"} ${id} not found`)
-    : ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
+    : staleVersion();
 }
 
 function multiValuedChanged(before: Attributes, after: Attributes): boolean {
   return multiValuedUserAttributes.some((attr) => JSON.stringify(before[attr]) !== JSON.stringify(after[attr]));
-}
-
-function withoutUser<T extends { userId: string }>({ userId: _userId, ...rest }: T): Omit<T, "userId"> {
-  return rest;
 }
 
 function toStoredUser(row: UserRow, groups: GroupRef[] | undefined): StoredUser {

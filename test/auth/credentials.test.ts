@@ -86,3 +86,26 @@ describe("tenant options", () => {
     expect(await app.server.tenants.option(tenantId, "qase.scim")).toBeUndefined();
   });
 });
+
+describe("JWTs", () => {
+  const expired = { status: 401, detail: expect.stringMatching(/expired/) };
+
+  it("stop working when they expire, also after they were used while valid", async () => {
+    const { token } = await app.server.tokens.issue({ tenantId, scopes: ["scim:read"], ttlSeconds: 1 });
+    const { exp } = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { exp: number };
+    expect((await app.server.tokens.verify(token)).tenantId).toBe(tenantId);
+    expect((await app.server.tokens.verify(token)).tenantId).toBe(tenantId);
+    await new Promise((resolve) => setTimeout(resolve, Math.max(0, exp * 1000 - Date.now()) + 50));
+    await expect(app.server.tokens.verify(token)).rejects.toMatchObject(expired);
+    await expect(app.server.tokens.verify(token)).rejects.toMatchObject(expired);
+  });
+
+  it("are refused when one character of a token used before is changed", async () => {
+    const { token } = await app.server.tokens.issue({ tenantId, scopes: ["scim:read"] });
+    await app.server.tokens.verify(token);
+    const [header, payload, signature] = token.split(".") as [string, string, string];
+    const flipped = `${header}.${payload}.${signature.slice(0, -2)}${signature.at(-2) === "A" ? "B" : "A"}${signature.at(-1)}`;
+    await expect(app.server.tokens.verify(flipped)).rejects.toMatchObject({ status: 401 });
+    await expect(app.server.tokens.verify(token, "bytebase")).rejects.toMatchObject({ status: 401 });
+  });
+});

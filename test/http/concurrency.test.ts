@@ -71,6 +71,36 @@ describe("concurrent writes", () => {
     }
   });
 
+  it("12 concurrent PATCHes, each of a different single-valued attribute of one user: all 12 stay", async () => {
+    const user = await createUser();
+    const enterprise = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
+    const attributes: [string, (user: any) => unknown][] = [
+      ["title", (read) => read.title],
+      ["nickName", (read) => read.nickName],
+      ["displayName", (read) => read.displayName],
+      ["userType", (read) => read.userType],
+      ["preferredLanguage", (read) => read.preferredLanguage],
+      ["locale", (read) => read.locale],
+      ["timezone", (read) => read.timezone],
+      ["name.givenName", (read) => read.name?.givenName],
+      ["name.familyName", (read) => read.name?.familyName],
+      [`${enterprise}:employeeNumber`, (read) => read[enterprise]?.employeeNumber],
+      [`${enterprise}:costCenter`, (read) => read[enterprise]?.costCenter],
+      [`${enterprise}:department`, (read) => read[enterprise]?.department],
+    ];
+    const responses = await Promise.all(
+      attributes.map(([path], i) => scim.patch(`/Users/${user.id}`, patchOp({ op: "replace", path, value: `value-${i}` })).set("Prefer", "return=minimal")),
+    );
+    expect(responses.map((response) => response.status)).toStrictEqual(attributes.map(() => 204));
+    expect(new Set(responses.map((response) => response.headers.etag)).size).toBe(attributes.length);
+    const read = await scim.get(`/Users/${user.id}`).expect(200);
+    expect(attributes.map(([, value]) => value(read.body))).toStrictEqual(attributes.map((_, i) => `value-${i}`));
+    expect(read.headers.etag).toBe(`W/"${attributes.length + 1}"`);
+    const filter = encodeURIComponent('name.familyName eq "value-8" and title eq "value-0" and displayName eq "value-2"');
+    const filtered = await scim.get(`/Users?filter=${filter}`).expect(200);
+    expect(filtered.body.Resources.map((found: { id: string }) => found.id)).toStrictEqual([user.id]);
+  });
+
   it("two concurrent PATCHes adding different emails to one user: both emails stay (10 rounds)", async () => {
     const user = await createUser();
     for (let round = 0; round < 10; round++) {

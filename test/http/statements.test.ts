@@ -1,0 +1,91 @@
+import pino from "pino";
+import request from "supertest";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { readConfig } from "../../src/config.ts";
+import { patchOpUrn, userUrn } from "../../src/scim/schema/urns.ts";
+import { buildServer, type Server } from "../../src/server.ts";
+import type { QueryEvent } from "../../src/store/database.ts";
+import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+
+// The statements the hot requests send (the workloads of `npm run bench`): each one the request
+// needs, none read back what the server already knows, no transaction where one statement does.
+
+let database: TestDatabase;
+let server: Server;
+let statements: string[] = [];
+let auth: Record<string, string>;
+
+beforeAll(async () => {
+  database = await createTestDatabase();
+  server = await buildServer(readConfig({ DATABASE_URL: database.url }), pino({ level: "silent" }), {
+    onQuery: (event: QueryEvent) => statements.push(event.query),
+  });
+  const tenant = await server.tenants.ensure("acme");
+  const { token } = await server.tokens.issue({ tenantId: tenant.id, scopes: ["scim:read", "scim:write"] });
+  auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" };
+  await send("get", "/Users?count=1").expect(200); // credential and tenant settings cached
+  await send("patch", `/Users/${(await send("post", "/Users", { userName: "warm-up" }).expect(201)).body.id}`, deactivate).expect(200);
+});
+afterAll(async () => {
+  await server.close();
+  await database.drop();
+});
+
+const deactivate = { schemas: [patchOpUrn], Operations: [{ op: "replace", path: "active", value: false }] };
+
+function send(method: "get" | "post" | "patch", path: string, body?: unknown) {
+  const pending = request(server.app)[method](`/scim/v2${path}`).set(auth);
+  return body === undefined ? pending : pending.send(JSON.stringify(body));
+}
+
+// The statements of one request, as "VERB table" (BEGIN/COMMIT as themselves).
+async function statementsOf(run: () => PromiseLike<unknown>): Promise<string[]> {
+  statements = [];
+  await run();
+  return statements.map((sql) => {
+    const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? sql;
+    const table = /(?:FROM|INTO|UPDATE)\s+[`"]?\w+[`"]?\.[`"](\w+)[`"]/i.exec(sql)?.[1];
+    return table ? `${verb} ${table}` : verb;
+  });
+}
+
+describe("statements per request", () => {
+  it("POST /Users without multi-valued attributes: one INSERT, nothing read back", async () => {
+    expect(await statementsOf(() => send("post", "/Users", { schemas: [userUrn], userName: "plain", name: { familyName: "Smith" } }).expect(201))).toStrictEqual([
+      "INSERT User",
+    ]);
+  });
+
+  it("POST /Users with emails: the user and its value rows in one transaction, nothing read back", async () => {
+    const body = { schemas: [userUrn], userName: "mailed", emails: [{ value: "mailed@example.com", primary: true }] };
+    const sent = await statementsOf(() => send("post", "/Users", body).expect(201));
+    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["INSERT User", "INSERT UserValue", "COMMIT"]);
+  });
+
+  it("GET /Users?filter=userName eq: the page and the memberships; no group read for a user in none", async () => {
+    const filter = encodeURIComponent('userName eq "plain"');
+    const sent = await statementsOf(() => send("get", `/Users?filter=${filter}`).expect(200));
+    expect(sent).toStrictEqual(["SELECT User", "SELECT GroupMember"]);
+  });
+
+  it("PATCH active: one read and one UPDATE of the changed columns, no transaction", async () => {
+    const id = (await send("post", "/Users", { schemas: [userUrn], userName: "patched", emails: [{ value: "p@example.com" }] }).expect(201)).body.id;
+    statements = [];
+    const response = await send("patch", `/Users/${id}`, deactivate).expect(200);
+    expect(response.body.active).toBe(false);
+    const updates = statements.filter((sql) => /^\s*UPDATE/i.test(sql));
+    expect(updates).toHaveLength(1);
+    const set = /SET (.*) WHERE/is.exec(updates[0]!)?.[1] ?? "";
+    expect([...set.matchAll(/[`"](\w+)[`"]\s*=/g)].map((match) => match[1])).toStrictEqual(["active", "doc", "lastModified", "version"]);
+    expect(await statementsOf(() => send("patch", `/Users/${id}`, deactivate).expect(200))).toStrictEqual(["SELECT User", "UPDATE User", "SELECT GroupMember"]);
+  });
+
+  it("PATCH of emails rewrites the value rows in the same transaction as the user row", async () => {
+    const id = (await send("post", "/Users", { schemas: [userUrn], userName: "remailed" }).expect(201)).body.id;
+    const body = { schemas: [patchOpUrn], Operations: [{ op: "add", path: "emails", value: [{ value: "r@example.com" }] }] };
+    const sent = await statementsOf(() => send("patch", `/Users/${id}`, body).expect(200));
+    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["SELECT User", "UPDATE User", "DELETE UserValue", "INSERT UserValue", "COMMIT", "SELECT GroupMember"]);
+    const filter = encodeURIComponent('emails.value eq "r@example.com"');
+    expect((await send("get", `/Users?filter=${filter}`).expect(200)).body.Resources.map((user: { id: string }) => user.id)).toStrictEqual([id]);
+  });
+});
