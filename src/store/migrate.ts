@@ -11,7 +11,16 @@ import type { DatabaseKind } from "./database.ts";
 // take over from the other. Concurrent starts are serialised: a PostgreSQL advisory lock, SQLite's
 // write lock (BEGIN IMMEDIATE).
 
-const root = join(dirname(fileURLToPath(import.meta.url)), "..", "..");
+// The project folder holding prisma/: the nearest one above this module, whether it runs from
+// src/store (tsx) or from the bundle in dist/ (npm start).
+const root = projectRoot(dirname(fileURLToPath(import.meta.url)));
+
+function projectRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    if (existsSync(join(dir, "prisma", "sqlite", "migrations"))) return dir;
+    if (dirname(dir) === dir) throw new Error(`No prisma/ folder with migrations above ${from}`);
+  }
+}
 
 export interface Migration {
   readonly name: string;

@@ -11,7 +11,7 @@ import type { SyntheticUser } from "../../src/store/seed.ts";
 // schema validation, no filter grammar (two regular expressions), no request log, no ORM. Like
 // ours it keeps a tenant column and scopes every query by it: one tenant, whose id is fixed.
 //
-// Run as a child process: `node --import tsx test/bench/baseline.ts` with BASELINE_DB and
+// Run as a child process (bundled by the runner, as `npm start` bundles ours) with BASELINE_DB and
 // BASELINE_TOKEN set; it sends `{ port }` to its parent once it listens on 127.0.0.1.
 
 const coreUrn = "urn:ietf:params:scim:schemas:core:2.0:User";

@@ -1,14 +1,23 @@
-import { readFileSync } from "node:fs";
+import { existsSync, readFileSync } from "node:fs";
+import { SourceMap } from "node:module";
 import { relative } from "node:path";
+import { fileURLToPath } from "node:url";
 
 // Summarises a .cpuprofile written by `npm run bench -- --cpu-prof`: self time by package (our
 // src/ folders count as packages) and the functions with the most self time.
 //
 //   npx tsx test/bench/profile.ts /tmp/scim-bench-profiles/e.cpuprofile [top=25]
 
+interface CallFrame {
+  readonly functionName: string;
+  readonly url: string;
+  readonly lineNumber: number;
+  readonly columnNumber: number;
+}
+
 interface ProfileNode {
   readonly id: number;
-  readonly callFrame: { readonly functionName: string; readonly url: string; readonly lineNumber: number };
+  readonly callFrame: CallFrame;
 }
 
 interface Profile {
@@ -24,7 +33,28 @@ if (!file) {
 }
 const top = Number(topText ?? 25);
 const profile = JSON.parse(readFileSync(file, "utf8")) as Profile;
-const nodes = new Map(profile.nodes.map((node) => [node.id, node]));
+// The bench runs bundles (dist/bench/*.js); their frames are mapped back to the TypeScript
+// sources through the bundle's source map.
+const maps = new Map<string, SourceMap | undefined>();
+function sourceMapOf(url: string): SourceMap | undefined {
+  if (!maps.has(url)) {
+    const path = url.startsWith("file://") ? fileURLToPath(url) : url;
+    const mapFile = `${path}.map`;
+    maps.set(url, path.includes("/dist/") && existsSync(mapFile) ? new SourceMap(JSON.parse(readFileSync(mapFile, "utf8"))) : undefined);
+  }
+  return maps.get(url);
+}
+
+function original(node: ProfileNode): ProfileNode {
+  const map = node.callFrame.url ? sourceMapOf(node.callFrame.url) : undefined;
+  if (!map) return node;
+  const entry = map.findEntry(node.callFrame.lineNumber, node.callFrame.columnNumber) as { originalSource?: string; originalLine?: number };
+  if (!entry.originalSource) return node;
+  const source = entry.originalSource.startsWith("file://") ? entry.originalSource : new URL(entry.originalSource, node.callFrame.url).href;
+  return { ...node, callFrame: { ...node.callFrame, url: source, lineNumber: entry.originalLine ?? 0 } };
+}
+
+const nodes = new Map(profile.nodes.map((node) => [node.id, original(node)]));
 
 function packageOf({ callFrame: { url, functionName } }: ProfileNode): string {
   if (!url) return functionName.startsWith("(") ? functionName : "(native)";

@@ -3,7 +3,8 @@ import { randomBytes } from "node:crypto";
 import { mkdirSync, mkdtempSync, rmSync } from "node:fs";
 import { request as httpRequest } from "node:http";
 import { cpus, freemem, loadavg, tmpdir, totalmem } from "node:os";
-import { join, resolve } from "node:path";
+import { basename, join, resolve } from "node:path";
+import { build } from "esbuild";
 import { parseArgs } from "node:util";
 import { seedBaselineFixture, seedOurFixture, type Fixture } from "./fixture.ts";
 import { measure, residentBytes, type Measurement, type Target } from "./measure.ts";
@@ -87,9 +88,17 @@ async function scratchPostgres(): Promise<string> {
   return database.url;
 }
 
-// Starts `node --import tsx <script>` and waits for the message it sends once it listens.
+// Both servers run as `npm start` runs ours: bundled by esbuild (dependencies left as imports) and
+// started with plain node, so that neither carries a TypeScript loader's memory or start-up.
+async function bundled(script: string): Promise<string> {
+  const outfile = join(root, "dist", "bench", basename(script).replace(/\.ts$/, ".js"));
+  await build({ entryPoints: [join(root, script)], bundle: true, platform: "node", format: "esm", packages: "external", sourcemap: true, outfile, logLevel: "warning" });
+  return outfile;
+}
+
+// Starts the bundled <script> and waits for the message it sends once it listens.
 async function startChild<T>(name: string, script: string, env: Record<string, string>, nodeArgs: string[] = []): Promise<{ child: ChildProcess; message: T }> {
-  const child = spawn(process.execPath, [...nodeArgs, "--import", "tsx", join(root, script)], {
+  const child = spawn(process.execPath, [...nodeArgs, "--enable-source-maps", await bundled(script)], {
     cwd: root,
     env: { ...process.env, ...env },
     stdio: ["ignore", "ignore", "inherit", "ipc"],

@@ -9,7 +9,8 @@ import { buildServer } from "../../src/server.ts";
 // does not share its event loop, built exactly as src/main.ts builds it (request log included,
 // written to the child's stdout, which the runner discards). The database is seeded already.
 //
-// `node --import tsx test/bench/serve.ts` with DATABASE_URL and BENCH_TENANT set; it sends
+// Bundled by the runner and started with plain node, as `npm start` runs src/main.ts, with
+// DATABASE_URL and BENCH_TENANT set; it sends
 // `{ port, token }` to its parent once it listens on 127.0.0.1.
 
 const tenantName = process.env.BENCH_TENANT;
