@@ -177,7 +177,10 @@ async function resolveMembers(
   for (let i = 0; i < wanted.length; i += chunkSize) {
     const ids = wanted.slice(i, i + chunkSize).map((member) => member.value);
     for (const row of await tx.user.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, doc: true } })) users.set(row.id, displayOf(row.doc));
-    for (const row of await tx.group.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, doc: true } })) groups.set(row.id, displayOf(row.doc));
+    // Groups are looked for only among the ids that named no user (ids are unique across both).
+    const rest = ids.filter((id) => !users.has(id));
+    if (rest.length === 0) continue;
+    for (const row of await tx.group.findMany({ where: { tenantId, id: { in: rest } }, select: { id: true, doc: true } })) groups.set(row.id, displayOf(row.doc));
   }
   const missing = wanted.filter((member) => !users.has(member.value) && !groups.has(member.value));
   if (missing.length > 0 && !skipUnknown) {

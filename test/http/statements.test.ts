@@ -88,4 +88,22 @@ describe("statements per request", () => {
     const filter = encodeURIComponent('emails.value eq "r@example.com"');
     expect((await send("get", `/Users?filter=${filter}`).expect(200)).body.Resources.map((user: { id: string }) => user.id)).toStrictEqual([id]);
   });
+
+  it("PATCH adding a user to a group: no group lookup for an id that names a user", async () => {
+    const group = (await send("post", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Staff" }).expect(201)).body.id;
+    const [user, nested] = [
+      (await send("post", "/Users", { schemas: [userUrn], userName: "joiner" }).expect(201)).body.id,
+      (await send("post", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Nested" }).expect(201)).body.id,
+    ];
+    const add = (value: string) => ({ schemas: [patchOpUrn], Operations: [{ op: "add", path: "members", value: [{ value }] }] });
+    const sent = await statementsOf(() => send("patch", `/Groups/${group}?excludedAttributes=members`, add(user)).expect(200));
+    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["UPDATE Group", "SELECT User", "SELECT GroupMember", "INSERT GroupMember", "SELECT Group", "COMMIT"]);
+    const withGroup = await statementsOf(() => send("patch", `/Groups/${group}?excludedAttributes=members`, add(nested)).expect(200));
+    expect(withGroup.filter((statement) => statement === "SELECT Group")).toHaveLength(2);
+    const members = (await send("get", `/Groups/${group}`).expect(200)).body.members as { value: string; type: string }[];
+    expect(members.map(({ value, type }) => ({ value, type })).sort((a, b) => a.type.localeCompare(b.type))).toStrictEqual([
+      { value: nested, type: "Group" },
+      { value: user, type: "User" },
+    ]);
+  });
 });
