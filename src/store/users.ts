@@ -99,13 +99,7 @@ export class PrismaUserStore implements UserStore {
       const before = toStoredUser(current, undefined);
       const write = await change(before);
       const next = { ...current, doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: current.version + 1 };
-      const data = {
-        ...changedColumns(userColumnValues(before.attributes), userColumnValues(write.attributes)),
-        ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
-        doc: next.doc,
-        lastModified: next.lastModified,
-        version: next.version,
-      };
+      const data = { ...changedData(before.attributes, write), doc: next.doc, lastModified: next.lastModified, version: next.version };
       const where = { tenantId, id, version: current.version };
       const rewrite = this.rowRewrites(tenantId, id, before.attributes, write.attributes);
       const written =
@@ -144,11 +138,7 @@ export class PrismaUserStore implements UserStore {
         const doc = JSON.stringify(write.attributes);
         await tx.user.updateMany({
           where: { tenantId, id },
-          data: {
-            ...changedColumns(userColumnValues(before.attributes), userColumnValues(write.attributes)),
-            ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
-            doc,
-          },
+          data: { ...changedData(before.attributes, write), doc },
         });
         await this.rowRewrites(tenantId, id, before.attributes, write.attributes)?.(tx);
         return { ...current, doc };
@@ -257,6 +247,15 @@ export async function missingOrStale(
   return exists === 0
     ? ScimError.notFound(`${model === "user" ? "User" : "Group"} ${id} not found`)
     : staleVersion();
+}
+
+// What an UPDATE of a user must set besides doc and version: the columns whose values the write
+// changes (index entries of the others are left alone), and a new password hash if any.
+function changedData(before: Attributes, write: UserWrite) {
+  return {
+    ...changedColumns(userColumnValues(before), userColumnValues(write.attributes)),
+    ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
+  };
 }
 
 function multiValuedChanged(before: Attributes, after: Attributes): boolean {

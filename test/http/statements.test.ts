@@ -1,41 +1,27 @@
 import pino from "pino";
-import request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { readConfig } from "../../src/config.ts";
 import { patchOpUrn, userUrn } from "../../src/scim/schema/urns.ts";
-import { buildServer, type Server } from "../../src/server.ts";
-import type { QueryEvent } from "../../src/store/database.ts";
-import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 
 // The statements the hot requests send (the workloads of `npm run bench`): each one the request
 // needs, none read back what the server already knows, no transaction where one statement does.
 
-let database: TestDatabase;
-let server: Server;
+let app: TestApp;
+let scim: ScimClient;
 let statements: string[] = [];
-let auth: Record<string, string>;
 
 beforeAll(async () => {
-  database = await createTestDatabase();
-  server = await buildServer(readConfig({ DATABASE_URL: database.url }), pino({ level: "silent" }), {
-    onQuery: (event: QueryEvent) => statements.push(event.query),
-  });
-  const tenant = await server.tenants.ensure("acme");
-  const { token } = await server.tokens.issue({ tenantId: tenant.id, scopes: ["scim:read", "scim:write"] });
-  auth = { Authorization: `Bearer ${token}`, "Content-Type": "application/scim+json" };
+  app = await startTestApp({}, pino({ level: "silent" }), { onQuery: (event) => statements.push(event.query) });
+  scim = await app.client();
   await send("get", "/Users?count=1").expect(200); // credential and tenant settings cached
   await send("patch", `/Users/${(await send("post", "/Users", { userName: "warm-up" }).expect(201)).body.id}`, deactivate).expect(200);
 });
-afterAll(async () => {
-  await server.close();
-  await database.drop();
-});
+afterAll(() => app.close());
 
 const deactivate = { schemas: [patchOpUrn], Operations: [{ op: "replace", path: "active", value: false }] };
 
 function send(method: "get" | "post" | "patch", path: string, body?: unknown) {
-  const pending = request(server.app)[method](`/scim/v2${path}`).set(auth);
-  return body === undefined ? pending : pending.send(JSON.stringify(body));
+  return method === "get" ? scim.get(path) : scim[method](path, body);
 }
 
 // The statements of one request, as "VERB table" (BEGIN/COMMIT as themselves).

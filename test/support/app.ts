@@ -4,6 +4,7 @@ import type { Scope } from "../../src/auth/ports.ts";
 import type { CompatSurface } from "../../src/compat/surfaces.ts";
 import { readConfig, type Config } from "../../src/config.ts";
 import { buildServer, type Server } from "../../src/server.ts";
+import type { DatabaseOptions } from "../../src/store/database.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
 
 // A server on a fresh database, with helpers to issue tokens and send SCIM requests.
@@ -31,11 +32,16 @@ export interface ScimClient {
   delete(path: string): request.Test;
 }
 
-// `logger` receives the server's log (silent unless given).
-export async function startTestApp(env: Record<string, string> = {}, logger: Logger = pino({ level: "silent" })): Promise<TestApp> {
+// `logger` receives the server's log (silent unless given); `databaseOptions.onQuery` every
+// statement the server sends.
+export async function startTestApp(
+  env: Record<string, string> = {},
+  logger: Logger = pino({ level: "silent" }),
+  databaseOptions: DatabaseOptions = {},
+): Promise<TestApp> {
   const database = await createTestDatabase();
   const config: Config = readConfig({ DATABASE_URL: database.url, ...env });
-  const server = await buildServer(config, logger);
+  const server = await buildServer(config, logger, databaseOptions);
   const http = () => request(server.app);
   const token = async (tenant = "acme", scopes: readonly Scope[] = ["scim:read", "scim:write"], subject?: string) => {
     const { id } = await server.tenants.ensure(tenant);
