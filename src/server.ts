@@ -54,8 +54,8 @@ export async function buildServer(
   const tokens = await TokenService.create(config, credentials);
   const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
   const sequences = new PrismaSequenceStore(database.prisma);
-  const userService = new UserService(new PrismaUserStore(database.prisma), { hash: hashPassword, verify: verifyPassword }, sequences);
-  const groupService = new GroupService(new PrismaGroupStore(database.prisma), sequences);
+  const userService = new UserService(new PrismaUserStore(database.prisma, database.sql), { hash: hashPassword, verify: verifyPassword }, sequences);
+  const groupService = new GroupService(new PrismaGroupStore(database.prisma, database.sql), sequences);
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,

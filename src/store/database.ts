@@ -1,9 +1,11 @@
 import { mkdirSync } from "node:fs";
 import { dirname } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
+import pg from "pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { migrate, sqlitePath } from "./migrate.ts";
+import { PostgresSql, SqliteSql, type Sql } from "./sql.ts";
 import { SqliteAdapterFactory } from "./sqlite.ts";
 
 export type DatabaseKind = "sqlite" | "postgresql";
@@ -15,6 +17,8 @@ export type Db = InstanceType<typeof SqliteClient>;
 export interface Database {
   readonly kind: DatabaseKind;
   readonly prisma: Db;
+  // The same connections, for the statements the store writes as SQL (sql.ts).
+  readonly sql: Sql;
   readonly migrationsApplied: readonly string[];
   close(): Promise<void>;
 }
@@ -45,18 +49,31 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
   }
   const migrationsApplied = await migrate(kind, url);
   const log = options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {};
-  const prisma =
-    kind === "sqlite"
-      ? (new SqliteClient({ adapter: new SqliteAdapterFactory({ url: sqlitePath(url), timeout: 30_000 }), ...log }) as Db)
-      : (new PostgresClient({
-          adapter: new PrismaPg({ connectionString: url, max: options.poolSize ?? 10 }),
-          ...log,
-        }) as unknown as Db);
-  if (options.onQuery) (prisma as unknown as { $on(event: "query", listener: (event: QueryEvent) => void): void }).$on("query", options.onQuery);
+  if (kind === "sqlite") {
+    const adapter = new SqliteAdapterFactory({ url: sqlitePath(url), timeout: 30_000 });
+    const prisma = new SqliteClient({ adapter, ...log }) as Db;
+    listen(prisma, options);
+    await prisma.$connect();
+    return { kind, prisma, sql: new SqliteSql(adapter.connection, adapter.gate, options.onQuery), migrationsApplied, close: () => prisma.$disconnect() };
+  }
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  // An idle connection the server closed (restart, failover) is dropped by the pool and replaced
+  // on next use; without a listener its error event would end the process.
+  pool.on("error", () => undefined);
+  const prisma = new PostgresClient({ adapter: new PrismaPg(pool), ...log }) as unknown as Db;
+  listen(prisma, options);
   return {
     kind,
     prisma,
+    sql: new PostgresSql(pool, options.onQuery),
     migrationsApplied,
-    close: () => prisma.$disconnect(),
+    close: async () => {
+      await prisma.$disconnect();
+      await pool.end();
+    },
   };
+}
+
+function listen(prisma: Db, options: DatabaseOptions): void {
+  if (options.onQuery) (prisma as unknown as { $on(event: "query", listener: (event: QueryEvent) => void): void }).$on("query", options.onQuery);
 }

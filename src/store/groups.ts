@@ -12,9 +12,10 @@ import type { MemberChange } from "../scim/patch/members.ts";
 import { compileElementFilter } from "./query/compile.ts";
 import { extensionValueRows, extensionValuesChanged, indexedGroupExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
-import { listPage, type ListDelegate } from "./query/list.ts";
+import { listPage, resourceColumns, resourceRow } from "./query/list.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import { missingOrStale, storedResource } from "./users.ts";
+import type { Sql } from "./sql.ts";
+import { missingOrStale, placeholders, storedResource } from "./users.ts";
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
 
@@ -32,8 +33,14 @@ interface GroupRow {
 // SQLite (32766) and PostgreSQL (65535).
 const chunkSize = 5000;
 
+const selectGroup = `SELECT ${resourceColumns.map((name) => `"${name}"`).join(", ")} FROM "Group" WHERE "tenantId" = ? AND "id" = ?`;
+
+// Reads (get, list, members) run as SQL (sql.ts); writes go through Prisma's transactions.
 export class PrismaGroupStore implements GroupStore {
-  constructor(private readonly prisma: Db) {}
+  constructor(
+    private readonly prisma: Db,
+    private readonly sql: Sql,
+  ) {}
 
   async create(tenantId: string, write: GroupWrite): Promise<StoredGroup> {
     const id = randomUUID();
@@ -56,8 +63,9 @@ export class PrismaGroupStore implements GroupStore {
   }
 
   async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined> {
-    const row = await this.prisma.group.findFirst({ where: { tenantId, id }, select: groupRow });
-    if (!row) return undefined;
+    const [found] = await this.sql.query(selectGroup, [tenantId, id]);
+    if (!found) return undefined;
+    const row = resourceRow(found);
     return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
   }
 
@@ -122,7 +130,7 @@ export class PrismaGroupStore implements GroupStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {
-    const { totalResults, rows, nextCursor } = await listPage(this.prisma.group as unknown as ListDelegate<GroupRow>, tenantId, query, groupTarget, groupRow, elementOwners(this.prisma));
+    const { totalResults, rows, nextCursor } = await listPage(this.sql, "Group", tenantId, query, groupTarget, elementOwners(this.sql));
     const members = options.withRelations ? await this.membersOf(rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
@@ -131,11 +139,10 @@ export class PrismaGroupStore implements GroupStore {
   private async membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRef[]>> {
     const byGroup = new Map<string, MemberRef[]>();
     if (groupIds.length === 0) return byGroup;
-    const rows = await this.prisma.groupMember.findMany({
-      where: { groupId: { in: [...groupIds] } },
-      select: { groupId: true, memberId: true, type: true, display: true },
-      orderBy: [{ groupId: "asc" }, { memberId: "asc" }],
-    });
+    const rows = await this.sql.query<{ groupId: string; memberId: string; type: string; display: string | null }>(
+      `SELECT "groupId", "memberId", "type", "display" FROM "GroupMember" WHERE "groupId" IN (${placeholders(groupIds.length)}) ORDER BY "groupId", "memberId"`,
+      groupIds,
+    );
     for (const row of rows) {
       const list = byGroup.get(row.groupId) ?? [];
       list.push({ value: row.memberId, type: row.type === "group" ? "Group" : "User", ...(row.display === null ? {} : { display: row.display }) });

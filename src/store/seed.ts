@@ -202,12 +202,12 @@ function quoted(columns: readonly string[]): string {
 
 // A group with the given users as members, through the store's own write path.
 export function seedGroup(
-  database: Pick<Database, "prisma">,
+  database: Pick<Database, "prisma" | "sql">,
   tenantId: string,
   displayName: string,
   memberIds: readonly string[],
 ): Promise<StoredGroup> {
-  return new PrismaGroupStore(database.prisma).create(tenantId, {
+  return new PrismaGroupStore(database.prisma, database.sql).create(tenantId, {
     attributes: { displayName },
     members: memberIds.map((value) => ({ value, type: "User" })),
   });

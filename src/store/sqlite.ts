@@ -1,5 +1,7 @@
 import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
+import type { SqlDriverAdapter } from "@prisma/driver-adapter-utils";
 import type Database from "better-sqlite3";
+import { ConnectionGate } from "./sql.ts";
 
 // The SQLite driver adapter, with the connection set up as the store needs it.
 //
@@ -8,12 +10,44 @@ import type Database from "better-sqlite3";
 // attributes are matched through folded columns, so LIKE must not fold case itself, and a
 // filter value's own % and _ are escaped by the compiler, which SQLite's built-in LIKE cannot
 // honour without an ESCAPE clause that Prisma does not write.
+//
+// Prisma's transactions take the connection's gate (sql.ts) from BEGIN to their end, so that the
+// store's own statements never run inside one of them.
 export class SqliteAdapterFactory extends PrismaBetterSqlite3 {
+  readonly gate = new ConnectionGate();
+  #connection: Database.Database | undefined;
+
+  // The connection, once Prisma has opened it.
+  get connection(): Database.Database {
+    if (!this.#connection) throw new Error("The SQLite connection is not open yet");
+    return this.#connection;
+  }
+
   override async connect() {
     const adapter = await super.connect();
-    configure((adapter as unknown as { client: Database.Database }).client);
+    this.#connection = (adapter as unknown as { client: Database.Database }).client;
+    configure(this.#connection);
+    gateTransactions(adapter, this.gate);
     return adapter;
   }
+}
+
+function gateTransactions(adapter: SqlDriverAdapter, gate: ConnectionGate): void {
+  const start = adapter.startTransaction.bind(adapter);
+  adapter.startTransaction = async (isolationLevel) => {
+    await gate.acquire();
+    try {
+      const transaction = await start(isolationLevel);
+      const commit = transaction.commit.bind(transaction);
+      const rollback = transaction.rollback.bind(transaction);
+      transaction.commit = () => commit().finally(() => gate.release());
+      transaction.rollback = () => rollback().finally(() => gate.release());
+      return transaction;
+    } catch (error) {
+      gate.release();
+      throw error;
+    }
+  };
 }
 
 function configure(db: Database.Database): void {

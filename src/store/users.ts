@@ -10,22 +10,23 @@ import { writeTime } from "./clock.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
-import { listPage, type ListDelegate } from "./query/list.ts";
+import { listPage, resourceColumns, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
+import { insertSql, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
+import type { Sql, SqlStatement, SqlValue } from "./sql.ts";
 import { changedColumns, multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
 
 const userRow = { id: true, version: true, created: true, lastModified: true, doc: true } as const;
 
-interface UserRow {
-  id: string;
-  version: number;
-  created: Date;
-  lastModified: Date;
-  doc: string;
-}
+const selectUser = `SELECT ${resourceColumns.map((name) => `"${name}"`).join(", ")} FROM "User" WHERE "tenantId" = ? AND "id" = ?`;
 
+// The hot paths (get, create, the optimistic PATCH, list, groups) run as SQL (sql.ts); writes
+// that rewrite value rows go through Prisma's interactive transactions.
 export class PrismaUserStore implements UserStore {
-  constructor(private readonly prisma: Db) {}
+  constructor(
+    private readonly prisma: Db,
+    private readonly sql: Sql,
+  ) {}
 
   // One INSERT when the user has no multi-valued or indexed extension values, else the inserts in
   // one transaction; nothing is read back, since every column written is known here.
@@ -33,25 +34,22 @@ export class PrismaUserStore implements UserStore {
     const id = randomUUID();
     const now = writeTime();
     const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
-    const user = this.prisma.user.createMany({
-      data: [{ ...row, tenantId, ...userColumnValues(write.attributes), passwordHash: write.passwordHash ?? null }],
-    });
+    const statements: SqlStatement[] = [
+      insertSql("User", [{ ...row, tenantId, ...userColumnValues(write.attributes), passwordHash: write.passwordHash ?? null }]),
+    ];
     const values = userValueRows(tenantId, id, write.attributes);
+    if (values.length > 0) statements.push(insertSql("UserValue", values as unknown as Record<string, SqlValue>[]));
     const extensions = extensionValueRows(tenantId, write.attributes, indexed).map((value) => ({ ...value, userId: id }));
-    const inserts =
-      values.length === 0 && extensions.length === 0
-        ? user
-        : this.prisma.$transaction([
-            user,
-            ...(values.length === 0 ? [] : [this.prisma.userValue.createMany({ data: values })]),
-            ...(extensions.length === 0 ? [] : [this.prisma.extensionValue.createMany({ data: extensions })]),
-          ]);
-    await Promise.resolve(inserts).catch((error) => translateDatabaseError(error, "User"));
+    if (extensions.length > 0) statements.push(insertSql("ExtensionValue", extensions as unknown as Record<string, SqlValue>[]));
+    const [user] = statements as [SqlStatement];
+    await (statements.length === 1 ? this.sql.execute(user.text, user.args) : this.sql.batch(statements)).catch((error) =>
+      translateDatabaseError(error, "User"),
+    );
     return toStoredUser(row, []);
   }
 
   async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined> {
-    const row = await this.prisma.user.findFirst({ where: { tenantId, id }, select: userRow });
+    const row = await this.read(tenantId, id);
     if (!row) return undefined;
     return toStoredUser(row, options.withRelations ? await this.groupsOf(tenantId, [id]).then((map) => map.get(id) ?? []) : undefined);
   }
@@ -93,7 +91,7 @@ export class PrismaUserStore implements UserStore {
     condition: WriteCondition,
   ): Promise<StoredUser> {
     for (let attempt = 0; attempt < optimisticAttempts; attempt++) {
-      const current = await this.prisma.user.findFirst({ where: { tenantId, id }, select: userRow });
+      const current = await this.read(tenantId, id);
       if (!current) throw ScimError.notFound(`User ${id} not found`);
       if (condition.ifVersion !== undefined && current.version !== condition.ifVersion) throw staleVersion();
       const before = toStoredUser(current, undefined);
@@ -102,9 +100,10 @@ export class PrismaUserStore implements UserStore {
       const data = { ...changedData(before.attributes, write), doc: next.doc, lastModified: next.lastModified, version: next.version };
       const where = { tenantId, id, version: current.version };
       const rewrite = this.rowRewrites(tenantId, id, before.attributes, write.attributes);
+      const update = updateSql("User", data, where);
       const written =
         rewrite === undefined
-          ? (await this.prisma.user.updateMany({ where, data }).catch((error) => translateDatabaseError(error, "User"))).count === 1
+          ? (await this.sql.execute(update.text, update.args).catch((error) => translateDatabaseError(error, "User"))) === 1
           : await this.prisma
               .$transaction(async (tx) => {
                 if ((await tx.user.updateMany({ where, data })).count === 0) return false;
@@ -176,7 +175,7 @@ export class PrismaUserStore implements UserStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
-    const { totalResults, rows, nextCursor } = await listPage(this.prisma.user as unknown as ListDelegate<UserRow>, tenantId, query, userTarget, userRow, elementOwners(this.prisma));
+    const { totalResults, rows, nextCursor } = await listPage(this.sql, "User", tenantId, query, userTarget, elementOwners(this.sql));
     const groups = options.withRelations ? await this.groupsOf(tenantId, rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
@@ -204,16 +203,16 @@ export class PrismaUserStore implements UserStore {
   private async groupsOf(tenantId: string, userIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
     const byUser = new Map<string, GroupRef[]>();
     if (userIds.length === 0) return byUser;
-    const memberships = await this.prisma.groupMember.findMany({
-      where: { tenantId, memberId: { in: [...userIds] } },
-      select: { memberId: true, groupId: true },
-      orderBy: { groupId: "asc" },
-    });
+    const memberships = await this.sql.query<{ memberId: string; groupId: string }>(
+      `SELECT "memberId", "groupId" FROM "GroupMember" WHERE "tenantId" = ? AND "memberId" IN (${placeholders(userIds.length)}) ORDER BY "groupId"`,
+      [tenantId, ...userIds],
+    );
     if (memberships.length === 0) return byUser;
-    const groups = await this.prisma.group.findMany({
-      where: { tenantId, id: { in: [...new Set(memberships.map((membership) => membership.groupId))] } },
-      select: { id: true, doc: true },
-    });
+    const groupIds = [...new Set(memberships.map((membership) => membership.groupId))];
+    const groups = await this.sql.query<{ id: string; doc: string }>(
+      `SELECT "id", "doc" FROM "Group" WHERE "tenantId" = ? AND "id" IN (${placeholders(groupIds.length)})`,
+      [tenantId, ...groupIds],
+    );
     const names = new Map(groups.map((group) => [group.id, String((JSON.parse(group.doc) as { displayName?: unknown }).displayName ?? "")]));
     for (const membership of memberships) {
       const list = byUser.get(membership.memberId) ?? [];
@@ -222,6 +221,15 @@ export class PrismaUserStore implements UserStore {
     }
     return byUser;
   }
+
+  private async read(tenantId: string, id: string): Promise<UserRow | undefined> {
+    const [row] = await this.sql.query(selectUser, [tenantId, id]);
+    return row ? resourceRow(row) : undefined;
+  }
+}
+
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => "?").join(", ");
 }
 
 type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];

@@ -30,7 +30,7 @@ async function statementsOf(run: () => PromiseLike<unknown>): Promise<string[]> 
   await run();
   return statements.map((sql) => {
     const verb = /^\s*(\w+)/.exec(sql)?.[1]?.toUpperCase() ?? sql;
-    const table = /(?:FROM|INTO|UPDATE)\s+[`"]?\w+[`"]?\.[`"](\w+)[`"]/i.exec(sql)?.[1];
+    const table = /(?:FROM|INTO|UPDATE)\s+(?:[`"]?\w+[`"]?\.)?[`"](\w+)[`"]/i.exec(sql)?.[1];
     return table ? `${verb} ${table}` : verb;
   });
 }

@@ -134,8 +134,8 @@ async function listStatements(resourceType: ResourceType, parameters: QueryParam
   const base = readListQuery(parameters, resourceType === "User" ? userResourceType : groupResourceType, schemaRegistry, limits);
   const query = adjust ? adjust(base) : base;
   statements = [];
-  if (resourceType === "User") await new PrismaUserStore(database.prisma).list(tenantId, query, { withRelations: false });
-  else await new PrismaGroupStore(database.prisma).list(tenantId, query, { withRelations: false });
+  if (resourceType === "User") await new PrismaUserStore(database.prisma, database.sql).list(tenantId, query, { withRelations: false });
+  else await new PrismaGroupStore(database.prisma, database.sql).list(tenantId, query, { withRelations: false });
   const sent = statements;
   return Promise.all(sent.map(explain));
 }

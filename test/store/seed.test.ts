@@ -28,7 +28,7 @@ it(`seeded users are stored as the write path stores them (${testDatabaseKind})`
   const now = new Date("2026-01-02T03:04:05.678Z");
   const users = [...syntheticUsers(40, { seed: 9, now })];
   expect(await seedUsers(database, seeded, 40, { seed: 9, now })).toEqual(users.map((user) => user.id));
-  const store = new PrismaUserStore(database.prisma);
+  const store = new PrismaUserStore(database.prisma, database.sql);
   const writtenIds = new Map<string, string>();
   for (const user of users) writtenIds.set(user.id, (await store.create(written, { attributes: user.attributes, passwordHash: undefined })).id);
 

@@ -1,14 +1,17 @@
-import type { Db } from "../database.ts";
+import type { Sql, SqlValue } from "../sql.ts";
 import { maxElementOwners, type ElementOwners } from "./list.ts";
+import { column, modelTables, whereSql } from "./statements.ts";
 
 // The owners of element rows meeting a condition, read from the element table by its index.
-export function elementOwners(prisma: Db): ElementOwners {
+export function elementOwners(sql: Sql): ElementOwners {
   return async (location, where) => {
-    const delegate = prisma[location.model] as unknown as {
-      findMany(args: { where: unknown; select: Record<string, true>; take: number }): Promise<Array<Record<string, unknown>>>;
-    };
-    const rows = await delegate.findMany({ where, select: { [location.owner]: true }, take: maxElementOwners + 1 });
+    const table = modelTables[location.model];
+    const args: SqlValue[] = [];
+    const rows = await sql.query<{ owner: string | null }>(
+      `SELECT ${column(table, location.owner)} AS "owner" FROM "${table}" WHERE ${whereSql(where, table, args)} LIMIT ${maxElementOwners + 1}`,
+      args,
+    );
     if (rows.length > maxElementOwners) return undefined;
-    return [...new Set(rows.map((row) => row[location.owner]).filter((id): id is string => typeof id === "string"))];
+    return [...new Set(rows.map((row) => row.owner).filter((id): id is string => typeof id === "string"))];
   };
 }

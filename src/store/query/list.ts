@@ -1,18 +1,23 @@
 import { ScimError } from "../../scim/errors.ts";
 import type { ListQuery } from "../../scim/ports.ts";
+import { sqlDate, type Sql, type SqlRow, type SqlValue } from "../sql.ts";
 import { compileFilter, existsElement, type ElementCondition, type Where } from "./compile.ts";
 import { afterCursor, encodeCursor } from "./cursor.ts";
+import { column, orderSql, whereSql, type Table } from "./statements.ts";
 import type { ElementLocation, QueryTarget } from "./targets.ts";
 
 // One list request (RFC 7644 §3.4.2) as two statements: the page, ordered with ties broken by
-// id so that pages are stable, and the exact match count. The count goes through groupBy, which
-// Prisma sends as a plain COUNT(*) ... GROUP BY "tenantId" that an index answers; its count()
-// wraps the query in a subquery that SQLite has to step through row by row.
+// id so that pages are stable, and the exact match count, a plain COUNT(*) that an index answers.
 
-// The parts of a Prisma model delegate a list needs (user and group delegates both fit).
-export interface ListDelegate<Row> {
-  findMany(args: { where: Where; select: Record<string, boolean>; orderBy: Where[]; skip: number; take: number }): Promise<Row[]>;
-  groupBy(args: { by: ["tenantId"]; where: Where; _count: { _all: true } }): Promise<Array<{ _count: { _all: number } }>>;
+// The columns of a resource row a list reads.
+export const resourceColumns = ["id", "version", "created", "lastModified", "doc"] as const;
+
+export interface ResourceRow {
+  id: string;
+  version: number;
+  created: Date;
+  lastModified: Date;
+  doc: string;
 }
 
 // Finds the ids of the resources that own element rows meeting a condition, or undefined when
@@ -54,7 +59,13 @@ export interface SortKey {
   readonly column: string;
   readonly nullable: boolean;
   readonly direction: "asc" | "desc";
+  // The column holds a DateTime (meta.created, meta.lastModified) or a Boolean (active).
+  readonly date?: boolean;
+  readonly boolean?: boolean;
 }
+
+const dateColumns = new Set(["created", "lastModified"]);
+const booleanColumns = new Set(["active"]);
 
 export function sortKeyOf(query: Pick<ListQuery, "sortBy" | "sortOrder">, target: QueryTarget): SortKey {
   const direction = query.sortOrder === "descending" ? "desc" : "asc";
@@ -62,7 +73,13 @@ export function sortKeyOf(query: Pick<ListQuery, "sortBy" | "sortOrder">, target
   const path = query.sortBy.path.toLowerCase();
   const location = target.sortColumns?.get(path) ?? target.locations.get(path);
   if (location?.kind !== "column") throw ScimError.invalidValue(`sortBy "${query.sortBy.path}" is not supported`);
-  return { column: location.column, nullable: location.nullable, direction };
+  return {
+    column: location.column,
+    nullable: location.nullable,
+    direction,
+    ...(dateColumns.has(location.column) ? { date: true } : {}),
+    ...(booleanColumns.has(location.column) ? { boolean: true } : {}),
+  };
 }
 
 // RFC 7644 §3.4.2.3. Absent values sort last when ascending, first when descending.
@@ -72,45 +89,64 @@ export function orderOf(key: SortKey): Where[] {
   return [{ [key.column]: key.nullable ? { sort: key.direction, nulls } : key.direction }, { id: key.direction }];
 }
 
-export async function countOf<Row>(delegate: ListDelegate<Row>, where: Where): Promise<number> {
-  const groups = await delegate.groupBy({ by: ["tenantId"], where, _count: { _all: true } });
-  return groups[0]?._count._all ?? 0;
+async function countOf(sql: Sql, table: Table, where: Where): Promise<number> {
+  const args: SqlValue[] = [];
+  const [row] = await sql.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "${table}" WHERE ${whereSql(where, table, args)}`, args);
+  return Number(row?.n ?? 0);
 }
 
-export async function listPage<Row>(
-  delegate: ListDelegate<Row>,
+async function pageOf(sql: Sql, table: Table, where: Where, key: SortKey, skip: number, take: number): Promise<SqlRow[]> {
+  const args: SqlValue[] = [];
+  const columns = [...resourceColumns, ...(key.column === "id" ? [] : [key.column])].map((name) => column(table, name));
+  const text = `SELECT ${columns.join(", ")} FROM "${table}" WHERE ${whereSql(where, table, args)} ORDER BY ${orderSql(table, orderOf(key))} LIMIT ? OFFSET ?`;
+  return sql.query(text, [...args, take, skip]);
+}
+
+export async function listPage(
+  sql: Sql,
+  table: "User" | "Group",
   tenantId: string,
   query: ListQuery,
   target: QueryTarget,
-  select: Record<string, boolean>,
   owners?: ElementOwners,
-): Promise<{ totalResults: number; rows: Row[]; nextCursor?: string }> {
+): Promise<{ totalResults: number; rows: ResourceRow[]; nextCursor?: string }> {
   const where = await whereOf(tenantId, query, target, owners);
   const key = sortKeyOf(query, target);
-  const orderBy = orderOf(key);
   if (query.cursor === undefined) {
-    if (query.count === 0) return { totalResults: await countOf(delegate, where), rows: [] };
-    const rows = await delegate.findMany({ where, select, orderBy, skip: query.startIndex - 1, take: query.count });
+    if (query.count === 0) return { totalResults: await countOf(sql, table, where), rows: [] };
+    const rows = (await pageOf(sql, table, where, key, query.startIndex - 1, query.count)).map(resourceRow);
     // A short page that starts at the first match, or has any match, ends the result: its end is
     // the count, without a second statement (an eq lookup is one statement).
     const ends = rows.length < query.count && (rows.length > 0 || query.startIndex === 1);
-    return { totalResults: ends ? query.startIndex - 1 + rows.length : await countOf(delegate, where), rows };
+    return { totalResults: ends ? query.startIndex - 1 + rows.length : await countOf(sql, table, where), rows };
   }
   // RFC 9865: one row more than the page tells whether there is a next page.
   const pageWhere = query.cursor === "" ? where : { AND: [where, afterCursor(query, key, query.cursor)] };
   const [totalResults, fetched] = await Promise.all([
-    countOf(delegate, where),
-    query.count === 0
-      ? Promise.resolve([])
-      : delegate.findMany({ where: pageWhere, select: { ...select, ...sortSelect(key) }, orderBy, skip: 0, take: query.count + 1 }),
+    countOf(sql, table, where),
+    query.count === 0 ? Promise.resolve([]) : pageOf(sql, table, pageWhere, key, 0, query.count + 1),
   ]);
   const rows = fetched.slice(0, query.count);
-  const last = rows.at(-1) as Record<string, unknown> | undefined;
+  const last = rows.at(-1);
   return fetched.length > query.count && last
-    ? { totalResults, rows, nextCursor: encodeCursor(query, key, last) }
-    : { totalResults, rows };
+    ? { totalResults, rows: rows.map(resourceRow), nextCursor: encodeCursor(query, key, { ...last, [key.column]: sortValue(key, last[key.column]) }) }
+    : { totalResults, rows: rows.map(resourceRow) };
 }
 
-function sortSelect(key: SortKey): Record<string, boolean> {
-  return key.column === "id" ? {} : { [key.column]: true };
+export function resourceRow(row: SqlRow): ResourceRow {
+  return {
+    id: row.id as string,
+    version: Number(row.version),
+    created: sqlDate(row.created),
+    lastModified: sqlDate(row.lastModified),
+    doc: row.doc as string,
+  };
+}
+
+// A sort column's value as the cursor keeps it: a Date for meta.created and meta.lastModified
+// (SQLite returns their text), a boolean for `active` (SQLite returns 0 or 1).
+function sortValue(key: SortKey, value: unknown): unknown {
+  if (key.date) return value === null ? null : sqlDate(value);
+  if (key.boolean && typeof value === "number") return value === 1;
+  return value;
 }

@@ -56,9 +56,9 @@ beforeAll(async () => {
   healthy = permApi(app, token);
   const prisma = app.server.database.prisma;
   const sequences = new PrismaSequenceStore(prisma);
-  groups = new FailingGroups(new PrismaGroupStore(prisma), sequences);
+  groups = new FailingGroups(new PrismaGroupStore(prisma, app.server.database.sql), sequences);
   const core: CompatCore = {
-    users: new UserService(new PrismaUserStore(prisma), { hash: hashPassword, verify: verifyPassword }, sequences),
+    users: new UserService(new PrismaUserStore(prisma, app.server.database.sql), { hash: hashPassword, verify: verifyPassword }, sequences),
     groups,
     tokens: app.server.tokens,
     keys: app.server.keys,

@@ -1,0 +1,209 @@
+import Sqlite from "better-sqlite3";
+import pg from "pg";
+import type { QueryEvent } from "./database.ts";
+
+// The statements on the request paths an identity provider keeps busy (look a user up, create,
+// PATCH, list), written as SQL and run on the connections Prisma's driver adapter uses. Through
+// @prisma/client each statement costs a query-plan lookup, argument and result mapping and
+// several promise hops: a third of a lookup's CPU time (docs/benchmarks.md). Everything else
+// still goes through the client.
+//
+// The SQL is written once for both databases: `?` placeholders (numbered for PostgreSQL here)
+// and double-quoted identifiers, as Prisma's migrations name tables and columns.
+
+export type SqlValue = string | number | boolean | Date | null;
+
+export type SqlRow = Record<string, unknown>;
+
+export interface SqlStatement {
+  readonly text: string;
+  readonly args: readonly SqlValue[];
+}
+
+export interface Sql {
+  query<Row extends SqlRow>(text: string, args: readonly SqlValue[]): Promise<Row[]>;
+  // The number of rows the statement changed.
+  execute(text: string, args: readonly SqlValue[]): Promise<number>;
+  // The statements in one transaction, all or none; each one's number of changed rows.
+  batch(statements: readonly SqlStatement[]): Promise<number[]>;
+}
+
+// A DateTime column as read: ISO 8601 text from SQLite, a Date from PostgreSQL.
+export function sqlDate(value: unknown): Date {
+  return value instanceof Date ? value : new Date(value as string);
+}
+
+// Holds the one SQLite connection for a transaction, from BEGIN to COMMIT across awaits. Both
+// Prisma's transactions (sqlite.ts) and this module's statements take it in turn; otherwise a
+// statement issued meanwhile would run inside the transaction and share its fate on rollback.
+export class ConnectionGate {
+  #held = false;
+  readonly #waiting: Array<() => void> = [];
+
+  get held(): boolean {
+    return this.#held;
+  }
+
+  acquire(): Promise<void> {
+    if (!this.#held) {
+      this.#held = true;
+      return Promise.resolve();
+    }
+    return new Promise((resolve) => this.#waiting.push(resolve));
+  }
+
+  // Hands the connection to the next waiter, in the order they asked.
+  release(): void {
+    const next = this.#waiting.shift();
+    if (next) next();
+    else this.#held = false;
+  }
+}
+
+type Statement = Sqlite.Statement<unknown[]>;
+
+// Statements kept prepared, by text; beyond this many the oldest is dropped.
+const statementCacheSize = 500;
+
+// better-sqlite3 is synchronous: a statement, or a whole batch, runs to its end before any other
+// JavaScript does, so it needs the gate only while a Prisma transaction is open.
+export class SqliteSql implements Sql {
+  readonly #statements = new Map<string, Statement>();
+  readonly #transaction: (statements: readonly SqlStatement[]) => number[];
+
+  constructor(
+    private readonly db: Sqlite.Database,
+    private readonly gate: ConnectionGate,
+    private readonly onQuery?: (event: QueryEvent) => void,
+  ) {
+    this.#transaction = db.transaction((statements: readonly SqlStatement[]) =>
+      statements.map((statement) => this.#run(statement.text, statement.args) as number),
+    );
+  }
+
+  query<Row extends SqlRow>(text: string, args: readonly SqlValue[]): Promise<Row[]> {
+    return this.#gated(() => this.#run(text, args) as Row[]);
+  }
+
+  execute(text: string, args: readonly SqlValue[]): Promise<number> {
+    return this.#gated(() => this.#run(text, args) as number);
+  }
+
+  batch(statements: readonly SqlStatement[]): Promise<number[]> {
+    return this.#gated(() => {
+      this.#log("BEGIN");
+      const counts = this.#transaction(statements);
+      this.#log("COMMIT");
+      return counts;
+    });
+  }
+
+  #log(text: string): void {
+    this.onQuery?.({ query: text, params: "[]", duration: 0 });
+  }
+
+  async #gated<T>(run: () => T): Promise<T> {
+    if (!this.gate.held) return run();
+    await this.gate.acquire();
+    try {
+      return run();
+    } finally {
+      this.gate.release();
+    }
+  }
+
+  #run(text: string, args: readonly SqlValue[]): SqlRow[] | number {
+    const statement = this.#prepared(text);
+    const values = args.map(sqliteValue);
+    const start = this.onQuery ? performance.now() : 0;
+    const result = statement.reader ? (statement.all(values) as SqlRow[]) : statement.run(values).changes;
+    this.onQuery?.({ query: text, params: JSON.stringify(values), duration: performance.now() - start });
+    return result;
+  }
+
+  #prepared(text: string): Statement {
+    let statement = this.#statements.get(text);
+    if (statement === undefined) {
+      // The native prepare: sqlite.ts replaces the connection's own for Prisma's statements.
+      statement = (Sqlite.prototype.prepare as (this: Sqlite.Database, text: string) => Statement).call(this.db, text);
+      if (statement.reader) statement.safeIntegers(false);
+      if (this.#statements.size >= statementCacheSize) this.#statements.delete(this.#statements.keys().next().value as string);
+      this.#statements.set(text, statement);
+    }
+    return statement;
+  }
+}
+
+// As Prisma's SQLite adapter stores them: booleans as 0/1, DateTime as ISO 8601 text.
+function sqliteValue(value: SqlValue): string | number | null {
+  if (typeof value === "boolean") return value ? 1 : 0;
+  if (value instanceof Date) return value.toISOString().replace("Z", "+00:00");
+  return value;
+}
+
+// timestamp(3) columns hold UTC without a zone (Prisma's mapping of DateTime); COUNT(*) is int8.
+const pgTypes = {
+  getTypeParser: ((oid: number, format?: "text" | "binary") => {
+    if (oid === pg.types.builtins.TIMESTAMP) return (text: string) => new Date(`${text.replace(" ", "T")}Z`);
+    if (oid === pg.types.builtins.INT8) return Number;
+    return pg.types.getTypeParser(oid, format);
+  }) as typeof pg.types.getTypeParser,
+};
+
+// Texts given a name, so that PostgreSQL parses and plans each once per connection. The fixed
+// statements of the hot paths come first; the rest (filters have unbounded shapes) run unnamed,
+// so that no connection accumulates prepared statements without end.
+const namedStatements = 1000;
+
+export class PostgresSql implements Sql {
+  readonly #texts = new Map<string, { readonly name: string; readonly text: string }>();
+
+  constructor(
+    private readonly pool: pg.Pool,
+    private readonly onQuery?: (event: QueryEvent) => void,
+  ) {}
+
+  async query<Row extends SqlRow>(text: string, args: readonly SqlValue[]): Promise<Row[]> {
+    return (await this.#run(this.pool, text, args)).rows as Row[];
+  }
+
+  async execute(text: string, args: readonly SqlValue[]): Promise<number> {
+    return (await this.#run(this.pool, text, args)).rowCount ?? 0;
+  }
+
+  async batch(statements: readonly SqlStatement[]): Promise<number[]> {
+    const client = await this.pool.connect();
+    try {
+      await this.#run(client, "BEGIN", []);
+      const counts: number[] = [];
+      for (const statement of statements) counts.push((await this.#run(client, statement.text, statement.args)).rowCount ?? 0);
+      await this.#run(client, "COMMIT", []);
+      return counts;
+    } catch (error) {
+      await client.query("ROLLBACK").catch(() => undefined);
+      throw error;
+    } finally {
+      client.release();
+    }
+  }
+
+  async #run(on: pg.Pool | pg.PoolClient, text: string, args: readonly SqlValue[]): Promise<pg.QueryResult> {
+    const { name, text: numbered } = this.#numbered(text);
+    const values = args.map((value) => (value instanceof Date ? value.toISOString() : value));
+    const start = this.onQuery ? performance.now() : 0;
+    const result = await on.query({ name, text: numbered, values, types: pgTypes });
+    this.onQuery?.({ query: numbered, params: JSON.stringify(values), duration: performance.now() - start });
+    return result;
+  }
+
+  #numbered(text: string): { readonly name?: string; readonly text: string } {
+    const entry = this.#texts.get(text);
+    if (entry !== undefined) return entry;
+    let n = 0;
+    const numbered = text.replace(/\?/g, () => `$${++n}`);
+    if (this.#texts.size >= namedStatements) return { text: numbered };
+    const named = { name: `scim_${this.#texts.size + 1}`, text: numbered };
+    this.#texts.set(text, named);
+    return named;
+  }
+}
