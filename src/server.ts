@@ -24,7 +24,7 @@ import { schemaRegistry } from "./scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "./scim/schema/resource-types.ts";
 import { UserService } from "./scim/users.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
-import { PrismaGroupStore } from "./store/groups.ts";
+import { SqlGroupStore } from "./store/groups.ts";
 import { PrismaSequenceStore } from "./store/sequences.ts";
 import { PrismaCredentialStore, PrismaTenantStore } from "./store/tenants.ts";
 import { PrismaUserStore } from "./store/users.ts";
@@ -55,7 +55,7 @@ export async function buildServer(
   const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
   const sequences = new PrismaSequenceStore(database.prisma);
   const userService = new UserService(new PrismaUserStore(database.prisma, database.sql), { hash: hashPassword, verify: verifyPassword }, sequences);
-  const groupService = new GroupService(new PrismaGroupStore(database.prisma, database.sql), sequences);
+  const groupService = new GroupService(new SqlGroupStore(database.sql), sequences);
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,

@@ -4,6 +4,7 @@ import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
+import { startCheckpointer } from "./checkpoint.ts";
 import { migrate, sqlitePath } from "./migrate.ts";
 import { PostgresSql, SqliteSql, type Sql } from "./sql.ts";
 import { SqliteAdapterFactory } from "./sqlite.ts";
@@ -54,7 +55,18 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
     const prisma = new SqliteClient({ adapter, ...log }) as Db;
     listen(prisma, options);
     await prisma.$connect();
-    return { kind, prisma, sql: new SqliteSql(adapter.connection, adapter.gate, options.onQuery), migrationsApplied, close: () => prisma.$disconnect() };
+    const path = sqlitePath(url);
+    const checkpointer = path === ":memory:" ? undefined : startCheckpointer(path);
+    return {
+      kind,
+      prisma,
+      sql: new SqliteSql(adapter.connection, adapter.gate, options.onQuery),
+      migrationsApplied,
+      close: async () => {
+        await checkpointer?.stop();
+        await prisma.$disconnect();
+      },
+    };
   }
   const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
   // An idle connection the server closed (restart, failover) is dropped by the pool and replaced

@@ -4,7 +4,6 @@ import { ScimError } from "../scim/errors.ts";
 import type {
   GroupPatch, GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
 } from "../scim/ports.ts";
-import type { Db } from "./database.ts";
 import { writeTime } from "./clock.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { assertNever } from "../scim/filter/ast.ts";
@@ -12,77 +11,54 @@ import type { MemberChange } from "../scim/patch/members.ts";
 import { compileElementFilter } from "./query/compile.ts";
 import { extensionValueRows, extensionValuesChanged, indexedGroupExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
-import { listPage, resourceColumns, resourceRow } from "./query/list.ts";
+import { listPage, resourceColumns, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
+import { insertSql, updateSql, whereSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import type { Sql } from "./sql.ts";
-import { missingOrStale, placeholders, storedResource } from "./users.ts";
+import type { Sql, SqlValue } from "./sql.ts";
+import { placeholders, storedResource } from "./users.ts";
 
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
-const groupRow = { id: true, version: true, created: true, lastModified: true, doc: true } as const;
-
-interface GroupRow {
-  id: string;
-  version: number;
-  created: Date;
-  lastModified: Date;
-  doc: string;
-}
+const selectGroup = `SELECT ${resourceColumns.map((name) => `"${name}"`).join(", ")} FROM "Group" WHERE "tenantId" = ? AND "id" = ?`;
 
 // Ids per statement when checking or writing members: well under the bind-parameter limits of
 // SQLite (32766) and PostgreSQL (65535).
 const chunkSize = 5000;
 
-const selectGroup = `SELECT ${resourceColumns.map((name) => `"${name}"`).join(", ")} FROM "Group" WHERE "tenantId" = ? AND "id" = ?`;
-
-// Reads (get, list, members) run as SQL (sql.ts); writes go through Prisma's transactions.
-export class PrismaGroupStore implements GroupStore {
-  constructor(
-    private readonly prisma: Db,
-    private readonly sql: Sql,
-  ) {}
+// Groups as SQL (sql.ts): reads, and writes in transactions of the store's own.
+export class SqlGroupStore implements GroupStore {
+  constructor(private readonly sql: Sql) {}
 
   async create(tenantId: string, write: GroupWrite): Promise<StoredGroup> {
     const id = randomUUID();
     const now = writeTime();
-    const row = await this.prisma
-      .$transaction(async (tx) => {
+    const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
+    const members = await this.sql
+      .transaction(async (tx) => {
         const members = await resolveMembers(tx, tenantId, write.members, id);
-        const created = await tx.group.create({
-          data: {
-            id, tenantId, created: now, lastModified: now, ...groupColumns(write), doc: JSON.stringify(write.attributes),
-            extensionValues: { createMany: { data: extensionValueRows(tenantId, write.attributes, indexed) } },
-          },
-          select: groupRow,
-        });
+        await run(tx, insertSql("Group", [{ ...row, tenantId, ...groupColumns(write) }]));
+        await insertExtensionValues(tx, tenantId, id, write.attributes);
         await insertMembers(tx, tenantId, id, members);
-        return { created, members };
+        return members;
       })
       .catch((error) => translateDatabaseError(error, "Group"));
-    return toStoredGroup(row.created, row.members);
+    return toStoredGroup(row, members);
   }
 
   async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined> {
-    const [found] = await this.sql.query(selectGroup, [tenantId, id]);
-    if (!found) return undefined;
-    const row = resourceRow(found);
+    const row = await readGroup(this.sql, tenantId, id);
+    if (!row) return undefined;
     return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
   }
 
   async replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup> {
-    const row = await this.prisma
-      .$transaction(async (tx) => {
-        const updated = await tx.group.updateMany({
-          where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-          data: { ...groupColumns(write), doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: { increment: 1 } },
-        });
-        if (updated.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
+    const row = await this.sql
+      .transaction(async (tx) => {
+        const updated = await holdGroup(tx, tenantId, id, condition, { ...groupColumns(write), doc: JSON.stringify(write.attributes) });
         const members = await resolveMembers(tx, tenantId, write.members, id);
-        await tx.groupMember.deleteMany({ where: { groupId: id } });
+        await tx.execute('DELETE FROM "GroupMember" WHERE "groupId" = ?', [id]);
         await insertMembers(tx, tenantId, id, members);
-        await tx.extensionValue.deleteMany({ where: { groupId: id } });
-        await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, write.attributes, indexed).map((row) => ({ ...row, groupId: id })) });
-        return { updated: await tx.group.findFirstOrThrow({ where: { tenantId, id }, select: groupRow }), members };
+        await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
+        await insertExtensionValues(tx, tenantId, id, write.attributes);
+        return { updated, members };
       })
       .catch((error) => translateDatabaseError(error, "Group"));
     return toStoredGroup(row.updated, row.members);
@@ -90,42 +66,35 @@ export class PrismaGroupStore implements GroupStore {
 
   // Member changes are set operations in SQL: O(k) for k members, whatever the group's size. The
   // group row's version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs one
-  // transaction at a time), so concurrent patches of one group apply one after the other, each to
-  // the attributes the previous one left.
+  // write transaction at a time), so concurrent patches of one group apply one after the other,
+  // each to the attributes the previous one left.
   async patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup> {
-    const row = await this.prisma
-      .$transaction(async (tx) => {
-        const updated = await tx.group.updateMany({
-          where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-          data: { lastModified: writeTime(), version: { increment: 1 } },
-        });
-        if (updated.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
+    const row = await this.sql
+      .transaction(async (tx) => {
+        let row = await holdGroup(tx, tenantId, id, condition, {});
         if (patch.attributes) {
-          const current = await tx.group.findFirstOrThrow({ where: { tenantId, id }, select: { doc: true } });
-          const before = JSON.parse(current.doc) as Record<string, unknown>;
+          const before = JSON.parse(row.doc) as Record<string, unknown>;
           const attributes = patch.attributes(before);
-          await tx.group.updateMany({
-            where: { tenantId, id },
-            data: { ...groupColumns({ attributes, members: [] }), doc: JSON.stringify(attributes) },
-          });
+          row = { ...row, doc: JSON.stringify(attributes) };
+          await run(tx, updateSql("Group", { ...groupColumns({ attributes, members: [] }), doc: row.doc }, { tenantId, id }));
           if (extensionValuesChanged(before, attributes, indexed)) {
-            await tx.extensionValue.deleteMany({ where: { groupId: id } });
-            await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, groupId: id })) });
+            await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
+            await insertExtensionValues(tx, tenantId, id, attributes);
           }
         }
         for (const change of patch.memberChanges) await applyMemberChange(tx, tenantId, id, change);
-        return tx.group.findFirstOrThrow({ where: { tenantId, id }, select: groupRow });
-      }, { timeout: 60_000, maxWait: 30_000 })
+        return row;
+      })
       .catch((error) => translateDatabaseError(error, "Group"));
     return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
   }
 
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const deleted = await tx.group.deleteMany({
-        where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-      });
-      if (deleted.count === 0) throw await missingOrStale(tx, tenantId, id, "group");
+    await this.sql.transaction(async (tx) => {
+      const versioned = condition.ifVersion === undefined ? {} : { version: condition.ifVersion };
+      const where = { tenantId, id, ...versioned };
+      const deleted = await tx.execute(`DELETE FROM "Group" WHERE ${Object.keys(where).map((name) => `"${name}" = ?`).join(" AND ")}`, Object.values(where));
+      if (deleted === 0) throw await missingOrStale(tx, tenantId, id);
     });
   }
 
@@ -160,6 +129,46 @@ export function groupColumns(write: GroupWrite): { displayName: string; external
   };
 }
 
+async function run(sql: Sql, statement: { text: string; args: SqlValue[] }): Promise<number> {
+  return sql.execute(statement.text, statement.args);
+}
+
+async function readGroup(sql: Sql, tenantId: string, id: string): Promise<GroupRow | undefined> {
+  const [found] = await sql.query(selectGroup, [tenantId, id]);
+  return found ? resourceRow(found) : undefined;
+}
+
+// Bumps the group's version and lastModified (with If-Match, only from the version given), sets
+// the columns given, and returns the row as it now is. 404 if there is no such group, 412 if its
+// version is another.
+async function holdGroup(
+  tx: Sql,
+  tenantId: string,
+  id: string,
+  condition: WriteCondition,
+  set: Readonly<Record<string, SqlValue>>,
+): Promise<GroupRow> {
+  const versioned = condition.ifVersion === undefined ? "" : ' AND "version" = ?';
+  const assignments = Object.keys(set).map((name) => `, "${name}" = ?`).join("");
+  const updated = await tx.execute(
+    `UPDATE "Group" SET "version" = "version" + 1, "lastModified" = ?${assignments} WHERE "tenantId" = ? AND "id" = ?${versioned}`,
+    [writeTime(), ...Object.values(set), tenantId, id, ...(condition.ifVersion === undefined ? [] : [condition.ifVersion])],
+  );
+  if (updated === 0) throw await missingOrStale(tx, tenantId, id);
+  return (await readGroup(tx, tenantId, id)) as GroupRow;
+}
+
+async function missingOrStale(tx: Sql, tenantId: string, id: string): Promise<ScimError> {
+  return (await readGroup(tx, tenantId, id)) === undefined
+    ? ScimError.notFound(`Group ${id} not found`)
+    : ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
+}
+
+async function insertExtensionValues(tx: Sql, tenantId: string, groupId: string, attributes: Record<string, unknown>): Promise<void> {
+  const rows = extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, groupId }));
+  if (rows.length > 0) await run(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
+}
+
 function dedupe(members: readonly MemberRef[]): MemberRef[] {
   const byId = new Map<string, MemberRef>();
   for (const member of members) if (!byId.has(member.value)) byId.set(member.value, member);
@@ -171,7 +180,7 @@ function dedupe(members: readonly MemberRef[]): MemberRef[] {
 // userName; a group's displayName). A member of another tenant is as unknown as one that does not
 // exist: an error, or with `skipUnknown` (PATCH add) left out.
 async function resolveMembers(
-  tx: Tx,
+  tx: Sql,
   tenantId: string,
   members: readonly MemberRef[],
   groupId: string,
@@ -183,11 +192,11 @@ async function resolveMembers(
   const groups = new Map<string, string>();
   for (let i = 0; i < wanted.length; i += chunkSize) {
     const ids = wanted.slice(i, i + chunkSize).map((member) => member.value);
-    for (const row of await tx.user.findMany({ where: { tenantId, id: { in: ids } }, select: { id: true, doc: true } })) users.set(row.id, displayOf(row.doc));
+    for (const row of await docsOf(tx, "User", tenantId, ids)) users.set(row.id, displayOf(row.doc));
     // Groups are looked for only among the ids that named no user (ids are unique across both).
     const rest = ids.filter((id) => !users.has(id));
     if (rest.length === 0) continue;
-    for (const row of await tx.group.findMany({ where: { tenantId, id: { in: rest } }, select: { id: true, doc: true } })) groups.set(row.id, displayOf(row.doc));
+    for (const row of await docsOf(tx, "Group", tenantId, rest)) groups.set(row.id, displayOf(row.doc));
   }
   const missing = wanted.filter((member) => !users.has(member.value) && !groups.has(member.value));
   if (missing.length > 0 && !skipUnknown) {
@@ -200,12 +209,16 @@ async function resolveMembers(
   });
 }
 
+function docsOf(tx: Sql, table: "User" | "Group", tenantId: string, ids: readonly string[]): Promise<Array<{ id: string; doc: string }>> {
+  return tx.query(`SELECT "id", "doc" FROM "${table}" WHERE "tenantId" = ? AND "id" IN (${placeholders(ids.length)})`, [tenantId, ...ids]);
+}
+
 function displayOf(doc: string): string {
   const { displayName, userName } = JSON.parse(doc) as { displayName?: unknown; userName?: unknown };
   return String(displayName ?? userName ?? "");
 }
 
-async function applyMemberChange(tx: Tx, tenantId: string, groupId: string, change: MemberChange): Promise<void> {
+async function applyMemberChange(tx: Sql, tenantId: string, groupId: string, change: MemberChange): Promise<void> {
   switch (change.kind) {
     case "add": {
       // An id that names no user or group of the tenant is left out, as adding it could not mean
@@ -214,22 +227,29 @@ async function applyMemberChange(tx: Tx, tenantId: string, groupId: string, chan
       const present = new Set<string>();
       for (let i = 0; i < members.length; i += chunkSize) {
         const ids = members.slice(i, i + chunkSize).map((member) => member.value);
-        const rows = await tx.groupMember.findMany({ where: { groupId, memberId: { in: ids } }, select: { memberId: true } });
+        const rows = await tx.query<{ memberId: string }>(
+          `SELECT "memberId" FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(ids.length)})`,
+          [groupId, ...ids],
+        );
         for (const row of rows) present.add(row.memberId);
       }
       return insertMembers(tx, tenantId, groupId, members.filter((member) => !present.has(member.value)));
     }
     case "remove":
       for (let i = 0; i < change.ids.length; i += chunkSize) {
-        await tx.groupMember.deleteMany({ where: { groupId, memberId: { in: change.ids.slice(i, i + chunkSize) } } });
+        const ids = change.ids.slice(i, i + chunkSize);
+        await tx.execute(`DELETE FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(ids.length)})`, [groupId, ...ids]);
       }
       return;
-    case "removeWhere":
-      await tx.groupMember.deleteMany({ where: { groupId, ...compileElementFilter(change.filter, membersLocation) } });
+    case "removeWhere": {
+      const args: SqlValue[] = [groupId];
+      const where = whereSql(compileElementFilter(change.filter, membersLocation), "GroupMember", args);
+      await tx.execute(`DELETE FROM "GroupMember" WHERE "GroupMember"."groupId" = ? AND ${where}`, args);
       return;
+    }
     case "replace": {
       const members = await resolveMembers(tx, tenantId, change.members, groupId);
-      await tx.groupMember.deleteMany({ where: { groupId } });
+      await tx.execute('DELETE FROM "GroupMember" WHERE "groupId" = ?', [groupId]);
       return insertMembers(tx, tenantId, groupId, members);
     }
     default:
@@ -237,19 +257,21 @@ async function applyMemberChange(tx: Tx, tenantId: string, groupId: string, chan
   }
 }
 
-async function insertMembers(tx: Tx, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<void> {
-  for (let i = 0; i < members.length; i += chunkSize) {
-    await tx.groupMember.createMany({
-      data: members.slice(i, i + chunkSize).map((member) => ({
-        tenantId,
-        groupId,
-        memberId: member.value,
-        type: foldCase(member.type),
-        display: member.display ?? null,
-        userId: member.type === "User" ? member.value : null,
-        memberGroupId: member.type === "Group" ? member.value : null,
-      })),
-    });
+// Rows per INSERT of members: 7 values each, within SQLite's 32766 bind parameters.
+const membersPerInsert = 4000;
+
+async function insertMembers(tx: Sql, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<void> {
+  for (let i = 0; i < members.length; i += membersPerInsert) {
+    const rows = members.slice(i, i + membersPerInsert).map((member) => ({
+      tenantId,
+      groupId,
+      memberId: member.value,
+      type: foldCase(member.type),
+      display: member.display ?? null,
+      userId: member.type === "User" ? member.value : null,
+      memberGroupId: member.type === "Group" ? member.value : null,
+    }));
+    await run(tx, insertSql("GroupMember", rows));
   }
 }
 

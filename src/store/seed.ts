@@ -3,7 +3,7 @@ import { bytebaseUserSchema } from "../scim/schema/extensions/bytebase.ts";
 import { vyteUserSchema } from "../scim/schema/extensions/vyte.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import type { Database, DatabaseKind } from "./database.ts";
-import { groupColumns, PrismaGroupStore } from "./groups.ts";
+import { groupColumns, SqlGroupStore } from "./groups.ts";
 import { extensionValueRows, indexedUserExtensionAttributes } from "./extension-values.ts";
 import { userColumnValues, userValueRows } from "./user-columns.ts";
 
@@ -202,12 +202,12 @@ function quoted(columns: readonly string[]): string {
 
 // A group with the given users as members, through the store's own write path.
 export function seedGroup(
-  database: Pick<Database, "prisma" | "sql">,
+  database: Pick<Database, "sql">,
   tenantId: string,
   displayName: string,
   memberIds: readonly string[],
 ): Promise<StoredGroup> {
-  return new PrismaGroupStore(database.prisma, database.sql).create(tenantId, {
+  return new SqlGroupStore(database.sql).create(tenantId, {
     attributes: { displayName },
     members: memberIds.map((value) => ({ value, type: "User" })),
   });

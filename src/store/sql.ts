@@ -26,6 +26,9 @@ export interface Sql {
   execute(text: string, args: readonly SqlValue[]): Promise<number>;
   // The statements in one transaction, all or none; each one's number of changed rows.
   batch(statements: readonly SqlStatement[]): Promise<number[]>;
+  // One transaction around statements that depend on what earlier ones read: committed when
+  // body resolves, rolled back when it throws. Statements inside go through the Sql it is given.
+  transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
 // A DateTime column as read: ISO 8601 text from SQLite, a Date from PostgreSQL.
@@ -102,6 +105,33 @@ export class SqliteSql implements Sql {
     this.onQuery?.({ query: text, params: "[]", duration: 0 });
   }
 
+  // BEGIN IMMEDIATE takes SQLite's write lock at once: another process's write cannot slip in
+  // between this transaction's reads and its writes, which would fail it with SQLITE_BUSY.
+  async transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+    await this.gate.acquire();
+    try {
+      this.#run("BEGIN IMMEDIATE", []);
+      try {
+        const result = await body(this.#inside);
+        this.#run("COMMIT", []);
+        return result;
+      } catch (error) {
+        if (this.db.inTransaction) this.#run("ROLLBACK", []);
+        throw error;
+      }
+    } finally {
+      this.gate.release();
+    }
+  }
+
+  // Statements of the transaction that holds the gate.
+  readonly #inside: Sql = {
+    query: async <Row extends SqlRow>(text: string, args: readonly SqlValue[]) => this.#run(text, args) as Row[],
+    execute: async (text, args) => this.#run(text, args) as number,
+    batch: async (statements) => statements.map((statement) => this.#run(statement.text, statement.args) as number),
+    transaction: (body) => body(this.#inside),
+  };
+
   async #gated<T>(run: () => T): Promise<T> {
     if (!this.gate.held) return run();
     await this.gate.acquire();
@@ -156,29 +186,42 @@ const pgTypes = {
 const namedStatements = 1000;
 
 export class PostgresSql implements Sql {
-  readonly #texts = new Map<string, { readonly name: string; readonly text: string }>();
+  readonly #texts: Map<string, { readonly name: string; readonly text: string }>;
 
   constructor(
     private readonly pool: pg.Pool,
     private readonly onQuery?: (event: QueryEvent) => void,
-  ) {}
+    // Inside a transaction: its connection.
+    private readonly client?: pg.PoolClient,
+    texts?: Map<string, { readonly name: string; readonly text: string }>,
+  ) {
+    this.#texts = texts ?? new Map();
+  }
 
   async query<Row extends SqlRow>(text: string, args: readonly SqlValue[]): Promise<Row[]> {
-    return (await this.#run(this.pool, text, args)).rows as Row[];
+    return (await this.#run(this.client ?? this.pool, text, args)).rows as Row[];
   }
 
   async execute(text: string, args: readonly SqlValue[]): Promise<number> {
-    return (await this.#run(this.pool, text, args)).rowCount ?? 0;
+    return (await this.#run(this.client ?? this.pool, text, args)).rowCount ?? 0;
   }
 
-  async batch(statements: readonly SqlStatement[]): Promise<number[]> {
+  batch(statements: readonly SqlStatement[]): Promise<number[]> {
+    return this.transaction(async (sql) => {
+      const counts: number[] = [];
+      for (const statement of statements) counts.push(await sql.execute(statement.text, statement.args));
+      return counts;
+    });
+  }
+
+  async transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
+    if (this.client) return body(this);
     const client = await this.pool.connect();
     try {
       await this.#run(client, "BEGIN", []);
-      const counts: number[] = [];
-      for (const statement of statements) counts.push((await this.#run(client, statement.text, statement.args)).rowCount ?? 0);
+      const result = await body(new PostgresSql(this.pool, this.onQuery, client, this.#texts));
       await this.#run(client, "COMMIT", []);
-      return counts;
+      return result;
     } catch (error) {
       await client.query("ROLLBACK").catch(() => undefined);
       throw error;

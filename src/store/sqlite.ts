@@ -53,6 +53,8 @@ function gateTransactions(adapter: SqlDriverAdapter, gate: ConnectionGate): void
 function configure(db: Database.Database): void {
   db.pragma("journal_mode = WAL");
   db.pragma("synchronous = NORMAL");
+  // Checkpoints are the checkpoint worker's (checkpoint.ts); this is only a backstop.
+  db.pragma("wal_autocheckpoint = 20000");
   db.pragma("foreign_keys = ON");
   reuseStatements(db);
   db.function("like", { deterministic: true, varargs: false }, (pattern: unknown, value: unknown) =>

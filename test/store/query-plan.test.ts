@@ -6,7 +6,7 @@ import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
 import { schemaRegistry } from "../../src/scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resource-types.ts";
 import { openDatabase, type Database, type QueryEvent } from "../../src/store/database.ts";
-import { PrismaGroupStore } from "../../src/store/groups.ts";
+import { SqlGroupStore } from "../../src/store/groups.ts";
 import { encodeCursor } from "../../src/store/query/cursor.ts";
 import { orderOf, sortKeyOf } from "../../src/store/query/list.ts";
 import { userTarget } from "../../src/store/query/targets.ts";
@@ -135,7 +135,7 @@ async function listStatements(resourceType: ResourceType, parameters: QueryParam
   const query = adjust ? adjust(base) : base;
   statements = [];
   if (resourceType === "User") await new PrismaUserStore(database.prisma, database.sql).list(tenantId, query, { withRelations: false });
-  else await new PrismaGroupStore(database.prisma, database.sql).list(tenantId, query, { withRelations: false });
+  else await new SqlGroupStore(database.sql).list(tenantId, query, { withRelations: false });
   const sent = statements;
   return Promise.all(sent.map(explain));
 }
@@ -156,11 +156,11 @@ function expectIndexed(statement: Statement, table: string, index: string): void
   expect(statement.accesses.some((access) => access.table === table && access.index === index), message).toBe(true);
 }
 
-// RFC 7644 §3.4.2: totalResults as a plain COUNT(*) ... GROUP BY over an index, with no subquery
-// around the filtered rows.
+// RFC 7644 §3.4.2: totalResults as a plain COUNT(*) over an index, with no subquery around the
+// filtered rows.
 function expectPlainCount(statement: Statement, index?: string): void {
   const message = describePlan(statement);
-  expect(statement.sql, message).toMatch(/^SELECT COUNT\(\*\) AS \S+, \S+ FROM \S+ WHERE .* GROUP BY /);
+  expect(statement.sql, message).toMatch(/^SELECT COUNT\(\*\) AS \S+ FROM \S+ WHERE /);
   expect(statement.sql.match(/SELECT/g), message).toHaveLength(1);
   expect(statement.accesses, message).toHaveLength(1);
   expect(statement.accesses[0]!.indexOnly, message).toBe(true);

@@ -10,7 +10,7 @@ import { GroupService } from "../../../src/scim/groups.ts";
 import type { StoredGroup, WriteCondition } from "../../../src/scim/ports.ts";
 import { schemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { UserService } from "../../../src/scim/users.ts";
-import { PrismaGroupStore } from "../../../src/store/groups.ts";
+import { SqlGroupStore } from "../../../src/store/groups.ts";
 import { PrismaSequenceStore } from "../../../src/store/sequences.ts";
 import { PrismaUserStore } from "../../../src/store/users.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
@@ -56,7 +56,7 @@ beforeAll(async () => {
   healthy = permApi(app, token);
   const prisma = app.server.database.prisma;
   const sequences = new PrismaSequenceStore(prisma);
-  groups = new FailingGroups(new PrismaGroupStore(prisma, app.server.database.sql), sequences);
+  groups = new FailingGroups(new SqlGroupStore(app.server.database.sql), sequences);
   const core: CompatCore = {
     users: new UserService(new PrismaUserStore(prisma, app.server.database.sql), { hash: hashPassword, verify: verifyPassword }, sequences),
     groups,

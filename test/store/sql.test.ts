@@ -1,0 +1,137 @@
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { openDatabase, type Database } from "../../src/store/database.ts";
+import { translateDatabaseError } from "../../src/store/errors.ts";
+import { sqlDate } from "../../src/store/sql.ts";
+import { insertSql, orderSql, whereSql } from "../../src/store/query/statements.ts";
+import type { SqlValue } from "../../src/store/sql.ts";
+import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
+
+// The store's own SQL (src/store/sql.ts) next to Prisma's on the same connections: it keeps out
+// of other requests' transactions, its batches are all or nothing, its values are stored as
+// Prisma stores them, and the `where` rendering keeps Prisma's meaning.
+
+let testDatabase: TestDatabase;
+let database: Database;
+
+beforeAll(async () => {
+  testDatabase = await createTestDatabase();
+  database = await openDatabase(testDatabase.url);
+});
+
+afterAll(async () => {
+  await database?.close();
+  await testDatabase?.drop();
+});
+
+const insertSetting = 'INSERT INTO "Setting" ("key", "value") VALUES (?, ?)';
+const selectSetting = 'SELECT "value" FROM "Setting" WHERE "key" = ?';
+
+describe(`statements beside Prisma's transactions (${testDatabaseKind})`, () => {
+  it("a statement sent while another request's transaction is open is not undone by its rollback", async () => {
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const transaction = database.prisma.$transaction(async (tx) => {
+      await tx.setting.create({ data: { key: "inside", value: "rolled back" } });
+      opened();
+      await finished;
+      throw new Error("rollback");
+    });
+    await open;
+    // On SQLite the one connection is inside the transaction now: this statement must wait.
+    const outside = database.sql.execute(insertSetting, ["outside", "kept"]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    finish();
+    await expect(transaction).rejects.toThrow("rollback");
+    expect(await outside).toBe(1);
+    expect(await database.sql.query(selectSetting, ["outside"])).toStrictEqual([{ value: "kept" }]);
+    expect(await database.sql.query(selectSetting, ["inside"])).toStrictEqual([]);
+  });
+
+  it("a read sent while a transaction is open does not see its uncommitted writes", async () => {
+    let opened!: () => void;
+    const open = new Promise<void>((resolve) => (opened = resolve));
+    let finish!: () => void;
+    const finished = new Promise<void>((resolve) => (finish = resolve));
+    const transaction = database.prisma.$transaction(async (tx) => {
+      await tx.setting.create({ data: { key: "uncommitted", value: "x" } });
+      opened();
+      await finished;
+      throw new Error("rollback");
+    });
+    await open;
+    const read = database.sql.query(selectSetting, ["uncommitted"]);
+    await new Promise((resolve) => setTimeout(resolve, 50));
+    finish();
+    await expect(transaction).rejects.toThrow("rollback");
+    expect(await read).toStrictEqual([]);
+  });
+
+  it("a batch is all or nothing, and its unique violation is a SCIM uniqueness error", async () => {
+    await database.sql.execute(insertSetting, ["taken", "first"]);
+    const failed = database.sql.batch([
+      { text: insertSetting, args: ["fresh", "1"] },
+      { text: insertSetting, args: ["taken", "second"] },
+    ]);
+    await expect(failed.catch((error) => translateDatabaseError(error, "Setting"))).rejects.toMatchObject({ status: 409, scimType: "uniqueness" });
+    expect(await database.sql.query(selectSetting, ["fresh"])).toStrictEqual([]);
+    expect(await database.sql.batch([{ text: insertSetting, args: ["fresh", "1"] }, { text: insertSetting, args: ["fresher", "2"] }])).toStrictEqual([1, 1]);
+  });
+
+  it("dates and booleans written as SQL read back through Prisma as written, and the other way round", async () => {
+    const when = new Date("2026-03-04T05:06:07.089Z");
+    await database.prisma.tenant.create({ data: { id: "t-sql", name: "t-sql" } });
+    const user = insertSql("User", [
+      { id: "u-sql", tenantId: "t-sql", userName: "sql", active: false, created: when, lastModified: when, doc: "{}" },
+    ]);
+    await database.sql.execute(user.text, user.args);
+    const read = await database.prisma.user.findFirstOrThrow({ where: { id: "u-sql" }, select: { active: true, created: true } });
+    expect(read).toStrictEqual({ active: false, created: when });
+    const later = new Date("2027-01-01T00:00:00.001Z");
+    await database.prisma.user.update({ where: { id: "u-sql" }, data: { lastModified: later } });
+    const [row] = await database.sql.query<{ lastModified: unknown; active: unknown }>('SELECT "lastModified", "active" FROM "User" WHERE "id" = ?', ["u-sql"]);
+    expect(sqlDate(row?.lastModified)).toStrictEqual(later);
+    const args: SqlValue[] = [];
+    const where = whereSql({ AND: [{ tenantId: "t-sql" }, { active: false }, { created: { lt: later } }] }, "User", args);
+    expect(await database.sql.query(`SELECT "id" FROM "User" WHERE ${where}`, args)).toStrictEqual([{ id: "u-sql" }]);
+  });
+});
+
+describe("where rendering", () => {
+  const rendered = (where: Record<string, unknown>) => {
+    const args: SqlValue[] = [];
+    return { sql: whereSql(where, "User", args), args };
+  };
+
+  it.each([
+    [{ tenantId: "t" }, '"User"."tenantId" = ?', ["t"]],
+    [{ AND: [] }, "1 = 1", []],
+    [{ OR: [] }, "1 = 0", []],
+    [{ id: { in: [] } }, "1 = 0", []],
+    [{ title: null }, '"User"."title" IS NULL', []],
+    [{ title: { not: null } }, '"User"."title" IS NOT NULL', []],
+    [{ title: { not: "x" } }, '"User"."title" <> ?', ["x"]],
+    [{ NOT: { title: "x" } }, 'NOT ("User"."title" = ?)', ["x"]],
+    [{ title: { contains: "a\\%" } }, '"User"."title" LIKE ?', ["%a\\%%"]],
+    [{ title: { endsWith: "z" } }, '"User"."title" LIKE ?', ["%z"]],
+    [{ familyName: { gte: "sm", lt: "sm\u{10ffff}" } }, '("User"."familyName" >= ?) AND ("User"."familyName" < ?)', ["sm", "sm\u{10ffff}"]],
+    [{ OR: [{ title: "a" }, { title: "b" }] }, '("User"."title" = ? OR "User"."title" = ?)', ["a", "b"]],
+    [
+      { values: { some: { tenantId: "t", attr: "emails", value: "x" } } },
+      'EXISTS (SELECT 1 FROM "UserValue" WHERE "UserValue"."userId" = "User"."id" AND ("UserValue"."tenantId" = ?) AND ("UserValue"."attr" = ?) AND ("UserValue"."value" = ?))',
+      ["t", "emails", "x"],
+    ],
+  ])("%j", (where, sql, args) => {
+    expect(rendered(where)).toStrictEqual({ sql, args });
+  });
+
+  it("refuses what it does not know rather than dropping a condition", () => {
+    expect(() => rendered({ title: { startsWith: "x" } })).toThrow("Unsupported filter operator startsWith");
+    expect(() => rendered({ values: { every: {} } })).toThrow("Unsupported relation filter");
+  });
+
+  it("orders as Prisma's { sort, nulls } asks", () => {
+    expect(orderSql("User", [{ familyName: { sort: "asc", nulls: "last" } }, { id: "asc" }])).toBe('"User"."familyName" ASC NULLS LAST, "User"."id" ASC');
+  });
+});
