@@ -241,20 +241,9 @@ function staleVersion(): ScimError {
   return ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
 }
 
-// After a conditional write touched no row: 404 if the resource is gone, else 412.
-export async function missingOrStale(
-  tx: Pick<Tx, "user" | "group">,
-  tenantId: string,
-  id: string,
-  model: "user" | "group" = "user",
-): Promise<ScimError> {
-  const exists =
-    model === "user"
-      ? await tx.user.count({ where: { tenantId, id } })
-      : await tx.group.count({ where: { tenantId, id } });
-  return exists === 0
-    ? ScimError.notFound(`${model === "user" ? "User" : "Group"} ${id} not found`)
-    : staleVersion();
+// After a conditional write touched no row: 404 if the user is gone, else 412.
+async function missingOrStale(tx: Pick<Tx, "user">, tenantId: string, id: string): Promise<ScimError> {
+  return (await tx.user.count({ where: { tenantId, id } })) === 0 ? ScimError.notFound(`User ${id} not found`) : staleVersion();
 }
 
 // What an UPDATE of a user must set besides doc and version: the columns whose values the write
