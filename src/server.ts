@@ -25,9 +25,9 @@ import { groupResourceType, userResourceType } from "./scim/schema/resource-type
 import { UserService } from "./scim/users.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
 import { SqlGroupStore } from "./store/groups.ts";
-import { PrismaSequenceStore } from "./store/sequences.ts";
-import { PrismaCredentialStore, PrismaTenantStore } from "./store/tenants.ts";
-import { PrismaUserStore } from "./store/users.ts";
+import { SqlSequenceStore } from "./store/sequences.ts";
+import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
+import { SqlUserStore } from "./store/users.ts";
 
 export interface Server {
   readonly app: Express;
@@ -49,12 +49,12 @@ export async function buildServer(
   databaseOptions: DatabaseOptions = {},
 ): Promise<Server> {
   const database = await openDatabase(config.DATABASE_URL, databaseOptions);
-  const tenants = new PrismaTenantStore(database.prisma);
-  const credentials = new PrismaCredentialStore(database.prisma);
+  const tenants = new SqlTenantStore(database.sql);
+  const credentials = new SqlCredentialStore(database.sql);
   const tokens = await TokenService.create(config, credentials);
   const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
-  const sequences = new PrismaSequenceStore(database.prisma);
-  const userService = new UserService(new PrismaUserStore(database.prisma, database.sql), { hash: hashPassword, verify: verifyPassword }, sequences);
+  const sequences = new SqlSequenceStore(database.sql);
+  const userService = new UserService(new SqlUserStore(database.sql), { hash: hashPassword, verify: verifyPassword }, sequences);
   const groupService = new GroupService(new SqlGroupStore(database.sql), sequences);
 
   const users: ResourceEndpoint<StoredUser> = {
@@ -139,7 +139,7 @@ export async function buildServer(
     logger,
     databaseReachable: async () => {
       try {
-        await database.prisma.$queryRawUnsafe("SELECT 1");
+        await database.sql.query("SELECT 1", []);
         return true;
       } catch {
         return false;

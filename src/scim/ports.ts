@@ -85,8 +85,14 @@ export interface UserStore {
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined>;
   replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser>;
   // RFC 7644 §3.5.2: the new state is computed from the stored one while storage holds the user,
-  // so that concurrent patches apply one after the other and none is lost.
-  patch(tenantId: string, id: string, change: (current: StoredUser) => Promise<UserWrite>, condition: WriteCondition): Promise<StoredUser>;
+  // so that concurrent patches apply one after the other and none is lost. Sequence numbers the
+  // change needs come from `allocate`, in the same transaction as the write when there is one.
+  patch(
+    tenantId: string,
+    id: string,
+    change: (current: StoredUser, allocate: Allocate) => Promise<UserWrite>,
+    condition: WriteCondition,
+  ): Promise<StoredUser>;
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>>;
   // The user with this userName (compared as userName is, case-insensitively) whose password
@@ -113,6 +119,9 @@ export interface GroupStore {
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>>;
 }
+
+// The next number of a tenant's sequence (SequenceStore.next for one tenant).
+export type Allocate = (sequence: string) => Promise<number>;
 
 // Per-tenant integer sequences for server-assigned attributes. `next` returns 1, 2, 3, ... for
 // one (tenant, name), each number once, whichever process asks.

@@ -48,11 +48,10 @@ export class UserService {
   // if it has none yet.
   async withExtensions(context: RequestContext, user: StoredUser, urns: readonly string[]): Promise<StoredUser> {
     if (hasAssignedValues(user.attributes, userSchemas, urns)) return user;
-    const allocate = (name: string) => this.sequences.next(context.tenantId, name);
     return this.store.patch(
       context.tenantId,
       user.id,
-      async (current) => ({ attributes: await withAssignedValues(current.attributes, userSchemas, allocate, urns), passwordHash: undefined }),
+      async (current, allocate) => ({ attributes: await withAssignedValues(current.attributes, userSchemas, allocate, urns), passwordHash: undefined }),
       {},
     );
   }

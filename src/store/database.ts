@@ -17,9 +17,12 @@ export type Db = InstanceType<typeof SqliteClient>;
 
 export interface Database {
   readonly kind: DatabaseKind;
-  readonly prisma: Db;
-  // The same connections, for the statements the store writes as SQL (sql.ts).
+  // Every statement of the server runs as SQL on the driver adapter's connections (sql.ts).
   readonly sql: Sql;
+  // Prisma's client over the same connections, created on first use, for scripts and tests that
+  // read rows through the generated models. The server never uses it, so its query compiler
+  // (WebAssembly, about 50 MB resident once compiled) is never loaded.
+  readonly prisma: Db;
   readonly migrationsApplied: readonly string[];
   close(): Promise<void>;
 }
@@ -51,20 +54,23 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
   const migrationsApplied = await migrate(kind, url);
   const log = options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {};
   if (kind === "sqlite") {
-    const adapter = new SqliteAdapterFactory({ url: sqlitePath(url), timeout: 30_000 });
-    const prisma = new SqliteClient({ adapter, ...log }) as Db;
-    listen(prisma, options);
-    await prisma.$connect();
     const path = sqlitePath(url);
+    const factory = new SqliteAdapterFactory({ url: path, timeout: 30_000 });
+    const adapter = await factory.connect();
     const checkpointer = path === ":memory:" ? undefined : startCheckpointer(path);
+    let client: Db | undefined;
     return {
       kind,
-      prisma,
-      sql: new SqliteSql(adapter.connection, adapter.gate, options.onQuery),
+      sql: new SqliteSql(factory.connection, factory.gate, options.onQuery),
+      get prisma() {
+        client ??= listen(new SqliteClient({ adapter: factory, ...log }) as Db, options);
+        return client;
+      },
       migrationsApplied,
       close: async () => {
         await checkpointer?.stop();
-        await prisma.$disconnect();
+        await client?.$disconnect();
+        await adapter.dispose();
       },
     };
   }
@@ -72,20 +78,23 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
   // An idle connection the server closed (restart, failover) is dropped by the pool and replaced
   // on next use; without a listener its error event would end the process.
   pool.on("error", () => undefined);
-  const prisma = new PostgresClient({ adapter: new PrismaPg(pool), ...log }) as unknown as Db;
-  listen(prisma, options);
+  let client: Db | undefined;
   return {
     kind,
-    prisma,
     sql: new PostgresSql(pool, options.onQuery),
+    get prisma() {
+      client ??= listen(new PostgresClient({ adapter: new PrismaPg(pool), ...log }) as unknown as Db, options);
+      return client;
+    },
     migrationsApplied,
     close: async () => {
-      await prisma.$disconnect();
+      await client?.$disconnect();
       await pool.end();
     },
   };
 }
 
-function listen(prisma: Db, options: DatabaseOptions): void {
+function listen(prisma: Db, options: DatabaseOptions): Db {
   if (options.onQuery) (prisma as unknown as { $on(event: "query", listener: (event: QueryEvent) => void): void }).$on("query", options.onQuery);
+  return prisma;
 }

@@ -12,10 +12,10 @@ import { compileElementFilter } from "./query/compile.ts";
 import { extensionValueRows, extensionValuesChanged, indexedGroupExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceColumns, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
-import { insertSql, updateSql, whereSql } from "./query/statements.ts";
+import { insertSql, placeholders, updateSql, whereSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
 import type { Sql, SqlValue } from "./sql.ts";
-import { placeholders, storedResource } from "./users.ts";
+import { storedResource } from "./users.ts";
 
 const selectGroup = `SELECT ${resourceColumns.map((name) => `"${name}"`).join(", ")} FROM "Group" WHERE "tenantId" = ? AND "id" = ?`;
 

@@ -134,7 +134,7 @@ export function* syntheticUsers(count: number, options: SeedOptions = {}): Gener
 // Inserts `count` users into an existing tenant and returns their ids, in insertion order.
 // Run analyze() once the data is in.
 export async function seedUsers(
-  database: Pick<Database, "kind" | "prisma">,
+  database: Pick<Database, "kind" | "sql">,
   tenantId: string,
   count: number,
   options: SeedOptions = {},
@@ -179,7 +179,7 @@ const dateText: Record<DatabaseKind, (date: Date) => string> = {
   postgresql: (date) => date.toISOString(),
 };
 
-async function insertRows(database: Pick<Database, "kind" | "prisma">, table: string, rows: readonly Row[]): Promise<void> {
+async function insertRows(database: Pick<Database, "kind" | "sql">, table: string, rows: readonly Row[]): Promise<void> {
   if (rows.length === 0) return;
   const toText = dateText[database.kind];
   const columns = new Set<string>();
@@ -193,7 +193,7 @@ async function insertRows(database: Pick<Database, "kind" | "prisma">, table: st
     }
     return values;
   });
-  await database.prisma.$executeRawUnsafe(insertFromJson[database.kind](table, [...columns]), JSON.stringify(stored));
+  await database.sql.execute(insertFromJson[database.kind](table, [...columns]), [JSON.stringify(stored)]);
 }
 
 function quoted(columns: readonly string[]): string {
@@ -215,7 +215,7 @@ export function seedGroup(
 
 // Inserts `count` groups without members ("Group 00001", ...), as the write path stores them.
 export async function seedGroups(
-  database: Pick<Database, "kind" | "prisma">,
+  database: Pick<Database, "kind" | "sql">,
   tenantId: string,
   count: number,
   options: Pick<SeedOptions, "seed" | "now"> = {},
@@ -238,6 +238,6 @@ export async function seedGroups(
 
 // Refreshes the planner's statistics, as after any bulk load. PostgreSQL also vacuums, so that
 // its visibility map lets counts be answered from indexes alone, as autovacuum would in time.
-export async function analyze(database: Pick<Database, "kind" | "prisma">): Promise<void> {
-  await database.prisma.$executeRawUnsafe(database.kind === "postgresql" ? "VACUUM ANALYZE" : "ANALYZE");
+export async function analyze(database: Pick<Database, "kind" | "sql">): Promise<void> {
+  await database.sql.execute(database.kind === "postgresql" ? "VACUUM ANALYZE" : "ANALYZE", []);
 }

@@ -13,22 +13,28 @@ import { ConnectionGate } from "./sql.ts";
 //
 // Prisma's transactions take the connection's gate (sql.ts) from BEGIN to their end, so that the
 // store's own statements never run inside one of them.
+//
+// The factory opens one connection, on its first connect(), and hands the same adapter to every
+// later caller: the store's SQL (sql.ts) and, when it is created, Prisma's client share it.
 export class SqliteAdapterFactory extends PrismaBetterSqlite3 {
   readonly gate = new ConnectionGate();
   #connection: Database.Database | undefined;
+  #adapter: ReturnType<PrismaBetterSqlite3["connect"]> | undefined;
 
-  // The connection, once Prisma has opened it.
+  // The connection, once open.
   get connection(): Database.Database {
     if (!this.#connection) throw new Error("The SQLite connection is not open yet");
     return this.#connection;
   }
 
-  override async connect() {
-    const adapter = await super.connect();
-    this.#connection = (adapter as unknown as { client: Database.Database }).client;
-    configure(this.#connection);
-    gateTransactions(adapter, this.gate);
-    return adapter;
+  override connect() {
+    this.#adapter ??= super.connect().then((adapter) => {
+      this.#connection = (adapter as unknown as { client: Database.Database }).client;
+      configure(this.#connection);
+      gateTransactions(adapter, this.gate);
+      return adapter;
+    });
+    return this.#adapter;
   }
 }
 

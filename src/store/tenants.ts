@@ -1,10 +1,16 @@
 import { randomUUID } from "node:crypto";
 import type { CredentialRecord, CredentialStore, PatchReturn, Tenant, TenantStore } from "../auth/ports.ts";
-import type { Db } from "./database.ts";
+import { sqlDate, type Sql } from "./sql.ts";
 
-const tenantRow = { id: true, name: true, patchReturn: true } as const;
+type TenantRow = {
+  id: string;
+  name: string;
+  patchReturn: string;
+};
 
-function toTenant(row: { id: string; name: string; patchReturn: string }): Tenant {
+const selectTenant = 'SELECT "id", "name", "patchReturn" FROM "Tenant"';
+
+function toTenant(row: TenantRow): Tenant {
   return { id: row.id, name: row.name, patchReturn: row.patchReturn === "minimal" ? "minimal" : "representation" };
 }
 
@@ -12,11 +18,11 @@ function toTenant(row: { id: string; name: string; patchReturn: string }): Tenan
 // process; a change through this store applies at once.
 const patchReturnLifetimeMs = 5000;
 
-export class PrismaTenantStore implements TenantStore {
+export class SqlTenantStore implements TenantStore {
   private readonly patchReturns = new Map<string, { value: PatchReturn; until: number }>();
   private readonly options = new Map<string, { value: string | undefined; until: number }>();
 
-  constructor(private readonly prisma: Db) {}
+  constructor(private readonly sql: Sql) {}
 
   async patchReturn(tenantId: string): Promise<PatchReturn> {
     const cached = this.patchReturns.get(tenantId);
@@ -30,7 +36,7 @@ export class PrismaTenantStore implements TenantStore {
     const key = optionKey(tenantId, name);
     const cached = this.options.get(key);
     if (cached && cached.until > Date.now()) return cached.value;
-    const value = (await this.prisma.setting.findUnique({ where: { key } }))?.value;
+    const value = await readSetting(this.sql, key);
     if (this.options.size >= 10_000) this.options.clear();
     this.options.set(key, { value, until: Date.now() + patchReturnLifetimeMs });
     return value;
@@ -40,35 +46,48 @@ export class PrismaTenantStore implements TenantStore {
     const tenant = await this.ensure(tenantName);
     const key = optionKey(tenant.id, name);
     this.options.delete(key);
-    if (value === undefined) await this.prisma.setting.deleteMany({ where: { key } });
-    else await this.prisma.setting.upsert({ where: { key }, create: { key, value }, update: { value } });
+    if (value === undefined) await this.sql.execute('DELETE FROM "Setting" WHERE "key" = ?', [key]);
+    else {
+      await this.sql.execute('INSERT INTO "Setting" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"', [
+        key,
+        value,
+      ]);
+    }
     return tenant;
   }
 
   async ensure(name: string): Promise<Tenant> {
-    const existing = await this.prisma.tenant.findUnique({ where: { name } });
-    if (existing) return toTenant(existing);
-    try {
-      return toTenant(await this.prisma.tenant.create({ data: { id: randomUUID(), name }, select: tenantRow }));
-    } catch {
-      // Another process created it at the same moment.
-      return toTenant(await this.prisma.tenant.findUniqueOrThrow({ where: { name }, select: tenantRow }));
-    }
+    const existing = await this.byName(name);
+    if (existing) return existing;
+    // When another process creates it at the same moment, nothing is inserted and theirs is read.
+    await this.sql.execute('INSERT INTO "Tenant" ("id", "name", "createdAt", "patchReturn") VALUES (?, ?, ?, ?) ON CONFLICT ("name") DO NOTHING', [
+      randomUUID(),
+      name,
+      new Date(),
+      "representation",
+    ]);
+    return (await this.byName(name)) as Tenant;
   }
 
   async byId(id: string): Promise<Tenant | undefined> {
-    const row = await this.prisma.tenant.findUnique({ where: { id }, select: tenantRow });
+    const [row] = await this.sql.query<TenantRow>(`${selectTenant} WHERE "id" = ?`, [id]);
     return row ? toTenant(row) : undefined;
   }
 
   async list(): Promise<Tenant[]> {
-    return (await this.prisma.tenant.findMany({ select: tenantRow, orderBy: { name: "asc" } })).map(toTenant);
+    return (await this.sql.query<TenantRow>(`${selectTenant} ORDER BY "name" ASC`, [])).map(toTenant);
   }
 
   async setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant> {
     const tenant = await this.ensure(name);
     this.patchReturns.delete(tenant.id);
-    return toTenant(await this.prisma.tenant.update({ where: { id: tenant.id }, data: { patchReturn }, select: tenantRow }));
+    await this.sql.execute('UPDATE "Tenant" SET "patchReturn" = ? WHERE "id" = ?', [patchReturn, tenant.id]);
+    return { ...tenant, patchReturn };
+  }
+
+  private async byName(name: string): Promise<Tenant | undefined> {
+    const [row] = await this.sql.query<TenantRow>(`${selectTenant} WHERE "name" = ?`, [name]);
+    return row ? toTenant(row) : undefined;
   }
 }
 
@@ -77,25 +96,47 @@ function optionKey(tenantId: string, name: string): string {
   return `tenant/${tenantId}/${name}`;
 }
 
-export class PrismaCredentialStore implements CredentialStore {
-  constructor(private readonly prisma: Db) {}
+async function readSetting(sql: Sql, key: string): Promise<string | undefined> {
+  const [row] = await sql.query<{ value: string }>('SELECT "value" FROM "Setting" WHERE "key" = ?', [key]);
+  return row?.value;
+}
+
+type CredentialRow = {
+  id: string;
+  tenantId: string;
+  kind: string;
+  scopes: string;
+  secretHash: string | null;
+  subject: string | null;
+  expiresAt: unknown;
+  revokedAt: unknown;
+};
+
+export class SqlCredentialStore implements CredentialStore {
+  constructor(private readonly sql: Sql) {}
 
   async record(credential: CredentialRecord): Promise<void> {
-    await this.prisma.credential.create({
-      data: {
-        id: credential.id,
-        tenantId: credential.tenantId,
-        kind: credential.kind,
-        scopes: credential.scopes.join(" "),
-        secretHash: credential.secretHash ?? null,
-        subject: credential.subject ?? null,
-        expiresAt: credential.expiresAt ?? null,
-      },
-    });
+    await this.sql.execute(
+      `INSERT INTO "Credential" ("id", "tenantId", "kind", "scopes", "secretHash", "subject", "createdAt", "expiresAt")
+       VALUES (?, ?, ?, ?, ?, ?, ?, ?)`,
+      [
+        credential.id,
+        credential.tenantId,
+        credential.kind,
+        credential.scopes.join(" "),
+        credential.secretHash ?? null,
+        credential.subject ?? null,
+        new Date(),
+        credential.expiresAt ?? null,
+      ],
+    );
   }
 
   async find(id: string): Promise<CredentialRecord | undefined> {
-    const row = await this.prisma.credential.findUnique({ where: { id } });
+    const [row] = await this.sql.query<CredentialRow>(
+      'SELECT "id", "tenantId", "kind", "scopes", "secretHash", "subject", "expiresAt", "revokedAt" FROM "Credential" WHERE "id" = ?',
+      [id],
+    );
     if (!row) return undefined;
     return {
       id: row.id,
@@ -104,25 +145,21 @@ export class PrismaCredentialStore implements CredentialStore {
       scopes: row.scopes.split(" ").filter(Boolean),
       ...(row.secretHash === null ? {} : { secretHash: row.secretHash }),
       ...(row.subject === null ? {} : { subject: row.subject }),
-      ...(row.expiresAt === null ? {} : { expiresAt: row.expiresAt }),
-      ...(row.revokedAt === null ? {} : { revokedAt: row.revokedAt }),
+      ...(row.expiresAt === null ? {} : { expiresAt: sqlDate(row.expiresAt) }),
+      ...(row.revokedAt === null ? {} : { revokedAt: sqlDate(row.revokedAt) }),
     };
   }
 
   async revoke(id: string): Promise<boolean> {
-    const result = await this.prisma.credential.updateMany({ where: { id, revokedAt: null }, data: { revokedAt: new Date() } });
-    return result.count > 0;
+    return (await this.sql.execute('UPDATE "Credential" SET "revokedAt" = ? WHERE "id" = ? AND "revokedAt" IS NULL', [new Date(), id])) > 0;
   }
 
   // A server-wide value kept with the data, created once by whichever process asks first.
   async setting(key: string, create: () => string): Promise<string> {
-    const existing = await this.prisma.setting.findUnique({ where: { key } });
-    if (existing) return existing.value;
-    try {
-      await this.prisma.setting.create({ data: { key, value: create() } });
-    } catch {
-      // Created concurrently by another process: fall through and read theirs.
-    }
-    return (await this.prisma.setting.findUniqueOrThrow({ where: { key } })).value;
+    const existing = await readSetting(this.sql, key);
+    if (existing !== undefined) return existing;
+    // Created concurrently by another process: nothing is inserted, and theirs is read.
+    await this.sql.execute('INSERT INTO "Setting" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING', [key, create()]);
+    return (await readSetting(this.sql, key)) as string;
   }
 }

@@ -1,32 +1,29 @@
 import { randomUUID } from "node:crypto";
 import { ScimError } from "../scim/errors.ts";
 import type {
+  Allocate,
   Attributes,
   Versioned,
   GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
 } from "../scim/ports.ts";
-import type { Db } from "./database.ts";
 import { writeTime } from "./clock.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceColumns, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
-import { insertSql, updateSql } from "./query/statements.ts";
+import { insertSql, placeholders, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
-import type { Sql, SqlStatement, SqlValue } from "./sql.ts";
+import { nextNumber } from "./sequences.ts";
+import type { Sql, SqlRow, SqlStatement, SqlValue } from "./sql.ts";
 import { changedColumns, multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
 
-const userRow = { id: true, version: true, created: true, lastModified: true, doc: true } as const;
+const userColumns = resourceColumns.map((name) => `"${name}"`).join(", ");
+const selectUser = `SELECT ${userColumns} FROM "User" WHERE "tenantId" = ? AND "id" = ?`;
 
-const selectUser = `SELECT ${resourceColumns.map((name) => `"${name}"`).join(", ")} FROM "User" WHERE "tenantId" = ? AND "id" = ?`;
-
-// The hot paths (get, create, the optimistic PATCH, list, groups) run as SQL (sql.ts); writes
-// that rewrite value rows go through Prisma's interactive transactions.
-export class PrismaUserStore implements UserStore {
-  constructor(
-    private readonly prisma: Db,
-    private readonly sql: Sql,
-  ) {}
+// Users as SQL (sql.ts): a row per user with its filterable attributes in columns, and value rows
+// for multi-valued and indexed extension attributes, written in the same transaction.
+export class SqlUserStore implements UserStore {
+  constructor(private readonly sql: Sql) {}
 
   // One INSERT when the user has no multi-valued or indexed extension values, else the inserts in
   // one transaction; nothing is read back, since every column written is known here.
@@ -55,24 +52,17 @@ export class PrismaUserStore implements UserStore {
   }
 
   async replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser> {
-    const row = await this.prisma
-      .$transaction(async (tx) => {
-        const updated = await tx.user.updateMany({
-          where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-          data: {
-            ...userColumnValues(write.attributes),
-            ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
-            doc: JSON.stringify(write.attributes),
-            lastModified: writeTime(),
-            version: { increment: 1 },
-          },
-        });
-        if (updated.count === 0) throw await missingOrStale(tx, tenantId, id);
-        await tx.userValue.deleteMany({ where: { userId: id } });
-        await tx.userValue.createMany({ data: userValueRows(tenantId, id, write.attributes) });
-        await tx.extensionValue.deleteMany({ where: { userId: id } });
-        await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, write.attributes, indexed).map((row) => ({ ...row, userId: id })) });
-        return tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow });
+    const set = {
+      ...userColumnValues(write.attributes),
+      ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
+      doc: JSON.stringify(write.attributes),
+      lastModified: writeTime(),
+    };
+    const row = await this.sql
+      .transaction(async (tx) => {
+        const updated = await bumpUser(tx, tenantId, id, condition, set);
+        await rewriteValueRows(tx, tenantId, id, write.attributes, { values: true, extensions: true });
+        return updated;
       })
       .catch((error) => translateDatabaseError(error, "User"));
     return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
@@ -87,27 +77,28 @@ export class PrismaUserStore implements UserStore {
   async patch(
     tenantId: string,
     id: string,
-    change: (current: StoredUser) => Promise<UserWrite>,
+    change: (current: StoredUser, allocate: Allocate) => Promise<UserWrite>,
     condition: WriteCondition,
   ): Promise<StoredUser> {
+    const allocate: Allocate = (name) => nextNumber(this.sql, tenantId, name);
     for (let attempt = 0; attempt < optimisticAttempts; attempt++) {
       const current = await this.read(tenantId, id);
       if (!current) throw ScimError.notFound(`User ${id} not found`);
       if (condition.ifVersion !== undefined && current.version !== condition.ifVersion) throw staleVersion();
       const before = toStoredUser(current, undefined);
-      const write = await change(before);
+      const write = await change(before, allocate);
       const next = { ...current, doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: current.version + 1 };
       const data = { ...changedData(before.attributes, write), doc: next.doc, lastModified: next.lastModified, version: next.version };
       const where = { tenantId, id, version: current.version };
-      const rewrite = this.rowRewrites(tenantId, id, before.attributes, write.attributes);
+      const rewrites = valueRowRewrites(before.attributes, write.attributes);
       const update = updateSql("User", data, where);
       const written =
-        rewrite === undefined
+        rewrites === undefined
           ? (await this.sql.execute(update.text, update.args).catch((error) => translateDatabaseError(error, "User"))) === 1
-          : await this.prisma
-              .$transaction(async (tx) => {
-                if ((await tx.user.updateMany({ where, data })).count === 0) return false;
-                await rewrite(tx);
+          : await this.sql
+              .transaction(async (tx) => {
+                if ((await tx.execute(update.text, update.args)) === 0) return false;
+                await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites);
                 return true;
               })
               .catch((error) => translateDatabaseError(error, "User"));
@@ -121,57 +112,28 @@ export class PrismaUserStore implements UserStore {
   private async patchLocked(
     tenantId: string,
     id: string,
-    change: (current: StoredUser) => Promise<UserWrite>,
+    change: (current: StoredUser, allocate: Allocate) => Promise<UserWrite>,
     condition: WriteCondition,
   ): Promise<StoredUser> {
-    const row = await this.prisma
-      .$transaction(async (tx) => {
-        const locked = await tx.user.updateMany({
-          where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-          data: { lastModified: writeTime(), version: { increment: 1 } },
-        });
-        if (locked.count === 0) throw await missingOrStale(tx, tenantId, id);
-        const current = await tx.user.findFirstOrThrow({ where: { tenantId, id }, select: userRow });
+    const row = await this.sql
+      .transaction(async (tx) => {
+        const current = await bumpUser(tx, tenantId, id, condition, { lastModified: writeTime() });
         const before = toStoredUser(current, undefined);
-        const write = await change(before);
+        const write = await change(before, (name) => nextNumber(tx, tenantId, name));
         const doc = JSON.stringify(write.attributes);
-        await tx.user.updateMany({
-          where: { tenantId, id },
-          data: { ...changedData(before.attributes, write), doc },
-        });
-        await this.rowRewrites(tenantId, id, before.attributes, write.attributes)?.(tx);
+        await run(tx, updateSql("User", { ...changedData(before.attributes, write), doc }, { tenantId, id }));
+        const rewrites = valueRowRewrites(before.attributes, write.attributes);
+        if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites);
         return { ...current, doc };
-      }, { timeout: 60_000, maxWait: 30_000 })
+      })
       .catch((error) => translateDatabaseError(error, "User"));
     return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
   }
 
-  // The UserValue and ExtensionValue rows a change of attributes rewrites, if any: value rows are
-  // rewritten only when a multi-valued attribute changed (not for `active`), extension rows only
-  // when an indexed extension value did.
-  private rowRewrites(tenantId: string, id: string, before: Attributes, after: Attributes): ((tx: Tx) => Promise<void>) | undefined {
-    const values = multiValuedChanged(before, after);
-    const extensions = extensionValuesChanged(before, after, indexed);
-    if (!values && !extensions) return undefined;
-    return async (tx) => {
-      if (values) {
-        await tx.userValue.deleteMany({ where: { userId: id } });
-        await tx.userValue.createMany({ data: userValueRows(tenantId, id, after) });
-      }
-      if (extensions) {
-        await tx.extensionValue.deleteMany({ where: { userId: id } });
-        await tx.extensionValue.createMany({ data: extensionValueRows(tenantId, after, indexed).map((row) => ({ ...row, userId: id })) });
-      }
-    };
-  }
-
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
-    await this.prisma.$transaction(async (tx) => {
-      const deleted = await tx.user.deleteMany({
-        where: { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) },
-      });
-      if (deleted.count === 0) throw await missingOrStale(tx, tenantId, id);
-    });
+    const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
+    const deleted = await this.sql.execute(`DELETE FROM "User" WHERE ${equalities(where)}`, Object.values(where));
+    if (deleted === 0) throw await missingOrStale(this.sql, tenantId, id);
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
@@ -186,14 +148,13 @@ export class PrismaUserStore implements UserStore {
     userName: string,
     check: (passwordHash: string) => Promise<boolean>,
   ): Promise<{ tenantId: string; user: StoredUser } | undefined> {
-    const rows = await this.prisma.user.findMany({
-      where: { ...(tenantId === undefined ? {} : { tenantId }), userName: userColumnValues({ userName }).userName },
-      select: { ...userRow, tenantId: true, passwordHash: true },
-      orderBy: { id: "asc" },
-      take: 10,
-    });
+    const where = { ...(tenantId === undefined ? {} : { tenantId }), userName: userColumnValues({ userName }).userName };
+    const rows = await this.sql.query<SqlRow & { tenantId: string; passwordHash: string | null }>(
+      `SELECT ${userColumns}, "tenantId", "passwordHash" FROM "User" WHERE ${equalities(where)} ORDER BY "id" ASC LIMIT 10`,
+      Object.values(where),
+    );
     for (const row of rows) {
-      if (row.passwordHash && (await check(row.passwordHash))) return { tenantId: row.tenantId, user: toStoredUser(row, undefined) };
+      if (row.passwordHash && (await check(row.passwordHash))) return { tenantId: row.tenantId, user: toStoredUser(resourceRow(row), undefined) };
     }
     return undefined;
   }
@@ -228,12 +189,6 @@ export class PrismaUserStore implements UserStore {
   }
 }
 
-export function placeholders(count: number): string {
-  return Array.from({ length: count }, () => "?").join(", ");
-}
-
-type Tx = Parameters<Parameters<Db["$transaction"]>[0]>[0];
-
 // Optimistic attempts of a PATCH before it takes the row (UserStore.patch).
 const optimisticAttempts = 3;
 
@@ -242,8 +197,65 @@ function staleVersion(): ScimError {
 }
 
 // After a conditional write touched no row: 404 if the user is gone, else 412.
-async function missingOrStale(tx: Pick<Tx, "user">, tenantId: string, id: string): Promise<ScimError> {
-  return (await tx.user.count({ where: { tenantId, id } })) === 0 ? ScimError.notFound(`User ${id} not found`) : staleVersion();
+async function missingOrStale(sql: Sql, tenantId: string, id: string): Promise<ScimError> {
+  const found = await sql.query('SELECT 1 AS "found" FROM "User" WHERE "tenantId" = ? AND "id" = ?', [tenantId, id]);
+  return found.length === 0 ? ScimError.notFound(`User ${id} not found`) : staleVersion();
+}
+
+// Sets `set` on the user and bumps its version, if it is at the version the condition names;
+// the user as it now is. Inside a transaction this holds the row until the transaction ends.
+async function bumpUser(
+  tx: Sql,
+  tenantId: string,
+  id: string,
+  condition: WriteCondition,
+  set: Readonly<Record<string, SqlValue>>,
+): Promise<UserRow> {
+  const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
+  const assignments = Object.keys(set).map((name) => `"${name}" = ?`);
+  const [row] = await tx.query(
+    `UPDATE "User" SET ${[...assignments, '"version" = "version" + 1'].join(", ")} WHERE ${equalities(where)} RETURNING ${userColumns}`,
+    [...Object.values(set), ...Object.values(where)],
+  );
+  if (!row) throw await missingOrStale(tx, tenantId, id);
+  return resourceRow(row);
+}
+
+function equalities(where: Readonly<Record<string, SqlValue>>): string {
+  return Object.keys(where)
+    .map((name) => `"${name}" = ?`)
+    .join(" AND ");
+}
+
+async function run(sql: Sql, statement: { text: string; args: readonly SqlValue[] }): Promise<number> {
+  return sql.execute(statement.text, statement.args);
+}
+
+// Which value rows a change of attributes rewrites, if any: UserValue rows only when a
+// multi-valued attribute changed (not for `active`), ExtensionValue rows only when an indexed
+// extension value did.
+interface ValueRowRewrites {
+  readonly values: boolean;
+  readonly extensions: boolean;
+}
+
+function valueRowRewrites(before: Attributes, after: Attributes): ValueRowRewrites | undefined {
+  const values = multiValuedChanged(before, after);
+  const extensions = extensionValuesChanged(before, after, indexed);
+  return values || extensions ? { values, extensions } : undefined;
+}
+
+async function rewriteValueRows(tx: Sql, tenantId: string, id: string, attributes: Attributes, rewrites: ValueRowRewrites): Promise<void> {
+  if (rewrites.values) {
+    await tx.execute('DELETE FROM "UserValue" WHERE "userId" = ?', [id]);
+    const rows = userValueRows(tenantId, id, attributes);
+    if (rows.length > 0) await run(tx, insertSql("UserValue", rows as unknown as Record<string, SqlValue>[]));
+  }
+  if (rewrites.extensions) {
+    await tx.execute('DELETE FROM "ExtensionValue" WHERE "userId" = ?', [id]);
+    const rows = extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, userId: id }));
+    if (rows.length > 0) await run(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
+  }
 }
 
 // What an UPDATE of a user must set besides doc and version: the columns whose values the write

@@ -1,6 +1,6 @@
 import { openDatabase } from "../../src/store/database.ts";
 import { analyze, seedGroup, seedUsers, syntheticUsers, type SeedOptions, type SyntheticUser } from "../../src/store/seed.ts";
-import { PrismaTenantStore } from "../../src/store/tenants.ts";
+import { SqlTenantStore } from "../../src/store/tenants.ts";
 import { seedBaseline, type BaselineGroup } from "./baseline.ts";
 import { progress } from "./progress.ts";
 
@@ -71,7 +71,7 @@ export async function seedOurFixture(url: string, tenantName: string, size: Fixt
   const options = seedOptions(size, now);
   const database = await openDatabase(url);
   try {
-    const tenant = await new PrismaTenantStore(database.prisma).ensure(tenantName);
+    const tenant = await new SqlTenantStore(database.sql).ensure(tenantName);
     const bar = progress("ours: users", size.users + size.reserve);
     const userIds = await seedUsers(database, tenant.id, size.users, { ...options.users, onProgress: bar.update });
     const reserveIds = await seedUsers(database, tenant.id, size.reserve, {

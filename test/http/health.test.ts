@@ -16,7 +16,7 @@ describe("GET /healthz", () => {
   });
 
   it("answers 503 when the database does not answer, and 200 again once it does", async () => {
-    const probe = vi.spyOn(app.server.database.prisma, "$queryRawUnsafe").mockRejectedValueOnce(new Error("connection refused"));
+    const probe = vi.spyOn(app.server.database.sql, "query").mockRejectedValueOnce(new Error("connection refused"));
     try {
       const response = await app.http().get("/healthz").expect(503);
       expect(response.body).toStrictEqual({ status: "unavailable", database: "unreachable" });

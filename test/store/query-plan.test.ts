@@ -11,8 +11,8 @@ import { encodeCursor } from "../../src/store/query/cursor.ts";
 import { orderOf, sortKeyOf } from "../../src/store/query/list.ts";
 import { userTarget } from "../../src/store/query/targets.ts";
 import { analyze, seedGroups, seedUsers, syntheticUsers } from "../../src/store/seed.ts";
-import { PrismaTenantStore } from "../../src/store/tenants.ts";
-import { PrismaUserStore } from "../../src/store/users.ts";
+import { SqlTenantStore } from "../../src/store/tenants.ts";
+import { SqlUserStore } from "../../src/store/users.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
 
 // The statements Prisma sends for list requests over 100,000 users, run through the database's
@@ -36,7 +36,7 @@ const sampleObjectId = (sample.attributes[vyteUserSchema.id] as { objectId: stri
 beforeAll(async () => {
   testDatabase = await createTestDatabase();
   database = await openDatabase(testDatabase.url, { onQuery: (event) => statements.push(event) });
-  const tenants = new PrismaTenantStore(database.prisma);
+  const tenants = new SqlTenantStore(database.sql);
   tenantId = (await tenants.ensure("acme")).id;
   const other = (await tenants.ensure("other")).id;
   await seedUsers(database, tenantId, userCount, { withExtensions: true });
@@ -134,7 +134,7 @@ async function listStatements(resourceType: ResourceType, parameters: QueryParam
   const base = readListQuery(parameters, resourceType === "User" ? userResourceType : groupResourceType, schemaRegistry, limits);
   const query = adjust ? adjust(base) : base;
   statements = [];
-  if (resourceType === "User") await new PrismaUserStore(database.prisma, database.sql).list(tenantId, query, { withRelations: false });
+  if (resourceType === "User") await new SqlUserStore(database.sql).list(tenantId, query, { withRelations: false });
   else await new SqlGroupStore(database.sql).list(tenantId, query, { withRelations: false });
   const sent = statements;
   return Promise.all(sent.map(explain));

@@ -1,12 +1,12 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { seedGroups, seedUsers, syntheticUsers } from "../../src/store/seed.ts";
-import { PrismaTenantStore } from "../../src/store/tenants.ts";
-import { PrismaUserStore } from "../../src/store/users.ts";
+import { SqlTenantStore } from "../../src/store/tenants.ts";
+import { SqlUserStore } from "../../src/store/users.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
 
 // The bulk seeding the plan tests and the benchmark use writes the rows the write path writes:
-// the same users created through PrismaUserStore leave the same columns and value rows.
+// the same users created through SqlUserStore leave the same columns and value rows.
 
 let testDatabase: TestDatabase;
 let database: Database;
@@ -22,13 +22,13 @@ afterAll(async () => {
 });
 
 it(`seeded users are stored as the write path stores them (${testDatabaseKind})`, async () => {
-  const tenants = new PrismaTenantStore(database.prisma);
+  const tenants = new SqlTenantStore(database.sql);
   const seeded = (await tenants.ensure("seeded")).id;
   const written = (await tenants.ensure("written")).id;
   const now = new Date("2026-01-02T03:04:05.678Z");
   const users = [...syntheticUsers(40, { seed: 9, now })];
   expect(await seedUsers(database, seeded, 40, { seed: 9, now })).toEqual(users.map((user) => user.id));
-  const store = new PrismaUserStore(database.prisma, database.sql);
+  const store = new SqlUserStore(database.sql);
   const writtenIds = new Map<string, string>();
   for (const user of users) writtenIds.set(user.id, (await store.create(written, { attributes: user.attributes, passwordHash: undefined })).id);
 
@@ -51,7 +51,7 @@ it(`seeded users are stored as the write path stores them (${testDatabaseKind})`
 });
 
 it("seeded groups are listed by the store", async () => {
-  const tenantId = (await new PrismaTenantStore(database.prisma).ensure("groups")).id;
+  const tenantId = (await new SqlTenantStore(database.sql).ensure("groups")).id;
   const ids = await seedGroups(database, tenantId, 12);
   const groups = await database.prisma.group.findMany({ where: { tenantId }, orderBy: { displayName: "asc" } });
   expect(groups.map((group) => [group.id, group.displayName, group.externalId])).toEqual(

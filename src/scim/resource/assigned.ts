@@ -1,5 +1,5 @@
 import { randomBytes } from "node:crypto";
-import type { Attributes } from "../ports.ts";
+import type { Allocate, Attributes } from "../ports.ts";
 import type { AttributeDefinition } from "../schema/types.ts";
 import { isJsonObject } from "./json.ts";
 import type { ResourceSchemas } from "./resource-schemas.ts";
@@ -7,8 +7,6 @@ import type { ResourceSchemas } from "./resource-schemas.ts";
 // Server-assigned extension attributes (AttributeDefinition.assigned): product ids such as an
 // integer uid or an object id, allocated once, when the resource first carries the extension,
 // and kept for the resource's life (readOnly: clients cannot set them, PUT does not clear them).
-
-export type Allocate = (sequence: string) => Promise<number>;
 
 interface AssignedAttribute {
   readonly urn: string;

@@ -162,3 +162,8 @@ export function updateSql(
     args: [...Object.values(set), ...Object.values(where)],
   };
 }
+
+// `?, ?, ...`: one placeholder per value of an IN list.
+export function placeholders(count: number): string {
+  return Array.from({ length: count }, () => "?").join(", ");
+}

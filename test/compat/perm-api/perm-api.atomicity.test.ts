@@ -11,8 +11,8 @@ import type { StoredGroup, WriteCondition } from "../../../src/scim/ports.ts";
 import { schemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { UserService } from "../../../src/scim/users.ts";
 import { SqlGroupStore } from "../../../src/store/groups.ts";
-import { PrismaSequenceStore } from "../../../src/store/sequences.ts";
-import { PrismaUserStore } from "../../../src/store/users.ts";
+import { SqlSequenceStore } from "../../../src/store/sequences.ts";
+import { SqlUserStore } from "../../../src/store/users.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, permApi, uniqueEmail, type CreatedRole, type PermApiClient } from "./fixtures.ts";
 
@@ -54,11 +54,10 @@ beforeAll(async () => {
   scim = await app.client();
   token = await app.credential("perm-api");
   healthy = permApi(app, token);
-  const prisma = app.server.database.prisma;
-  const sequences = new PrismaSequenceStore(prisma);
+  const sequences = new SqlSequenceStore(app.server.database.sql);
   groups = new FailingGroups(new SqlGroupStore(app.server.database.sql), sequences);
   const core: CompatCore = {
-    users: new UserService(new PrismaUserStore(prisma, app.server.database.sql), { hash: hashPassword, verify: verifyPassword }, sequences),
+    users: new UserService(new SqlUserStore(app.server.database.sql), { hash: hashPassword, verify: verifyPassword }, sequences),
     groups,
     tokens: app.server.tokens,
     keys: app.server.keys,
