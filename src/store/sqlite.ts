@@ -62,6 +62,12 @@ function configure(db: Database.Database): void {
   // Checkpoints are the checkpoint worker's (checkpoint.ts); this is only a backstop.
   db.pragma("wal_autocheckpoint = 20000");
   db.pragma("foreign_keys = ON");
+  // SQLite's own default page cache (2 MB; better-sqlite3 builds with 16 MB). At each commit that
+  // split a b-tree page, SQLite walks its whole page cache (the split renumbers pages through a
+  // temporary page number past the end of the file), so a larger cache makes writes dearer: an
+  // insert of a user at 100k users took 255 us with 16 MB and 194 us with 2 MB. Pages it no longer
+  // holds are read back from the operating system's cache.
+  db.pragma("cache_size = -2000");
   reuseStatements(db);
   db.function("like", { deterministic: true, varargs: false }, (pattern: unknown, value: unknown) =>
     typeof pattern === "string" && typeof value === "string" ? (likeMatcher(pattern).test(value) ? 1 : 0) : null,
