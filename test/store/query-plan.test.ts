@@ -173,6 +173,23 @@ async function pageAndCount(resourceType: ResourceType, filter: string): Promise
   return { page: page!, count: count! };
 }
 
+describe.runIf(testDatabaseKind === "sqlite")("planner statistics on SQLite", () => {
+  const samples = async (index: string) =>
+    (await database.sql.query<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_stat4 WHERE idx = ?", [index]))[0]!.n;
+
+  it("keep per-value samples for attribute indexes only", async () => {
+    // A sample on a key index makes each new key value prepare its statements again (seed.ts).
+    expect(await samples("User_tenantId_familyName_id_idx")).toBeGreaterThan(0);
+    expect(await samples("User_tenantId_lastModified_id_idx")).toBeGreaterThan(0);
+    expect(await samples("UserValue_tenantId_attr_value_idx")).toBeGreaterThan(0);
+    for (const key of ["User_tenantId_userName_key", "User_tenantId_id_idx", "sqlite_autoindex_User_1", "GroupMember_tenantId_memberId_idx", "UserValue_userId_attr_idx"]) {
+      expect(await samples(key), key).toBe(0);
+    }
+    const stat1 = await database.sql.query<{ n: number }>("SELECT COUNT(*) AS n FROM sqlite_stat1 WHERE idx = 'User_tenantId_userName_key'", []);
+    expect(stat1[0]!.n).toBe(1);
+  });
+});
+
 describe(`query plans over ${userCount} users (${testDatabaseKind})`, () => {
   const userName = String(sample.attributes.userName);
   const externalId = String(sample.attributes.externalId);
