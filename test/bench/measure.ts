@@ -22,6 +22,8 @@ export interface RunOptions {
 
 export interface Measurement {
   readonly requests: number;
+  // The time the requests took: the run's length, or until the last answer of a run by amount.
+  readonly seconds: number;
   readonly perSecond: number;
   readonly p50: number;
   readonly p99: number;
@@ -29,6 +31,26 @@ export interface Measurement {
   readonly errors: number;
   // The largest resident set seen during the run, in bytes.
   readonly peakRss: number;
+  // Every response time, in milliseconds, sorted.
+  readonly latencies: readonly number[];
+}
+
+// Several runs of one workload against one server as if they were one.
+export function combine(runs: readonly Measurement[]): Measurement {
+  const latencies = runs.flatMap((run) => run.latencies).sort((x, y) => x - y);
+  const requests = runs.reduce((sum, run) => sum + run.requests, 0);
+  const seconds = runs.reduce((sum, run) => sum + run.seconds, 0);
+  return {
+    requests,
+    seconds,
+    perSecond: requests / seconds,
+    p50: percentile(latencies, 0.5),
+    p99: percentile(latencies, 0.99),
+    non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
+    errors: runs.reduce((sum, run) => sum + run.errors, 0),
+    peakRss: Math.max(...runs.map((run) => run.peakRss)),
+    latencies,
+  };
 }
 
 export async function measure(target: Target, next: () => RequestSpec, options: RunOptions): Promise<Measurement> {
@@ -59,14 +81,17 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
     });
     latencies.sort((x, y) => x - y);
     const completed = result.requests.total;
+    const seconds = options.amount === undefined ? options.seconds : result.duration;
     return {
       requests: completed,
-      perSecond: completed / (options.amount === undefined ? options.seconds : result.duration),
+      seconds,
+      perSecond: completed / seconds,
       p50: percentile(latencies, 0.5),
       p99: percentile(latencies, 0.99),
       non2xx: result.non2xx,
       errors: result.errors,
       peakRss: Math.max(peakRss, residentBytes(target.pid, "VmRSS")),
+      latencies,
     };
   } finally {
     clearInterval(sampler);

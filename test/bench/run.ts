@@ -7,7 +7,7 @@ import { basename, join, resolve } from "node:path";
 import { build } from "esbuild";
 import { parseArgs } from "node:util";
 import { seedBaselineFixture, seedOurFixture, type Fixture } from "./fixture.ts";
-import { measure, residentBytes, type Measurement, type Target } from "./measure.ts";
+import { combine, measure, residentBytes, type Measurement, type Target } from "./measure.ts";
 import { workloads, type RequestSpec, type Workload, type WorkloadData } from "./workloads.ts";
 import { createTestDatabase } from "../support/databases.ts";
 
@@ -15,8 +15,10 @@ import { createTestDatabase } from "../support/databases.ts";
 // workload against both over loopback, and prints one table. See docs/benchmarks.md.
 
 const usage = `npm run bench -- [--users 100000] [--db sqlite|postgres] [--duration 10] [--connections 10]
-                     [--only a,b,c-page1,c,c-cursor,h,e,f,d,g] [--warmup 2] [--cpu-prof]
---cpu-prof writes a CPU profile of our server per measured run to ${join(tmpdir(), "scim-bench-profiles")}`;
+                     [--only a,b,c-page1,c,c-cursor,h,e,f,d,g] [--warmup 2] [--rounds 3] [--cpu-prof]
+--rounds splits each compared workload's measured time into that many turns per server, ours and
+the baseline taking turns, so that both meet the machine in the same states
+--cpu-prof writes a CPU profile of our server per measured run to ${join(tmpdir(), "scim-bench-profiles")} (one round)`;
 
 const root = resolve(import.meta.dirname, "../..");
 
@@ -27,6 +29,7 @@ interface Options {
   readonly warmup: number;
   readonly connections: number;
   readonly only: readonly Workload[];
+  readonly rounds: number;
   readonly cpuProf: boolean;
 }
 
@@ -40,6 +43,7 @@ function readOptions(argv: string[]): Options {
       warmup: { type: "string", default: "2" },
       connections: { type: "string", default: "10" },
       only: { type: "string" },
+      rounds: { type: "string", default: "3" },
       "cpu-prof": { type: "boolean", default: false },
       help: { type: "boolean", default: false },
     },
@@ -64,6 +68,7 @@ function readOptions(argv: string[]): Options {
     warmup: positive("warmup", values.warmup, 0),
     connections: positive("connections", values.connections, 1),
     only: ids ? workloads.filter((workload) => ids.includes(workload.id)) : workloads,
+    rounds: values["cpu-prof"] ? 1 : positive("rounds", values.rounds, 1),
     cpuProf: values["cpu-prof"],
   };
 }
@@ -264,11 +269,15 @@ interface Servers {
   readonly profiler: ChildProcess | undefined;
 }
 
-// One workload against ours, then against the baseline when it is compared: a first request
-// that must succeed, a warm-up that is not counted, the measured run.
+// One workload against ours and, when it is compared, the baseline: for each, a first request
+// that must succeed and a warm-up that is not counted; then the measured time, split into rounds
+// in which the two take turns (ours first, then the order alternates: ours, baseline, baseline,
+// ours, ...), so that a machine that changes speed during the run affects both alike.
 async function runWorkload(workload: Workload, servers: Servers, dataFor: (target: Target) => WorkloadData, options: Options): Promise<Row> {
   const notes: string[] = [];
-  const results: Partial<Record<Target["name"], Measurement>> = {};
+  const connections = Math.min(options.connections, workload.connections ?? options.connections);
+  const amount = workload.amount === undefined ? {} : { amount: workload.amount };
+  const ready: { target: Target; data: WorkloadData; next: () => RequestSpec; sent: () => number }[] = [];
   for (const target of workload.compared ? [servers.ours, servers.baseline] : [servers.ours]) {
     const data = dataFor(target);
     const source = workload.requests(data);
@@ -282,22 +291,33 @@ async function runWorkload(workload: Workload, servers: Servers, dataFor: (targe
       notes.push(`${target.name}: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`);
       continue;
     }
-    const connections = Math.min(options.connections, workload.connections ?? options.connections);
     console.error(`${workload.id} ${target.name}: ${workload.title(data)} (${connections} connection${connections > 1 ? "s" : ""})`);
     if (options.warmup > 0 && workload.amount === undefined) await measure(target, next, { seconds: options.warmup, connections });
     await settle(target);
-    const profiler = target === servers.ours ? servers.profiler : undefined;
-    if (profiler) await ask(profiler, { profile: "start" });
-    const amount = workload.amount === undefined ? {} : { amount: workload.amount };
-    const result = await measure(target, next, { seconds: options.duration, connections, ...amount });
-    await settle(target);
-    if (profiler) console.error(`  profile: ${(await ask<{ profiled: string }>(profiler, { profile: "stop", name: workload.id })).profiled}`);
+    ready.push({ target, data, next, sent: () => sent });
+  }
+
+  const rounds = workload.compared && ready.length === 2 && workload.amount === undefined ? options.rounds : 1;
+  const runs = new Map<Target, Measurement[]>(ready.map(({ target }) => [target, []]));
+  for (let round = 0; round < rounds; round++) {
+    for (const { target, next } of round % 2 === 0 ? ready : [...ready].reverse()) {
+      const profiler = target === servers.ours ? servers.profiler : undefined;
+      if (profiler) await ask(profiler, { profile: "start" });
+      (runs.get(target) as Measurement[]).push(await measure(target, next, { seconds: options.duration / rounds, connections, ...amount }));
+      await settle(target);
+      if (profiler) console.error(`  profile: ${(await ask<{ profiled: string }>(profiler, { profile: "stop", name: workload.id })).profiled}`);
+    }
+  }
+
+  const results: Partial<Record<Target["name"], Measurement>> = {};
+  for (const { target, data, sent } of ready) {
+    const result = combine(runs.get(target) as Measurement[]);
     results[target.name] = result;
     if (result.non2xx > 0 || result.errors > 0) notes.push(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    if (target === servers.ours) notes.push(...(workload.notes?.(data, result.perSecond, sent) ?? []));
-    if (connections !== options.connections) notes.push(`${connections} connection${connections > 1 ? "s" : ""}`);
-    if (workload.amount !== undefined) notes.push(`${workload.amount} requests`);
+    if (target === servers.ours) notes.push(...(workload.notes?.(data, result.perSecond, sent()) ?? []));
   }
+  if (connections !== options.connections) notes.push(`${connections} connection${connections > 1 ? "s" : ""}`);
+  if (workload.amount !== undefined) notes.push(`${workload.amount} requests`);
   return { workload, title: workload.title(dataFor(servers.ours)), ...results, notes };
 }
 
@@ -336,7 +356,7 @@ function report({ options, started, startLoad, endLoad, rows, ourPeak, baselineP
   out.push(`- ${started.toISOString()}; ${cpus().length} CPUs (${cpus()[0]?.model.trim() ?? "?"}), ${mb(totalmem())} MB memory (${mb(freemem())} MB free at the end), Node ${process.version}`);
   out.push(`- load average at start ${load(startLoad)}, at end ${load(endLoad)}${startLoad[0]! > 0.5 * cpus().length ? " — the machine was busy: refresh these figures on a quiet machine" : ""}`);
   out.push(`- ours on ${options.db === "sqlite" ? "SQLite" : "PostgreSQL"}; the baseline (Express 5 + prepared better-sqlite3 statements) is always on SQLite${options.db === "postgres" ? ", so the ratios compare different databases" : ""}`);
-  out.push(`- ${options.users} users (+${reserve} reserve users in no group), ${fixture.bigGroupSize}-member group "${fixture.bigGroupName}", 50 teams of 20; ${options.connections} connection${options.connections > 1 ? "s" : ""}, ${options.warmup} s warm-up then ${options.duration} s per workload, 127.0.0.1`);
+  out.push(`- ${options.users} users (+${reserve} reserve users in no group), ${fixture.bigGroupSize}-member group "${fixture.bigGroupName}", 50 teams of 20; ${options.connections} connection${options.connections > 1 ? "s" : ""}, ${options.warmup} s warm-up then ${options.duration} s per workload${options.rounds > 1 ? ` (compared workloads in ${options.rounds} turns per server, taken in turn with the baseline)` : ""}, 127.0.0.1`);
   out.push("");
   out.push("| workload | req/s | p50 ms | p99 ms | peak RSS MB | baseline req/s | baseline p99 ms | ours/baseline | notes |");
   out.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
