@@ -105,33 +105,52 @@ export type UserColumnValues = Record<
   string | null
 > & { userName: string; active: boolean };
 
-/** The columns whose values differ between two sets of column values (what an UPDATE must set). */
-export function changedColumns(before: UserColumnValues, after: UserColumnValues): Partial<UserColumnValues> {
+/**
+ * The column values that differ between two versions of a user's attributes (what an UPDATE must
+ * set): changedColumns(userColumnValues(before), userColumnValues(after)), without deriving the
+ * columns whose source values are the same.
+ */
+export function changedColumnValues(before: Attributes, after: Attributes): Partial<UserColumnValues> {
   const changed: Record<string, string | boolean | null> = {};
-  for (const [column, value] of Object.entries(after)) {
-    if (before[column as keyof UserColumnValues] !== value) changed[column] = value;
+  for (const mapping of derivedColumns) {
+    const was = read(before, mapping.steps);
+    const now = read(after, mapping.steps);
+    if (was === now) continue;
+    const value = columnValue(mapping, now);
+    if (columnValue(mapping, was) !== value) changed[mapping.column] = value;
+  }
+  for (const attr of multiValuedUserAttributes) {
+    const was = primaryValue(before, attr);
+    const now = primaryValue(after, attr);
+    if (was === now) continue;
+    const value = primaryColumnValue(attr, now);
+    if (primaryColumnValue(attr, was) !== value) changed[`${attr}Primary`] = value;
   }
   return changed as Partial<UserColumnValues>;
 }
 
 export function userColumnValues(attributes: Attributes): UserColumnValues {
   const values: Record<string, string | boolean | null> = {};
-  for (const mapping of derivedColumns) {
-    const value = read(attributes, mapping.steps);
-    values[mapping.column] =
-      mapping.column === "active"
-        ? value !== false
-        : typeof value === "string"
-          ? storedString(mapping.definition, value)
-          : null;
-  }
-  for (const attr of multiValuedUserAttributes) {
-    const elements = Array.isArray(attributes[attr]) ? (attributes[attr] as Record<string, unknown>[]) : [];
-    const primary = elements.find((element) => element.primary === true) ?? elements[0];
-    const value = primary?.[sortSubAttribute(attr)];
-    values[`${attr}Primary`] = typeof value === "string" ? storedString(primaryDefinitions.get(attr) as AttributeDefinition, value) : null;
-  }
+  for (const mapping of derivedColumns) values[mapping.column] = columnValue(mapping, read(attributes, mapping.steps));
+  for (const attr of multiValuedUserAttributes) values[`${attr}Primary`] = primaryColumnValue(attr, primaryValue(attributes, attr));
   return values as UserColumnValues;
+}
+
+function columnValue(mapping: ColumnMapping, value: unknown): string | boolean | null {
+  if (mapping.column === "active") return value !== false;
+  return typeof value === "string" ? storedString(mapping.definition, value) : null;
+}
+
+// The sort sub-attribute's value of the primary (else first) element, as sent.
+function primaryValue(attributes: Attributes, attr: MultiValuedUserAttribute): unknown {
+  const elements = attributes[attr];
+  if (!Array.isArray(elements)) return undefined;
+  const primary = (elements as Record<string, unknown>[]).find((element) => element.primary === true) ?? elements[0];
+  return (primary as Record<string, unknown> | undefined)?.[sortSubAttribute(attr)];
+}
+
+function primaryColumnValue(attr: MultiValuedUserAttribute, value: unknown): string | null {
+  return typeof value === "string" ? storedString(primaryDefinitions.get(attr) as AttributeDefinition, value) : null;
 }
 
 export interface UserValueRow {

@@ -15,7 +15,7 @@ import { insertSql, placeholders, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
 import { nextNumber } from "./sequences.ts";
 import type { Sql, SqlRow, SqlStatement, SqlValue } from "./sql.ts";
-import { changedColumns, multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
+import { changedColumnValues, multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
 
 const userColumns = resourceColumns.map((name) => `"${name}"`).join(", ");
 const selectUser = `SELECT ${userColumns} FROM "User" WHERE "tenantId" = ? AND "id" = ?`;
@@ -159,25 +159,27 @@ export class SqlUserStore implements UserStore {
     return undefined;
   }
 
-  // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups"). The groups' names
-  // are read only when there are memberships.
+  // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups"), with their names, in
+  // one statement.
   private async groupsOf(tenantId: string, userIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
     const byUser = new Map<string, GroupRef[]>();
     if (userIds.length === 0) return byUser;
-    const memberships = await this.sql.query<{ memberId: string; groupId: string }>(
-      `SELECT "memberId", "groupId" FROM "GroupMember" WHERE "tenantId" = ? AND "memberId" IN (${placeholders(userIds.length)}) ORDER BY "groupId"`,
+    const memberships = await this.sql.query<{ memberId: string; groupId: string; doc: string }>(
+      `SELECT "GroupMember"."memberId", "GroupMember"."groupId", "Group"."doc" FROM "GroupMember"
+       JOIN "Group" ON "Group"."id" = "GroupMember"."groupId" AND "Group"."tenantId" = "GroupMember"."tenantId"
+       WHERE "GroupMember"."tenantId" = ? AND "GroupMember"."memberId" IN (${placeholders(userIds.length)})
+       ORDER BY "GroupMember"."groupId"`,
       [tenantId, ...userIds],
     );
-    if (memberships.length === 0) return byUser;
-    const groupIds = [...new Set(memberships.map((membership) => membership.groupId))];
-    const groups = await this.sql.query<{ id: string; doc: string }>(
-      `SELECT "id", "doc" FROM "Group" WHERE "tenantId" = ? AND "id" IN (${placeholders(groupIds.length)})`,
-      [tenantId, ...groupIds],
-    );
-    const names = new Map(groups.map((group) => [group.id, String((JSON.parse(group.doc) as { displayName?: unknown }).displayName ?? "")]));
+    const names = new Map<string, string>();
     for (const membership of memberships) {
+      let display = names.get(membership.groupId);
+      if (display === undefined) {
+        display = String((JSON.parse(membership.doc) as { displayName?: unknown }).displayName ?? "");
+        names.set(membership.groupId, display);
+      }
       const list = byUser.get(membership.memberId) ?? [];
-      list.push({ value: membership.groupId, display: names.get(membership.groupId) ?? "", type: "direct" });
+      list.push({ value: membership.groupId, display, type: "direct" });
       byUser.set(membership.memberId, list);
     }
     return byUser;
@@ -262,7 +264,7 @@ async function rewriteValueRows(tx: Sql, tenantId: string, id: string, attribute
 // changes (index entries of the others are left alone), and a new password hash if any.
 function changedData(before: Attributes, write: UserWrite) {
   return {
-    ...changedColumns(userColumnValues(before), userColumnValues(write.attributes)),
+    ...changedColumnValues(before, write.attributes),
     ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
   };
 }

@@ -1,4 +1,5 @@
 import pino from "pino";
+import type request from "supertest";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { patchOpUrn, userUrn } from "../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
@@ -52,6 +53,19 @@ describe("statements per request", () => {
     const filter = encodeURIComponent('userName eq "plain"');
     const sent = await statementsOf(() => send("get", `/Users?filter=${filter}`).expect(200));
     expect(sent).toStrictEqual(["SELECT User", "SELECT GroupMember"]);
+  });
+
+  it("GET /Users/<id> of a member: the user, then its memberships with the groups' names in one statement", async () => {
+    const id = (await send("post", "/Users", { schemas: [userUrn], userName: "member" }).expect(201)).body.id;
+    const group = { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], members: [{ value: id }] };
+    await send("post", "/Groups", { ...group, displayName: "Readers" }).expect(201);
+    await send("post", "/Groups", { ...group, displayName: "Writers" }).expect(201);
+    let response!: request.Response;
+    const sent = await statementsOf(async () => {
+      response = await send("get", `/Users/${id}`).expect(200);
+    });
+    expect(sent).toStrictEqual(["SELECT User", "SELECT GroupMember"]);
+    expect((response.body.groups as { display: string }[]).map((group) => group.display).sort()).toStrictEqual(["Readers", "Writers"]);
   });
 
   it("PATCH active: one read and one UPDATE of the changed columns, no transaction", async () => {

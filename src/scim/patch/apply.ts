@@ -7,7 +7,7 @@ import { readAttributes } from "../resource/attributes.ts";
 import { sameValue } from "../resource/equality.ts";
 import { assertImmutableUnchanged } from "../resource/immutability.ts";
 import { readResource } from "../resource/input.ts";
-import { isJsonObject, isUnassigned, type JsonObject } from "../resource/json.ts";
+import { cloneJson, isJsonObject, isUnassigned, type JsonObject } from "../resource/json.ts";
 import { sectionsOf, type ResourceSchemas } from "../resource/resource-schemas.ts";
 import type { SchemaRegistry } from "../schema/registry.ts";
 import type { AttributeDefinition, ResourceTypeDefinition } from "../schema/types.ts";
@@ -29,7 +29,7 @@ type ElementsPath = Extract<PatchPath, { kind: "elements" }>;
 
 // RFC 7644 §3.5.2
 export function applyPatch(attributes: Attributes, operations: readonly PatchOperation[], target: PatchTarget): Attributes {
-  const document = structuredClone(attributes) as JsonObject;
+  const document = cloneJson(attributes) as JsonObject;
   for (const operation of operations) applyOperation(document, operation, target);
   const { schemas: _schemas, ...result } = readResource(prune(document), target.schemas).resource;
   assertImmutableUnchanged(attributes, result, target.schemas);

@@ -139,14 +139,25 @@ export function orderSql(table: Table, orderBy: readonly Where[]): string {
 
 // INSERT of rows into one table; a column some row lacks is NULL in that row.
 export function insertSql(table: Table, rows: readonly Readonly<Record<string, SqlValue>>[]): { text: string; args: SqlValue[] } {
-  const columns = [...new Set(rows.flatMap((row) => Object.keys(row)))];
+  const columns = rows.length === 1 ? Object.keys(rows[0] as object) : [...new Set(rows.flatMap((row) => Object.keys(row)))];
   const args: SqlValue[] = [];
   for (const row of rows) for (const name of columns) args.push(row[name] ?? null);
-  const tuple = `(${columns.map(() => "?").join(", ")})`;
-  return {
-    text: `INSERT INTO "${table}" (${columns.map((name) => `"${name}"`).join(", ")}) VALUES ${rows.map(() => tuple).join(", ")}`,
-    args,
-  };
+  return { text: insertText(table, columns, rows.length), args };
+}
+
+// The texts of the INSERTs the store sends over and over (a user, its value rows), by shape.
+const insertTexts = new Map<string, string>();
+const insertTextsKept = 1000;
+
+function insertText(table: Table, columns: readonly string[], rowCount: number): string {
+  const key = `${table} ${rowCount} ${columns.join(",")}`;
+  let text = insertTexts.get(key);
+  if (text === undefined) {
+    const tuple = `(${placeholders(columns.length)})`;
+    text = `INSERT INTO "${table}" (${columns.map((name) => `"${name}"`).join(", ")}) VALUES ${Array.from({ length: rowCount }, () => tuple).join(", ")}`;
+    if (insertTexts.size < insertTextsKept) insertTexts.set(key, text);
+  }
+  return text;
 }
 
 // UPDATE of the columns in `set` of the rows whose columns equal those in `where`.
@@ -165,5 +176,5 @@ export function updateSql(
 
 // `?, ?, ...`: one placeholder per value of an IN list.
 export function placeholders(count: number): string {
-  return Array.from({ length: count }, () => "?").join(", ");
+  return count <= 0 ? "" : `${"?, ".repeat(count - 1)}?`;
 }
