@@ -14,7 +14,8 @@ import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceColumns, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql, whereSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import type { Sql, SqlValue } from "./sql.ts";
+import { bumpRow, equalities, missingOrStale } from "./versioned.ts";
+import { runStatement, type Sql, type SqlValue } from "./sql.ts";
 import { storedResource } from "./users.ts";
 
 const selectGroup = `SELECT ${resourceColumns.map((name) => `"${name}"`).join(", ")} FROM "Group" WHERE "tenantId" = ? AND "id" = ?`;
@@ -34,7 +35,7 @@ export class SqlGroupStore implements GroupStore {
     const members = await this.sql
       .transaction(async (tx) => {
         const members = await resolveMembers(tx, tenantId, write.members, id);
-        await run(tx, insertSql("Group", [{ ...row, tenantId, ...groupColumns(write) }]));
+        await runStatement(tx, insertSql("Group", [{ ...row, tenantId, ...groupColumns(write) }]));
         await insertExtensionValues(tx, tenantId, id, write.attributes);
         await insertMembers(tx, tenantId, id, members);
         return members;
@@ -52,7 +53,7 @@ export class SqlGroupStore implements GroupStore {
   async replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup> {
     const row = await this.sql
       .transaction(async (tx) => {
-        const updated = await holdGroup(tx, tenantId, id, condition, { ...groupColumns(write), doc: JSON.stringify(write.attributes) });
+        const updated = await bumpRow(tx, "Group", tenantId, id, condition, { ...groupColumns(write), doc: JSON.stringify(write.attributes) });
         const members = await resolveMembers(tx, tenantId, write.members, id);
         await tx.execute('DELETE FROM "GroupMember" WHERE "groupId" = ?', [id]);
         await insertMembers(tx, tenantId, id, members);
@@ -71,12 +72,12 @@ export class SqlGroupStore implements GroupStore {
   async patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup> {
     const row = await this.sql
       .transaction(async (tx) => {
-        let row = await holdGroup(tx, tenantId, id, condition, {});
+        let row = await bumpRow(tx, "Group", tenantId, id, condition, {});
         if (patch.attributes) {
           const before = JSON.parse(row.doc) as Record<string, unknown>;
           const attributes = patch.attributes(before);
           row = { ...row, doc: JSON.stringify(attributes) };
-          await run(tx, updateSql("Group", { ...groupColumns({ attributes, members: [] }), doc: row.doc }, { tenantId, id }));
+          await runStatement(tx, updateSql("Group", { ...groupColumns({ attributes, members: [] }), doc: row.doc }, { tenantId, id }));
           if (extensionValuesChanged(before, attributes, indexed)) {
             await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
             await insertExtensionValues(tx, tenantId, id, attributes);
@@ -90,12 +91,9 @@ export class SqlGroupStore implements GroupStore {
   }
 
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
-    await this.sql.transaction(async (tx) => {
-      const versioned = condition.ifVersion === undefined ? {} : { version: condition.ifVersion };
-      const where = { tenantId, id, ...versioned };
-      const deleted = await tx.execute(`DELETE FROM "Group" WHERE ${Object.keys(where).map((name) => `"${name}" = ?`).join(" AND ")}`, Object.values(where));
-      if (deleted === 0) throw await missingOrStale(tx, tenantId, id);
-    });
+    const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
+    const deleted = await this.sql.execute(`DELETE FROM "Group" WHERE ${equalities(where)}`, Object.values(where));
+    if (deleted === 0) throw await missingOrStale(this.sql, "Group", tenantId, id);
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {
@@ -129,44 +127,14 @@ export function groupColumns(write: GroupWrite): { displayName: string; external
   };
 }
 
-async function run(sql: Sql, statement: { text: string; args: SqlValue[] }): Promise<number> {
-  return sql.execute(statement.text, statement.args);
-}
-
 async function readGroup(sql: Sql, tenantId: string, id: string): Promise<GroupRow | undefined> {
   const [found] = await sql.query(selectGroup, [tenantId, id]);
   return found ? resourceRow(found) : undefined;
 }
 
-// Bumps the group's version and lastModified (with If-Match, only from the version given), sets
-// the columns given, and returns the row as it now is. 404 if there is no such group, 412 if its
-// version is another.
-async function holdGroup(
-  tx: Sql,
-  tenantId: string,
-  id: string,
-  condition: WriteCondition,
-  set: Readonly<Record<string, SqlValue>>,
-): Promise<GroupRow> {
-  const versioned = condition.ifVersion === undefined ? "" : ' AND "version" = ?';
-  const assignments = Object.keys(set).map((name) => `, "${name}" = ?`).join("");
-  const updated = await tx.execute(
-    `UPDATE "Group" SET "version" = "version" + 1, "lastModified" = ?${assignments} WHERE "tenantId" = ? AND "id" = ?${versioned}`,
-    [writeTime(), ...Object.values(set), tenantId, id, ...(condition.ifVersion === undefined ? [] : [condition.ifVersion])],
-  );
-  if (updated === 0) throw await missingOrStale(tx, tenantId, id);
-  return (await readGroup(tx, tenantId, id)) as GroupRow;
-}
-
-async function missingOrStale(tx: Sql, tenantId: string, id: string): Promise<ScimError> {
-  return (await readGroup(tx, tenantId, id)) === undefined
-    ? ScimError.notFound(`Group ${id} not found`)
-    : ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
-}
-
 async function insertExtensionValues(tx: Sql, tenantId: string, groupId: string, attributes: Record<string, unknown>): Promise<void> {
   const rows = extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, groupId }));
-  if (rows.length > 0) await run(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
+  if (rows.length > 0) await runStatement(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
 }
 
 function dedupe(members: readonly MemberRef[]): MemberRef[] {
@@ -271,7 +239,7 @@ async function insertMembers(tx: Sql, tenantId: string, groupId: string, members
       userId: member.type === "User" ? member.value : null,
       memberGroupId: member.type === "Group" ? member.value : null,
     }));
-    await run(tx, insertSql("GroupMember", rows));
+    await runStatement(tx, insertSql("GroupMember", rows));
   }
 }
 

@@ -31,6 +31,10 @@ export interface Sql {
   transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T>;
 }
 
+export function runStatement(sql: Sql, statement: SqlStatement): Promise<number> {
+  return sql.execute(statement.text, statement.args);
+}
+
 // A DateTime column as read: ISO 8601 text from SQLite, a Date from PostgreSQL.
 export function sqlDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(value as string);

@@ -13,8 +13,9 @@ import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceColumns, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
+import { bumpRow, equalities, missingOrStale, staleVersion } from "./versioned.ts";
 import { nextNumber } from "./sequences.ts";
-import type { Sql, SqlRow, SqlStatement, SqlValue } from "./sql.ts";
+import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
 import { changedColumnValues, multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
 
 const userColumns = resourceColumns.map((name) => `"${name}"`).join(", ");
@@ -56,11 +57,10 @@ export class SqlUserStore implements UserStore {
       ...userColumnValues(write.attributes),
       ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
       doc: JSON.stringify(write.attributes),
-      lastModified: writeTime(),
     };
     const row = await this.sql
       .transaction(async (tx) => {
-        const updated = await bumpUser(tx, tenantId, id, condition, set);
+        const updated = await bumpRow(tx, "User", tenantId, id, condition, set);
         await rewriteValueRows(tx, tenantId, id, write.attributes, { values: true, extensions: true });
         return updated;
       })
@@ -117,11 +117,11 @@ export class SqlUserStore implements UserStore {
   ): Promise<StoredUser> {
     const row = await this.sql
       .transaction(async (tx) => {
-        const current = await bumpUser(tx, tenantId, id, condition, { lastModified: writeTime() });
+        const current = await bumpRow(tx, "User", tenantId, id, condition, {});
         const before = toStoredUser(current, undefined);
         const write = await change(before, (name) => nextNumber(tx, tenantId, name));
         const doc = JSON.stringify(write.attributes);
-        await run(tx, updateSql("User", { ...changedData(before.attributes, write), doc }, { tenantId, id }));
+        await runStatement(tx, updateSql("User", { ...changedData(before.attributes, write), doc }, { tenantId, id }));
         const rewrites = valueRowRewrites(before.attributes, write.attributes);
         if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites);
         return { ...current, doc };
@@ -133,7 +133,7 @@ export class SqlUserStore implements UserStore {
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
     const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
     const deleted = await this.sql.execute(`DELETE FROM "User" WHERE ${equalities(where)}`, Object.values(where));
-    if (deleted === 0) throw await missingOrStale(this.sql, tenantId, id);
+    if (deleted === 0) throw await missingOrStale(this.sql, "User", tenantId, id);
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
@@ -194,45 +194,6 @@ export class SqlUserStore implements UserStore {
 // Optimistic attempts of a PATCH before it takes the row (UserStore.patch).
 const optimisticAttempts = 3;
 
-function staleVersion(): ScimError {
-  return ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
-}
-
-// After a conditional write touched no row: 404 if the user is gone, else 412.
-async function missingOrStale(sql: Sql, tenantId: string, id: string): Promise<ScimError> {
-  const found = await sql.query('SELECT 1 AS "found" FROM "User" WHERE "tenantId" = ? AND "id" = ?', [tenantId, id]);
-  return found.length === 0 ? ScimError.notFound(`User ${id} not found`) : staleVersion();
-}
-
-// Sets `set` on the user and bumps its version, if it is at the version the condition names;
-// the user as it now is. Inside a transaction this holds the row until the transaction ends.
-async function bumpUser(
-  tx: Sql,
-  tenantId: string,
-  id: string,
-  condition: WriteCondition,
-  set: Readonly<Record<string, SqlValue>>,
-): Promise<UserRow> {
-  const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
-  const assignments = Object.keys(set).map((name) => `"${name}" = ?`);
-  const [row] = await tx.query(
-    `UPDATE "User" SET ${[...assignments, '"version" = "version" + 1'].join(", ")} WHERE ${equalities(where)} RETURNING ${userColumns}`,
-    [...Object.values(set), ...Object.values(where)],
-  );
-  if (!row) throw await missingOrStale(tx, tenantId, id);
-  return resourceRow(row);
-}
-
-function equalities(where: Readonly<Record<string, SqlValue>>): string {
-  return Object.keys(where)
-    .map((name) => `"${name}" = ?`)
-    .join(" AND ");
-}
-
-async function run(sql: Sql, statement: { text: string; args: readonly SqlValue[] }): Promise<number> {
-  return sql.execute(statement.text, statement.args);
-}
-
 // Which value rows a change of attributes rewrites, if any: UserValue rows only when a
 // multi-valued attribute changed (not for `active`), ExtensionValue rows only when an indexed
 // extension value did.
@@ -251,12 +212,12 @@ async function rewriteValueRows(tx: Sql, tenantId: string, id: string, attribute
   if (rewrites.values) {
     await tx.execute('DELETE FROM "UserValue" WHERE "userId" = ?', [id]);
     const rows = userValueRows(tenantId, id, attributes);
-    if (rows.length > 0) await run(tx, insertSql("UserValue", rows as unknown as Record<string, SqlValue>[]));
+    if (rows.length > 0) await runStatement(tx, insertSql("UserValue", rows as unknown as Record<string, SqlValue>[]));
   }
   if (rewrites.extensions) {
     await tx.execute('DELETE FROM "ExtensionValue" WHERE "userId" = ?', [id]);
     const rows = extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, userId: id }));
-    if (rows.length > 0) await run(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
+    if (rows.length > 0) await runStatement(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
   }
 }
 

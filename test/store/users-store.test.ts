@@ -42,7 +42,7 @@ describe(`user PATCH under contention (${testDatabaseKind})`, () => {
     await Promise.all(Array.from({ length: writers }, () => store.patch(tenantId, user.id, change, {})));
 
     // At least one patch went the locked way: the version bumped first, inside a transaction.
-    expect(statements.some((text) => /^UPDATE "User" SET "lastModified" = (\?|\$1), "version" = "version" \+ 1/.test(text))).toBe(true);
+    expect(statements.some((text) => /^UPDATE "User" SET "version" = "version" \+ 1, "lastModified" = (\?|\$1) WHERE/.test(text))).toBe(true);
     const stored = (await store.get(tenantId, user.id, { withRelations: false })) as StoredUser;
     const numbers = (stored.attributes.numbers as number[]).slice().sort((a, b) => a - b);
     // Every patch applied once, to what the previous one left, and no number was handed out twice.

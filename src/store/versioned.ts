@@ -1,0 +1,49 @@
+import { ScimError } from "../scim/errors.ts";
+import type { WriteCondition } from "../scim/ports.ts";
+import { writeTime } from "./clock.ts";
+import { resourceColumns, resourceRow, type ResourceRow } from "./query/list.ts";
+import type { Sql, SqlValue } from "./sql.ts";
+
+// Writes of a versioned resource row (User, Group) under a write condition (RFC 7644 §3.14).
+
+type ResourceTable = "User" | "Group";
+
+const returned = resourceColumns.map((name) => `"${name}"`).join(", ");
+
+export function staleVersion(): ScimError {
+  return ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
+}
+
+// After a conditional write touched no row: 404 if the resource is gone, else 412.
+export async function missingOrStale(sql: Sql, table: ResourceTable, tenantId: string, id: string): Promise<ScimError> {
+  const found = await sql.query(`SELECT 1 AS "found" FROM "${table}" WHERE "tenantId" = ? AND "id" = ?`, [tenantId, id]);
+  return found.length === 0 ? ScimError.notFound(`${table} ${id} not found`) : staleVersion();
+}
+
+// Bumps the row's version and lastModified and sets the columns in `set`, if the row is at the
+// version the condition names (any, without one); the row as it now is, in one statement. Inside a
+// transaction this holds the row until the transaction ends (PostgreSQL row lock; SQLite runs one
+// write transaction at a time).
+export async function bumpRow(
+  tx: Sql,
+  table: ResourceTable,
+  tenantId: string,
+  id: string,
+  condition: WriteCondition,
+  set: Readonly<Record<string, SqlValue>>,
+): Promise<ResourceRow> {
+  const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
+  const assignments = ['"version" = "version" + 1', '"lastModified" = ?', ...Object.keys(set).map((name) => `"${name}" = ?`)];
+  const [row] = await tx.query(
+    `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${equalities(where)} RETURNING ${returned}`,
+    [writeTime(), ...Object.values(set), ...Object.values(where)],
+  );
+  if (!row) throw await missingOrStale(tx, table, tenantId, id);
+  return resourceRow(row);
+}
+
+export function equalities(where: Readonly<Record<string, SqlValue>>): string {
+  return Object.keys(where)
+    .map((name) => `"${name}" = ?`)
+    .join(" AND ");
+}
