@@ -191,17 +191,9 @@ async function applyMemberChange(tx: Sql, tenantId: string, groupId: string, cha
     case "add": {
       // An id that names no user or group of the tenant is left out, as adding it could not mean
       // anything (Microsoft's reference collection adds made-up ids and expects success).
+      // Members already in the group are left as they are.
       const members = await resolveMembers(tx, tenantId, change.members, groupId, true);
-      const present = new Set<string>();
-      for (let i = 0; i < members.length; i += chunkSize) {
-        const ids = members.slice(i, i + chunkSize).map((member) => member.value);
-        const rows = await tx.query<{ memberId: string }>(
-          `SELECT "memberId" FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(ids.length)})`,
-          [groupId, ...ids],
-        );
-        for (const row of rows) present.add(row.memberId);
-      }
-      return insertMembers(tx, tenantId, groupId, members.filter((member) => !present.has(member.value)));
+      return insertMembers(tx, tenantId, groupId, members, ' ON CONFLICT ("groupId", "memberId") DO NOTHING');
     }
     case "remove":
       for (let i = 0; i < change.ids.length; i += chunkSize) {
@@ -228,7 +220,7 @@ async function applyMemberChange(tx: Sql, tenantId: string, groupId: string, cha
 // Rows per INSERT of members: 7 values each, within SQLite's 32766 bind parameters.
 const membersPerInsert = 4000;
 
-async function insertMembers(tx: Sql, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<void> {
+async function insertMembers(tx: Sql, tenantId: string, groupId: string, members: readonly MemberRef[], onConflict = ""): Promise<void> {
   for (let i = 0; i < members.length; i += membersPerInsert) {
     const rows = members.slice(i, i + membersPerInsert).map((member) => ({
       tenantId,
@@ -239,7 +231,8 @@ async function insertMembers(tx: Sql, tenantId: string, groupId: string, members
       userId: member.type === "User" ? member.value : null,
       memberGroupId: member.type === "Group" ? member.value : null,
     }));
-    await runStatement(tx, insertSql("GroupMember", rows));
+    const insert = insertSql("GroupMember", rows);
+    await tx.execute(insert.text + onConflict, insert.args);
   }
 }
 
