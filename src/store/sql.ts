@@ -40,9 +40,10 @@ export function sqlDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(value as string);
 }
 
-// Holds the one SQLite connection for a transaction, from BEGIN to COMMIT across awaits. Both
-// Prisma's transactions (sqlite.ts) and this module's statements take it in turn; otherwise a
-// statement issued meanwhile would run inside the transaction and share its fate on rollback.
+// Holds the one SQLite connection for a transaction, from BEGIN to COMMIT across awaits. This
+// module's transactions and statements (and Prisma's transactions, sqlite.ts) take it in turn;
+// otherwise a statement issued meanwhile would run inside the transaction and share its fate on
+// rollback.
 export class ConnectionGate {
   #held = false;
   readonly #waiting: Array<() => void> = [];
@@ -73,7 +74,7 @@ type Statement = Sqlite.Statement<unknown[]>;
 const statementCacheSize = 500;
 
 // better-sqlite3 is synchronous: a statement, or a whole batch, runs to its end before any other
-// JavaScript does, so it needs the gate only while a Prisma transaction is open.
+// JavaScript does, so it waits for the gate only while a transaction holds it.
 export class SqliteSql implements Sql {
   readonly #statements = new Map<string, Statement>();
   readonly #transaction: (statements: readonly SqlStatement[]) => number[];

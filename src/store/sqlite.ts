@@ -5,14 +5,14 @@ import { ConnectionGate } from "./sql.ts";
 
 // The SQLite driver adapter, with the connection set up as the store needs it.
 //
-// LIKE (behind Prisma's contains and endsWith) is replaced by one that compares exactly and
+// LIKE (what contains and endsWith become, statements.ts) is replaced by one that compares exactly and
 // takes a backslash as its escape character, as PostgreSQL's LIKE does. Case-insensitive
 // attributes are matched through folded columns, so LIKE must not fold case itself, and a
 // filter value's own % and _ are escaped by the compiler, which SQLite's built-in LIKE cannot
-// honour without an ESCAPE clause that Prisma does not write.
+// honour without an ESCAPE clause (which Prisma's client, when used, does not write either).
 //
-// Prisma's transactions take the connection's gate (sql.ts) from BEGIN to their end, so that the
-// store's own statements never run inside one of them.
+// Prisma's transactions, when its client is used, take the connection's gate (sql.ts) from BEGIN
+// to their end, as the store's own transactions do, so that no statement runs inside another's.
 //
 // The factory opens one connection, on its first connect(), and hands the same adapter to every
 // later caller: the store's SQL (sql.ts) and, when it is created, Prisma's client share it.
