@@ -11,14 +11,11 @@ import type { MemberChange } from "../scim/patch/members.ts";
 import { compileElementFilter } from "./query/compile.ts";
 import { extensionValueRows, extensionValuesChanged, indexedGroupExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
-import { listPage, resourceColumns, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
+import { listPage, type ResourceRow as GroupRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql, whereSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import { bumpRow, equalities, missingOrStale } from "./versioned.ts";
+import { bumpRow, equalities, missingOrStale, readRow, storedResource } from "./versioned.ts";
 import { runStatement, type Sql, type SqlValue } from "./sql.ts";
-import { storedResource } from "./users.ts";
-
-const selectGroup = `SELECT ${resourceColumns.map((name) => `"${name}"`).join(", ")} FROM "Group" WHERE "tenantId" = ? AND "id" = ?`;
 
 // Ids per statement when checking or writing members: well under the bind-parameter limits of
 // SQLite (32766) and PostgreSQL (65535).
@@ -45,7 +42,7 @@ export class SqlGroupStore implements GroupStore {
   }
 
   async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined> {
-    const row = await readGroup(this.sql, tenantId, id);
+    const row = await readRow(this.sql, "Group", tenantId, id);
     if (!row) return undefined;
     return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
   }
@@ -125,11 +122,6 @@ export function groupColumns(write: GroupWrite): { displayName: string; external
     displayName: foldCase(String(displayName)),
     externalId: typeof externalId === "string" ? externalId : null,
   };
-}
-
-async function readGroup(sql: Sql, tenantId: string, id: string): Promise<GroupRow | undefined> {
-  const [found] = await sql.query(selectGroup, [tenantId, id]);
-  return found ? resourceRow(found) : undefined;
 }
 
 async function insertExtensionValues(tx: Sql, tenantId: string, groupId: string, attributes: Record<string, unknown>): Promise<void> {

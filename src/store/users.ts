@@ -3,23 +3,19 @@ import { ScimError } from "../scim/errors.ts";
 import type {
   Allocate,
   Attributes,
-  Versioned,
   GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
 } from "../scim/ports.ts";
 import { writeTime } from "./clock.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
-import { listPage, resourceColumns, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
+import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
-import { bumpRow, equalities, missingOrStale, staleVersion } from "./versioned.ts";
+import { bumpRow, equalities, missingOrStale, readRow, resourceColumnList, staleVersion, storedResource } from "./versioned.ts";
 import { nextNumber } from "./sequences.ts";
 import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
 import { changedColumnValues, multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
-
-const userColumns = resourceColumns.map((name) => `"${name}"`).join(", ");
-const selectUser = `SELECT ${userColumns} FROM "User" WHERE "tenantId" = ? AND "id" = ?`;
 
 // Users as SQL (sql.ts): a row per user with its filterable attributes in columns, and value rows
 // for multi-valued and indexed extension attributes, written in the same transaction.
@@ -47,7 +43,7 @@ export class SqlUserStore implements UserStore {
   }
 
   async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined> {
-    const row = await this.read(tenantId, id);
+    const row = await readRow(this.sql, "User", tenantId, id);
     if (!row) return undefined;
     return toStoredUser(row, options.withRelations ? await this.groupsOf(tenantId, [id]).then((map) => map.get(id) ?? []) : undefined);
   }
@@ -82,7 +78,7 @@ export class SqlUserStore implements UserStore {
   ): Promise<StoredUser> {
     const allocate: Allocate = (name) => nextNumber(this.sql, tenantId, name);
     for (let attempt = 0; attempt < optimisticAttempts; attempt++) {
-      const current = await this.read(tenantId, id);
+      const current = await readRow(this.sql, "User", tenantId, id);
       if (!current) throw ScimError.notFound(`User ${id} not found`);
       if (condition.ifVersion !== undefined && current.version !== condition.ifVersion) throw staleVersion();
       const before = toStoredUser(current, undefined);
@@ -150,7 +146,7 @@ export class SqlUserStore implements UserStore {
   ): Promise<{ tenantId: string; user: StoredUser } | undefined> {
     const where = { ...(tenantId === undefined ? {} : { tenantId }), userName: userColumnValues({ userName }).userName };
     const rows = await this.sql.query<SqlRow & { tenantId: string; passwordHash: string | null }>(
-      `SELECT ${userColumns}, "tenantId", "passwordHash" FROM "User" WHERE ${equalities(where)} ORDER BY "id" ASC LIMIT 10`,
+      `SELECT ${resourceColumnList}, "tenantId", "passwordHash" FROM "User" WHERE ${equalities(where)} ORDER BY "id" ASC LIMIT 10`,
       Object.values(where),
     );
     for (const row of rows) {
@@ -185,10 +181,6 @@ export class SqlUserStore implements UserStore {
     return byUser;
   }
 
-  private async read(tenantId: string, id: string): Promise<UserRow | undefined> {
-    const [row] = await this.sql.query(selectUser, [tenantId, id]);
-    return row ? resourceRow(row) : undefined;
-  }
 }
 
 // Optimistic attempts of a PATCH before it takes the row (UserStore.patch).
@@ -236,15 +228,4 @@ function multiValuedChanged(before: Attributes, after: Attributes): boolean {
 
 function toStoredUser(row: UserRow, groups: GroupRef[] | undefined): StoredUser {
   return { ...storedResource(row), ...(groups ? { groups } : {}) };
-}
-
-// A resource row as the core sees it: its version, timestamps and stored attributes.
-export function storedResource(row: UserRow): Versioned & { attributes: Attributes } {
-  return {
-    id: row.id,
-    version: row.version,
-    created: row.created,
-    lastModified: row.lastModified,
-    attributes: JSON.parse(row.doc) as Attributes,
-  };
 }

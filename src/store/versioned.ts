@@ -1,14 +1,32 @@
 import { ScimError } from "../scim/errors.ts";
-import type { WriteCondition } from "../scim/ports.ts";
+import type { Attributes, Versioned, WriteCondition } from "../scim/ports.ts";
 import { writeTime } from "./clock.ts";
 import { resourceColumns, resourceRow, type ResourceRow } from "./query/list.ts";
 import type { Sql, SqlValue } from "./sql.ts";
 
-// Writes of a versioned resource row (User, Group) under a write condition (RFC 7644 §3.14).
+// Reads and writes of a versioned resource row (User, Group); writes under a write condition
+// (RFC 7644 §3.14).
 
 type ResourceTable = "User" | "Group";
 
-const returned = resourceColumns.map((name) => `"${name}"`).join(", ");
+// The columns of a resource row, as a SELECT or RETURNING list.
+export const resourceColumnList = resourceColumns.map((name) => `"${name}"`).join(", ");
+
+export async function readRow(sql: Sql, table: ResourceTable, tenantId: string, id: string): Promise<ResourceRow | undefined> {
+  const [row] = await sql.query(`SELECT ${resourceColumnList} FROM "${table}" WHERE "tenantId" = ? AND "id" = ?`, [tenantId, id]);
+  return row ? resourceRow(row) : undefined;
+}
+
+// A resource row as the core sees it: its version, timestamps and stored attributes.
+export function storedResource(row: ResourceRow): Versioned & { attributes: Attributes } {
+  return {
+    id: row.id,
+    version: row.version,
+    created: row.created,
+    lastModified: row.lastModified,
+    attributes: JSON.parse(row.doc) as Attributes,
+  };
+}
 
 export function staleVersion(): ScimError {
   return ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
@@ -35,7 +53,7 @@ export async function bumpRow(
   const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
   const assignments = ['"version" = "version" + 1', '"lastModified" = ?', ...Object.keys(set).map((name) => `"${name}" = ?`)];
   const [row] = await tx.query(
-    `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${equalities(where)} RETURNING ${returned}`,
+    `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${equalities(where)} RETURNING ${resourceColumnList}`,
     [writeTime(), ...Object.values(set), ...Object.values(where)],
   );
   if (!row) throw await missingOrStale(tx, table, tenantId, id);
