@@ -5,7 +5,7 @@ import { findInExtension } from "../filter/quirks.ts";
 import type { Attributes } from "../ports.ts";
 import { readAttributes } from "../resource/attributes.ts";
 import { sameValue } from "../resource/equality.ts";
-import { assertImmutableUnchanged } from "../resource/immutability.ts";
+import { assertImmutableUnchanged, immutableScope } from "../resource/immutability.ts";
 import { readResource } from "../resource/input.ts";
 import { cloneJson, isJsonObject, isUnassigned, type JsonObject } from "../resource/json.ts";
 import { sectionsOf, type ResourceSchemas } from "../resource/resource-schemas.ts";
@@ -236,14 +236,13 @@ function assertImmutableKept(previous: JsonObject, next: JsonObject, schemas: Re
 }
 
 function assertKept(previous: JsonObject, next: JsonObject, definitions: readonly AttributeDefinition[], prefix: string): void {
-  for (const definition of definitions) {
-    const [before, after] = [previous[definition.name], next[definition.name]];
+  for (const definition of immutableScope(definitions)) {
+    const before = previous[definition.name];
+    const after = next[definition.name];
     if (definition.mutability === "immutable" && !isUnassigned(before) && isUnassigned(after)) {
       throw ScimError.mutability(`Attribute "${prefix}${definition.name}" is immutable and cannot be removed`);
     }
-    if (definition.type === "complex" && !definition.multiValued) {
-      assertKept(objectOrEmpty(before), objectOrEmpty(after), definition.subAttributes ?? [], `${prefix}${definition.name}.`);
-    }
+    if (definition.type === "complex" && !definition.multiValued) assertKept(objectOrEmpty(before), objectOrEmpty(after), definition.subAttributes ?? [], `${prefix}${definition.name}.`);
   }
 }
 

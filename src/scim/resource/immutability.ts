@@ -30,17 +30,35 @@ function assertAttributesUnchanged(
   definitions: readonly AttributeDefinition[],
   prefix: string,
 ): void {
-  for (const definition of definitions) {
-    const path = prefix + definition.name;
-    const [before, after] = [previous[definition.name], next[definition.name]];
+  for (const definition of immutableScope(definitions)) {
+    const before = previous[definition.name];
+    const after = next[definition.name];
     if (definition.mutability === "immutable") {
       if (isUnassigned(before) || isUnassigned(after) || sameValue(definition, before, after)) continue;
-      throw ScimError.mutability(`Attribute "${path}" is immutable and cannot be changed`);
+      throw ScimError.mutability(`Attribute "${prefix}${definition.name}" is immutable and cannot be changed`);
     }
-    if (definition.type === "complex" && !definition.multiValued) {
-      assertAttributesUnchanged(objectOrEmpty(before), objectOrEmpty(after), definition.subAttributes ?? [], `${path}.`);
-    }
+    assertAttributesUnchanged(objectOrEmpty(before), objectOrEmpty(after), definition.subAttributes ?? [], `${prefix}${definition.name}.`);
   }
+}
+
+const scopes = new WeakMap<readonly AttributeDefinition[], readonly AttributeDefinition[]>();
+
+/**
+ * The definitions an immutability check looks at: the immutable attributes, and the single-valued
+ * complex ones with an immutable sub-attribute somewhere below. Built once per definition list.
+ */
+export function immutableScope(definitions: readonly AttributeDefinition[]): readonly AttributeDefinition[] {
+  if (definitions.length === 0) return definitions;
+  let scope = scopes.get(definitions);
+  if (scope === undefined) {
+    scope = definitions.filter(
+      (definition) =>
+        definition.mutability === "immutable" ||
+        (definition.type === "complex" && !definition.multiValued && immutableScope(definition.subAttributes ?? []).length > 0),
+    );
+    scopes.set(definitions, scope);
+  }
+  return scope;
 }
 
 function objectOrEmpty(value: unknown): JsonObject {

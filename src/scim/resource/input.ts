@@ -53,11 +53,19 @@ function sortEntriesBySection(
   const [core] = sections;
   const entries = new Map<SchemaSection, AttributeEntry[]>();
   const add = (section: SchemaSection, entry: AttributeEntry) => {
-    entries.set(section, [...(entries.get(section) ?? []), entry]);
+    const list = entries.get(section);
+    if (list === undefined) entries.set(section, [entry]);
+    else list.push(entry);
   };
-  for (const [key, value] of Object.entries(body)) {
-    if (key.toLowerCase() === "schemas") continue;
-    const container = sections.find((section) => section.urn.toLowerCase() === key.toLowerCase());
+  for (const key of Object.keys(body)) {
+    const value = body[key];
+    // Core attribute names hold no ":", so only a key with one can name or qualify an extension.
+    if (!key.includes(":")) {
+      if (key.toLowerCase() !== "schemas") add(core, [key, value]);
+      continue;
+    }
+    const lowered = key.toLowerCase();
+    const container = sections.find((section) => section.urn.toLowerCase() === lowered);
     if (container !== undefined) {
       for (const entry of containedEntries(container, value)) add(container, entry);
       continue;

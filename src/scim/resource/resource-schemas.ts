@@ -18,16 +18,30 @@ export interface SchemaSection {
   readonly prefix: string;
 }
 
+export interface ResourceSections {
+  readonly core: SchemaSection;
+  readonly extensions: readonly SchemaSection[];
+}
+
+// Schemas are data fixed at start, so each one's sections and name index are built once.
+const sections = new WeakMap<ResourceSchemas, ResourceSections>();
+const byLowerName = new WeakMap<readonly AttributeDefinition[], ReadonlyMap<string, AttributeDefinition>>();
+
 // RFC 7643 §3: core attributes sit at the top level, extension attributes under the extension's URN.
-export function sectionsOf(schemas: ResourceSchemas): { core: SchemaSection; extensions: SchemaSection[] } {
-  return {
-    core: { urn: schemas.schema.id, attributes: [...schemas.common, ...schemas.schema.attributes], prefix: "" },
-    extensions: schemas.extensions.map((extension) => ({
-      urn: extension.id,
-      attributes: extension.attributes,
-      prefix: `${extension.id}:`,
-    })),
-  };
+export function sectionsOf(schemas: ResourceSchemas): ResourceSections {
+  let built = sections.get(schemas);
+  if (built === undefined) {
+    built = {
+      core: { urn: schemas.schema.id, attributes: [...schemas.common, ...schemas.schema.attributes], prefix: "" },
+      extensions: schemas.extensions.map((extension) => ({
+        urn: extension.id,
+        attributes: extension.attributes,
+        prefix: `${extension.id}:`,
+      })),
+    };
+    sections.set(schemas, built);
+  }
+  return built;
 }
 
 // RFC 7643 §2.1: attribute names are case-insensitive.
@@ -35,6 +49,17 @@ export function findAttribute(
   definitions: readonly AttributeDefinition[],
   name: string,
 ): AttributeDefinition | undefined {
-  const wanted = name.toLowerCase();
-  return definitions.find((definition) => definition.name.toLowerCase() === wanted);
+  if (definitions.length === 0) return undefined;
+  let index = byLowerName.get(definitions);
+  if (index === undefined) {
+    const entries = new Map<string, AttributeDefinition>();
+    // The first definition of a name wins, as a search from the start would find it.
+    for (const definition of definitions) {
+      const key = definition.name.toLowerCase();
+      if (!entries.has(key)) entries.set(key, definition);
+    }
+    index = entries;
+    byLowerName.set(definitions, index);
+  }
+  return index.get(name.toLowerCase());
 }

@@ -88,15 +88,32 @@ export function createSchemaRegistry(source: SchemaRegistrySource): SchemaRegist
     return { schema: schema.id, attribute, subAttribute, path: `${prefix}${attribute.name}.${subAttribute.name}` };
   }
 
+  // Resolutions by resource type and lower-cased path. Only paths that resolve are kept: they are
+  // bounded by the schemas, whatever clients send.
+  const resolved = new WeakMap<ResourceTypeDefinition, Map<string, ResolvedAttribute>>();
+
   function findAttribute(
     resourceType: ResourceTypeDefinition | string,
     path: string,
   ): ResolvedAttribute | undefined {
     const definition = typeof resourceType === "string" ? resourceTypeByName(resourceType) : resourceType;
-    const core = definition && schemaById(definition.schema);
-    if (definition === undefined || core === undefined) return undefined;
-
+    if (definition === undefined) return undefined;
     const lowerPath = path.toLowerCase();
+    let known = resolved.get(definition);
+    if (known === undefined) {
+      known = new Map();
+      resolved.set(definition, known);
+    }
+    const hit = known.get(lowerPath);
+    if (hit !== undefined) return hit;
+    const found = resolveAttribute(definition, path, lowerPath);
+    if (found !== undefined) known.set(lowerPath, found);
+    return found;
+  }
+
+  function resolveAttribute(definition: ResourceTypeDefinition, path: string, lowerPath: string): ResolvedAttribute | undefined {
+    const core = schemaById(definition.schema);
+    if (core === undefined) return undefined;
     const qualifying = [core, ...definition.schemaExtensions.map((extension) => schemaById(extension.schema))]
       .filter((schema): schema is SchemaDefinition => schema !== undefined)
       .filter((schema) => lowerPath.startsWith(`${schema.id.toLowerCase()}:`))
