@@ -1,5 +1,6 @@
 import { comparisonForm } from "../scim/filter/collation.ts";
 import type { Attributes } from "../scim/ports.ts";
+import { sameJson } from "../scim/resource/json.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import { schemaRegistry } from "../scim/schema/registry.ts";
 import type { AttributeDefinition, SchemaDefinition } from "../scim/schema/types.ts";
@@ -93,5 +94,5 @@ export function extensionValueRows(
 /** Whether any indexed extension attribute differs between two states of a resource. */
 export function extensionValuesChanged(before: Attributes, after: Attributes, indexed: readonly IndexedAttribute[]): boolean {
   const urns = new Set(indexed.map((attribute) => attribute.urn));
-  return [...urns].some((urn) => JSON.stringify(before[urn]) !== JSON.stringify(after[urn]));
+  return [...urns].some((urn) => !sameJson(before[urn], after[urn]));
 }

@@ -1,5 +1,6 @@
 import { randomUUID } from "node:crypto";
 import { ScimError } from "../scim/errors.ts";
+import { sameJson } from "../scim/resource/json.ts";
 import type {
   Allocate,
   Attributes,
@@ -223,7 +224,7 @@ function changedData(before: Attributes, write: UserWrite) {
 }
 
 function multiValuedChanged(before: Attributes, after: Attributes): boolean {
-  return multiValuedUserAttributes.some((attr) => JSON.stringify(before[attr]) !== JSON.stringify(after[attr]));
+  return multiValuedUserAttributes.some((attr) => !sameJson(before[attr], after[attr]));
 }
 
 function toStoredUser(row: UserRow, groups: GroupRef[] | undefined): StoredUser {

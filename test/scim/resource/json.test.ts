@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { cloneJson } from "../../../src/scim/resource/json.ts";
+import { cloneJson, sameJson } from "../../../src/scim/resource/json.ts";
 
 describe("cloneJson", () => {
   it("copies every level, so that changing the copy leaves the original alone", () => {
@@ -19,5 +19,24 @@ describe("cloneJson", () => {
     expect(Object.keys(copy)).toStrictEqual(["__proto__", "userName"]);
     expect((copy as { polluted?: unknown }).polluted).toBeUndefined();
     expect(JSON.stringify(copy)).toBe(JSON.stringify(parsed));
+  });
+});
+
+describe("sameJson", () => {
+  it.each([
+    ["equal objects in another key order", { value: "a", primary: true }, { primary: true, value: "a" }, true],
+    ["equal nested arrays", [{ value: "a" }, { value: "b" }], [{ value: "a" }, { value: "b" }], true],
+    ["both unassigned", undefined, undefined, true],
+    ["a changed element", [{ value: "a" }], [{ value: "b" }], false],
+    ["elements in another order", [{ value: "a" }, { value: "b" }], [{ value: "b" }, { value: "a" }], false],
+    ["an added key", { value: "a" }, { value: "a", type: "work" }, false],
+    ["a key swapped for another", { value: "a", type: "work" }, { value: "a", display: "work" }, false],
+    ["an array and an object", [], {}, false],
+    ["null and an object", null, {}, false],
+    ["1 and \"1\"", 1, "1", false],
+    ["a value and unassigned", [{ value: "a" }], undefined, false],
+  ])("%s", (_name, a, b, same) => {
+    expect(sameJson(a, b)).toBe(same);
+    expect(sameJson(b, a)).toBe(same);
   });
 });
