@@ -34,49 +34,32 @@ export function scimRouter(deps: ScimRouterDeps): Router {
 
   router.use(bearerAuth(deps.tokens));
   // Bulk bodies have a limit of their own, advertised as bulk.maxPayloadSize.
-  router.post("/Bulk", scimJsonBody(deps.bulkLimits.maxPayloadSize + 1), bulkHandler(deps.bulk, deps.settings.publicBaseUrl));
-  router.all("/Bulk", methodNotAllowed("POST"));
+  router.route("/Bulk").post(scimJsonBody(deps.bulkLimits.maxPayloadSize + 1), bulkHandler(deps.bulk, deps.settings.publicBaseUrl)).all(methodNotAllowed("POST"));
   router.use(scimJsonBody(deps.settings.maxBodyBytes));
 
-  router.get("/Users", users.list);
-  router.post("/Users/.search", users.search);
-  router.all("/Users/.search", methodNotAllowed("POST"));
-  router.post("/Users", users.create);
-  router.get("/Users/:id", users.get);
-  router.put("/Users/:id", users.replace);
-  router.patch("/Users/:id", users.patch);
-  router.delete("/Users/:id", users.remove);
-  router.all("/Users/:id", methodNotAllowed("GET, PUT, PATCH, DELETE"));
-  router.all("/Users", methodNotAllowed("GET, POST"));
+  // One route per path, its methods in order; any other method is 405 with Allow.
+  router.route("/Users").get(users.list).post(users.create).all(methodNotAllowed("GET, POST"));
+  router.route("/Users/.search").post(users.search).all(methodNotAllowed("POST"));
+  router.route("/Users/:id").get(users.get).put(users.replace).patch(users.patch).delete(users.remove).all(methodNotAllowed("GET, PUT, PATCH, DELETE"));
+  router
+    .route("/Me")
+    .get(meAlias(users.get))
+    .put(meAlias(users.replace))
+    .patch(meAlias(users.patch))
+    .delete(meAlias(users.remove))
+    .all(methodNotAllowed("GET, PUT, PATCH, DELETE"));
 
-  router.get("/Me", meAlias(users.get));
-  router.put("/Me", meAlias(users.replace));
-  router.patch("/Me", meAlias(users.patch));
-  router.delete("/Me", meAlias(users.remove));
-  router.all("/Me", methodNotAllowed("GET, PUT, PATCH, DELETE"));
+  router.route("/Groups").get(groups.list).post(groups.create).all(methodNotAllowed("GET, POST"));
+  router.route("/Groups/.search").post(groups.search).all(methodNotAllowed("POST"));
+  router.route("/Groups/:id").get(groups.get).put(groups.replace).patch(groups.patch).delete(groups.remove).all(methodNotAllowed("GET, PUT, PATCH, DELETE"));
 
-  router.get("/Groups", groups.list);
-  router.post("/Groups/.search", groups.search);
-  router.all("/Groups/.search", methodNotAllowed("POST"));
-  router.post("/Groups", groups.create);
-  router.get("/Groups/:id", groups.get);
-  router.put("/Groups/:id", groups.replace);
-  router.patch("/Groups/:id", groups.patch);
-  router.delete("/Groups/:id", groups.remove);
-  router.all("/Groups/:id", methodNotAllowed("GET, PUT, PATCH, DELETE"));
-  router.all("/Groups", methodNotAllowed("GET, POST"));
+  router.route("/.search").post(rootSearch([deps.users, deps.groups] as ResourceEndpoint<Versioned>[], deps.settings)).all(methodNotAllowed("POST"));
 
-  router.post("/.search", rootSearch([deps.users, deps.groups] as ResourceEndpoint<Versioned>[], deps.settings));
-  router.all("/.search", methodNotAllowed("POST"));
-
-  router.get(["/ServiceProviderConfig", "/serviceConfiguration"], discovery.serviceProviderConfig);
-  router.all(["/ServiceProviderConfig", "/serviceConfiguration"], readOnly);
-  router.get("/ResourceTypes", discovery.resourceTypes);
-  router.get("/ResourceTypes/:name", discovery.resourceType);
-  router.all(["/ResourceTypes", "/ResourceTypes/:name"], readOnly);
-  router.get("/Schemas", discovery.schemas);
-  router.get("/Schemas/:urn", discovery.schema);
-  router.all(["/Schemas", "/Schemas/:urn"], readOnly);
+  router.route(["/ServiceProviderConfig", "/serviceConfiguration"]).get(discovery.serviceProviderConfig).all(readOnly);
+  router.route("/ResourceTypes").get(discovery.resourceTypes).all(readOnly);
+  router.route("/ResourceTypes/:name").get(discovery.resourceType).all(readOnly);
+  router.route("/Schemas").get(discovery.schemas).all(readOnly);
+  router.route("/Schemas/:urn").get(discovery.schema).all(readOnly);
 
   router.use(scimRouteNotFound);
   return router;
