@@ -31,6 +31,8 @@ export interface Measurement {
   readonly errors: number;
   // The largest resident set seen during the run, in bytes.
   readonly peakRss: number;
+  // The server's CPU time (user and system, all its threads) while the run lasted, in seconds.
+  readonly cpuSeconds: number;
   // Every response time, in milliseconds, sorted.
   readonly latencies: readonly number[];
 }
@@ -49,6 +51,7 @@ export function combine(runs: readonly Measurement[]): Measurement {
     non2xx: runs.reduce((sum, run) => sum + run.non2xx, 0),
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     peakRss: Math.max(...runs.map((run) => run.peakRss)),
+    cpuSeconds: runs.reduce((sum, run) => sum + run.cpuSeconds, 0),
     latencies,
   };
 }
@@ -64,6 +67,7 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
     accept: "application/scim+json",
     "content-type": "application/scim+json",
   };
+  const cpuAtStart = cpuSeconds(target.pid);
   try {
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
@@ -79,6 +83,7 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
       );
       instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
     });
+    const cpu = cpuSeconds(target.pid) - cpuAtStart;
     latencies.sort((x, y) => x - y);
     const completed = result.requests.total;
     const seconds = options.amount === undefined ? options.seconds : result.duration;
@@ -91,6 +96,7 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
       non2xx: result.non2xx,
       errors: result.errors,
       peakRss: Math.max(peakRss, residentBytes(target.pid, "VmRSS")),
+      cpuSeconds: cpu,
       latencies,
     };
   } finally {
@@ -101,6 +107,18 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
 function percentile(sorted: readonly number[], fraction: number): number {
   if (sorted.length === 0) return Number.NaN;
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
+}
+
+// utime + stime of /proc/<pid>/stat (every thread of the process), in clock ticks of 1/100 s.
+export function cpuSeconds(pid: number): number {
+  try {
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    // The fields after the command name, which is in parentheses and may hold spaces.
+    const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
+    return (Number(fields[11]) + Number(fields[12])) / 100;
+  } catch {
+    return 0;
+  }
 }
 
 // VmRSS: resident now; VmHWM: the most it has been since the process started.

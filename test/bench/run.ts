@@ -192,6 +192,9 @@ interface Row {
 
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
+// The server's CPU time per request: steadier between runs than req/s, which also depends on how
+// much of the machine the load generator and other processes take.
+const cpuPerRequest = (run: Measurement) => (run.requests > 0 ? fixed((run.cpuSeconds * 1e6) / run.requests, 0) : "-");
 const rate = (perSecond: number) => fixed(perSecond, perSecond < 10 ? 2 : 0);
 
 async function main(): Promise<void> {
@@ -358,12 +361,12 @@ function report({ options, started, startLoad, endLoad, rows, ourPeak, baselineP
   out.push(`- ours on ${options.db === "sqlite" ? "SQLite" : "PostgreSQL"}; the baseline (Express 5 + prepared better-sqlite3 statements) is always on SQLite${options.db === "postgres" ? ", so the ratios compare different databases" : ""}`);
   out.push(`- ${options.users} users (+${reserve} reserve users in no group), ${fixture.bigGroupSize}-member group "${fixture.bigGroupName}", 50 teams of 20; ${options.connections} connection${options.connections > 1 ? "s" : ""}, ${options.warmup} s warm-up then ${options.duration} s per workload${options.rounds > 1 ? ` (compared workloads in ${options.rounds} turns per server, taken in turn with the baseline)` : ""}, 127.0.0.1`);
   out.push("");
-  out.push("| workload | req/s | p50 ms | p99 ms | peak RSS MB | baseline req/s | baseline p99 ms | ours/baseline | notes |");
-  out.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+  out.push("| workload | req/s | p50 ms | p99 ms | CPU µs/req | peak RSS MB | baseline req/s | baseline p99 ms | baseline CPU µs/req | ours/baseline | notes |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|---:|---:|---:|---|");
   for (const row of rows) {
     const { ours, baseline } = row;
     out.push(
-      `| (${row.workload.id}) ${row.title.replace(/\|/g, "\\|")} | ${ours ? rate(ours.perSecond) : "-"} | ${ours ? fixed(ours.p50, 2) : "-"} | ${ours ? fixed(ours.p99, 2) : "-"} | ${ours ? mb(ours.peakRss) : "-"} | ${baseline ? rate(baseline.perSecond) : ""} | ${baseline ? fixed(baseline.p99, 2) : ""} | ${ours && baseline ? `**${fixed(ours.perSecond / baseline.perSecond, 2)}x**` : ""} | ${row.notes.join("; ")} |`,
+      `| (${row.workload.id}) ${row.title.replace(/\|/g, "\\|")} | ${ours ? rate(ours.perSecond) : "-"} | ${ours ? fixed(ours.p50, 2) : "-"} | ${ours ? fixed(ours.p99, 2) : "-"} | ${ours ? cpuPerRequest(ours) : "-"} | ${ours ? mb(ours.peakRss) : "-"} | ${baseline ? rate(baseline.perSecond) : ""} | ${baseline ? fixed(baseline.p99, 2) : ""} | ${baseline ? cpuPerRequest(baseline) : ""} | ${ours && baseline ? `**${fixed(ours.perSecond / baseline.perSecond, 2)}x**` : ""} | ${row.notes.join("; ")} |`,
     );
   }
   out.push("");
