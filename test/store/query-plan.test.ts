@@ -244,6 +244,11 @@ describe(`query plans over ${userCount} users (${testDatabaseKind})`, () => {
     const { page, count } = await pageAndCount("User", `name.familyName sw "smoll"`);
     expect(page.accesses.filter((access) => access.index === undefined), describePlan(page)).toEqual([]);
     expectPlainCount(count, "User_tenantId_familyName_id_idx");
+    // The range alone: a NULL familyName fails it as it is, and a test of each row for NULL
+    // would cost a third of the count. Under a not, the test is kept, so that NOT stays exact.
+    expect(count.sql).not.toMatch(/IS NOT NULL/);
+    const [negated] = (await listStatements("User", { filter: `not (name.familyName sw "smoll")`, count: 0 })).filter(isCount);
+    expect(negated!.sql).toMatch(/NOT \(+"User"\."familyName" IS NOT NULL/);
     const eq = await listStatements("User", { filter: `name.familyName eq "Smollett"`, count: 10 });
     expectIndexed(eq.find(isPage)!, "User", "User_tenantId_familyName_id_idx");
   });

@@ -6,7 +6,9 @@ import type { ColumnLocation, ElementLocation, Location, QueryTarget } from "./t
 
 // Compiles a resolved filter (RFC 7644 §3.4.2.2) into a Prisma `where`. One small function per
 // operator; case sensitivity comes from comparisonForm, the rule the stored columns follow too.
-// Every leaf is false, never NULL, for a resource without the attribute, so NOT stays exact.
+// Under a NOT, every leaf is false, never NULL, for a resource without the attribute, so that the
+// NOT stays exact. Elsewhere NULL excludes a row as false does, and the leaf is the bare comparison,
+// which an index range answers without a test of each row for NULL.
 
 export type Where = Record<string, unknown>;
 
@@ -46,19 +48,23 @@ export function compileFilter(
   target: QueryTarget,
   tenantId: string,
   element: ElementCondition = existsElement,
+  // Inside an odd number of NOTs.
+  negated = false,
 ): Where {
+  // An element condition (EXISTS, or ids found) is true or false, never NULL: inside it, leaves
+  // start again outside any NOT.
   const some = (location: ElementLocation, where: Where) => element(location, elementWhere(location, tenantId, where));
   switch (filter.kind) {
     case "and":
-      return { AND: filter.filters.map((inner) => compileFilter(inner, target, tenantId, element)) };
+      return { AND: filter.filters.map((inner) => compileFilter(inner, target, tenantId, element, negated)) };
     case "or":
-      return { OR: filter.filters.map((inner) => compileFilter(inner, target, tenantId, element)) };
+      return { OR: filter.filters.map((inner) => compileFilter(inner, target, tenantId, element, negated)) };
     case "not":
-      return { NOT: compileFilter(filter.filter, target, tenantId, element) };
+      return { NOT: compileFilter(filter.filter, target, tenantId, element, !negated) };
     case "present":
     case "compare": {
       const location = locate(target, filter.attribute);
-      if (location.kind === "column") return leaf(filter, location);
+      if (location.kind === "column") return leaf(filter, location, negated);
       // Elements are stored only when they have a value, so a bare `emails pr` is "has an element".
       if (filter.kind === "present" && !filter.attribute.subAttribute) return some(location, {});
       const column = elementColumn(location, filter.attribute);
@@ -67,7 +73,7 @@ export function compileFilter(
         const hasValue = some(location, present(comparedAttribute(filter.attribute), column));
         return filter.op === "eq" ? { NOT: hasValue } : hasValue;
       }
-      return some(location, leaf(filter, column));
+      return some(location, leaf(filter, column, false));
     }
     case "valuePath": {
       const location = locate(target, filter.attribute);
@@ -86,17 +92,17 @@ export function compileElementFilter(filter: Filter, location: ElementLocation):
 }
 
 // The filter inside a value path, over the columns of one element row.
-function compileElement(filter: Filter, location: ElementLocation): Where {
+function compileElement(filter: Filter, location: ElementLocation, negated = false): Where {
   switch (filter.kind) {
     case "and":
-      return { AND: filter.filters.map((inner) => compileElement(inner, location)) };
+      return { AND: filter.filters.map((inner) => compileElement(inner, location, negated)) };
     case "or":
-      return { OR: filter.filters.map((inner) => compileElement(inner, location)) };
+      return { OR: filter.filters.map((inner) => compileElement(inner, location, negated)) };
     case "not":
-      return { NOT: compileElement(filter.filter, location) };
+      return { NOT: compileElement(filter.filter, location, !negated) };
     case "present":
     case "compare":
-      return leaf(filter, elementColumn(location, filter.attribute));
+      return leaf(filter, elementColumn(location, filter.attribute), negated);
     case "valuePath":
       throw ScimError.invalidFilter("A value path cannot contain another value path");
     default:
@@ -104,7 +110,7 @@ function compileElement(filter: Filter, location: ElementLocation): Where {
   }
 }
 
-function leaf(filter: CompareFilter | { kind: "present"; attribute: AttributeRef }, location: ColumnLocation): Where {
+function leaf(filter: CompareFilter | { kind: "present"; attribute: AttributeRef }, location: ColumnLocation, negated: boolean): Where {
   const { column, nullable } = location;
   const attribute = comparedAttribute(filter.attribute);
   // `x ne null` is `x pr`, and `x eq null` its negation.
@@ -116,9 +122,9 @@ function leaf(filter: CompareFilter | { kind: "present"; attribute: AttributeRef
       ? comparisonForm(attribute, filter.value)
       : filter.value;
   const compiled = operators[filter.op](column, value);
-  // An absent attribute matches no comparison, `ne` included. Stated explicitly, because a NULL
-  // column makes the comparison NULL, and NOT NULL is NULL, not true.
-  return nullable ? { AND: [{ [column]: { not: null } }, compiled] } : compiled;
+  // An absent attribute matches no comparison, `ne` included. Under a NOT this is stated
+  // explicitly, because a NULL column makes the comparison NULL, and NOT NULL is NULL, not true.
+  return nullable && negated ? { AND: [{ [column]: { not: null } }, compiled] } : compiled;
 }
 
 // RFC 7644 §3.4.2.2 "pr": a non-empty value. A column that cannot be NULL (id, meta.created) is
