@@ -16,7 +16,7 @@ import { userTarget } from "./query/targets.ts";
 import { bumpRow, equalities, missingOrStale, readRow, resourceColumnList, staleVersion, storedResource } from "./versioned.ts";
 import { nextNumber } from "./sequences.ts";
 import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
-import { changedColumnValues, multiValuedUserAttributes, userColumnValues, userValueRows } from "./user-columns.ts";
+import { changedColumnValues, derivedColumnNames, multiValuedUserAttributes, userColumnList, userColumnValues, userValueRows } from "./user-columns.ts";
 
 // Users as SQL (sql.ts): a row per user with its filterable attributes in columns, and value rows
 // for multi-valued and indexed extension attributes, written in the same transaction.
@@ -30,7 +30,10 @@ export class SqlUserStore implements UserStore {
     const now = writeTime();
     const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
     const statements: SqlStatement[] = [
-      insertSql("User", [{ ...row, tenantId, ...userColumnValues(write.attributes), passwordHash: write.passwordHash ?? null }]),
+      {
+        text: userInsertText,
+        args: [id, tenantId, 1, now, now, row.doc, ...userColumnList(write.attributes), write.passwordHash ?? null],
+      },
     ];
     const values = userValueRows(tenantId, id, write.attributes);
     if (values.length > 0) statements.push(insertSql("UserValue", values as unknown as Record<string, SqlValue>[]));
@@ -183,6 +186,12 @@ export class SqlUserStore implements UserStore {
   }
 
 }
+
+// The INSERT of a user row: its own columns, the derived ones, the password hash.
+const userInsertText = insertSql(
+  "User",
+  [Object.fromEntries(["id", "tenantId", "version", "created", "lastModified", "doc", ...derivedColumnNames, "passwordHash"].map((name) => [name, null]))],
+).text;
 
 // Optimistic attempts of a PATCH before it takes the row (UserStore.patch).
 const optimisticAttempts = 3;
