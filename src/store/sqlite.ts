@@ -62,12 +62,15 @@ function configure(db: Database.Database): void {
   // Checkpoints are the checkpoint worker's (checkpoint.ts); this is only a backstop.
   db.pragma("wal_autocheckpoint = 20000");
   db.pragma("foreign_keys = ON");
-  // SQLite's own default page cache (2 MB; better-sqlite3 builds with 16 MB). At each commit that
-  // split a b-tree page, SQLite walks its whole page cache (the split renumbers pages through a
-  // temporary page number past the end of the file), so a larger cache makes writes dearer: an
-  // insert of a user at 100k users took 255 us with 16 MB and 194 us with 2 MB. Pages it no longer
-  // holds are read back from the operating system's cache.
-  db.pragma("cache_size = -2000");
+  // An 8 MB page cache (better-sqlite3 builds with 16 MB, SQLite's own default is 2 MB). At each
+  // commit that split a b-tree page, SQLite walks its whole page cache (the split renumbers pages
+  // through a temporary page number past the end of the file), so a larger cache makes writes
+  // dearer; a smaller one makes reads of an index range dearer. At 100k users, a count of
+  // familyName sw over 25k index entries took 2.4 ms with 2 MB (every page read back from the
+  // operating system's cache) and 1.1 ms with 4 MB; a create took the same with 2, 4 or 8 MB. In
+  // `npm run bench` at 100k users, (b) took 5158 us of CPU per request with 2 MB, 4302 with 4 MB and
+  // 3165 with 8 MB, (d) 667, 595 and 595.
+  db.pragma("cache_size = -8000");
   reuseStatements(db);
   db.function("like", { deterministic: true, varargs: false }, (pattern: unknown, value: unknown) =>
     typeof pattern === "string" && typeof value === "string" ? (likeMatcher(pattern).test(value) ? 1 : 0) : null,
