@@ -1,4 +1,4 @@
-import express, { type Request, type RequestHandler, type Response } from "express";
+import type { Request, Response } from "express";
 import type { PatchReturn } from "../auth/ports.ts";
 import type { RequestContext } from "../scim/context.ts";
 import { ScimError } from "../scim/errors.ts";
@@ -7,25 +7,6 @@ import type { QueryParameters } from "../scim/query.ts";
 import { principalOf } from "./auth.ts";
 
 // Request parsing shared by the SCIM handlers.
-
-const scimMediaTypes = ["application/scim+json", "application/json"];
-
-// RFC 7644 §3.1: bodies are application/scim+json; application/json is accepted too.
-export function scimJsonBody(limitBytes: number): RequestHandler[] {
-  const parse = express.json({ limit: limitBytes, type: () => true, strict: false });
-  // An empty body is left unparsed (req.body undefined), not read as {}.
-  const requireJson: RequestHandler = (req, res, next) => {
-    const length = Number(req.headers["content-length"] ?? 0);
-    const hasBody = length > 0 || req.headers["transfer-encoding"] !== undefined;
-    if (!hasBody) return next();
-    const type = (req.headers["content-type"] ?? "").split(";")[0]?.trim().toLowerCase() ?? "";
-    if (!scimMediaTypes.includes(type)) {
-      throw ScimError.unsupportedMediaType("Send the body as application/scim+json or application/json");
-    }
-    parse(req, res, next);
-  };
-  return [requireJson];
-}
 
 export function contextOf(req: Request, res: Response, publicBaseUrl: string | undefined): RequestContext {
   return { tenantId: principalOf(res).tenantId, baseUrl: baseUrlOf(req, publicBaseUrl) };

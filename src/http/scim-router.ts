@@ -9,7 +9,7 @@ import { bulkHandler } from "./bulk.ts";
 import { meAlias } from "./me.ts";
 import { discoveryHandlers } from "./discovery.ts";
 import { methodNotAllowed, scimRouteNotFound } from "./errors.ts";
-import { scimJsonBody } from "./request.ts";
+import { scimJsonBody } from "./json-body.ts";
 import { rootSearch } from "./search.ts";
 import { resourceHandlers, type HandlerSettings, type ResourceEndpoint } from "./resources.ts";
 

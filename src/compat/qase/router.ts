@@ -1,5 +1,5 @@
 import { Router, type Request, type Response } from "express";
-import { scimJsonBody } from "../../http/request.ts";
+import { scimJsonBody } from "../../http/json-body.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import { principalOf, qaseAuth } from "./auth.ts";
 import { qaseBodyLimitBytes } from "./contract.ts";
