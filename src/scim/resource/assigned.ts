@@ -13,7 +13,22 @@ interface AssignedAttribute {
   readonly attribute: AttributeDefinition;
 }
 
-function assignedAttributes(schemas: ResourceSchemas, urns?: readonly string[]): AssignedAttribute[] {
+// Every assigned attribute of a resource type's extensions, found once per schemas object.
+const allAssigned = new WeakMap<ResourceSchemas, readonly AssignedAttribute[]>();
+
+function assignedAttributes(schemas: ResourceSchemas, urns?: readonly string[]): readonly AssignedAttribute[] {
+  if (urns === undefined) {
+    let all = allAssigned.get(schemas);
+    if (all === undefined) {
+      all = assignedIn(schemas);
+      allAssigned.set(schemas, all);
+    }
+    return all;
+  }
+  return assignedIn(schemas, urns);
+}
+
+function assignedIn(schemas: ResourceSchemas, urns?: readonly string[]): AssignedAttribute[] {
   return schemas.extensions
     .filter((extension) => urns === undefined || urns.some((urn) => urn.toLowerCase() === extension.id.toLowerCase()))
     .flatMap((extension) =>
