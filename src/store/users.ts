@@ -24,7 +24,8 @@ export class SqlUserStore implements UserStore {
   constructor(private readonly sql: Sql) {}
 
   // One INSERT when the user has no multi-valued or indexed extension values, else the inserts in
-  // one transaction; nothing is read back, since every column written is known here.
+  // one transaction; nothing is read back, since every column written is known here. Sent as a
+  // batch, so that concurrent creates share a commit (sql.ts).
   async create(tenantId: string, write: UserWrite): Promise<StoredUser> {
     const id = randomUUID();
     const now = writeTime();
@@ -39,10 +40,7 @@ export class SqlUserStore implements UserStore {
     if (values.length > 0) statements.push(insertSql("UserValue", values as unknown as Record<string, SqlValue>[]));
     const extensions = extensionValueRows(tenantId, write.attributes, indexed).map((value) => ({ ...value, userId: id }));
     if (extensions.length > 0) statements.push(insertSql("ExtensionValue", extensions as unknown as Record<string, SqlValue>[]));
-    const [user] = statements as [SqlStatement];
-    await (statements.length === 1 ? this.sql.execute(user.text, user.args) : this.sql.batch(statements)).catch((error) =>
-      translateDatabaseError(error, "User"),
-    );
+    await this.sql.batch(statements).catch((error) => translateDatabaseError(error, "User"));
     return toStoredUser(row, []);
   }
 
@@ -70,7 +68,8 @@ export class SqlUserStore implements UserStore {
 
   // Optimistic first: the user is read, changed and written back only if its version is still
   // the one read, so a patch that changes only columns of the User row (active, name, title, ...)
-  // is one read and one UPDATE of the columns that changed, without a transaction. When another
+  // is one read and one UPDATE of the columns that changed, without a transaction of its own (the
+  // UPDATE is sent as a batch, so that concurrent writes share a commit: sql.ts). When another
   // write came first, the change is applied again to what that write left; after a few such
   // retries (many writers on one user) the patch takes the row first and cannot lose again.
   // Either way concurrent patches of one user apply one after the other and none is lost.
@@ -94,7 +93,7 @@ export class SqlUserStore implements UserStore {
       const update = updateSql("User", data, where);
       const written =
         rewrites === undefined
-          ? (await this.sql.execute(update.text, update.args).catch((error) => translateDatabaseError(error, "User"))) === 1
+          ? (await this.sql.batch([update]).catch((error) => translateDatabaseError(error, "User")))[0] === 1
           : await this.sql
               .transaction(async (tx) => {
                 if ((await tx.execute(update.text, update.args)) === 0) return false;

@@ -25,6 +25,19 @@ describe("concurrent writes", () => {
   const createGroup = async () =>
     (await scim.post("/Groups", { schemas: [groupUrn], displayName: uniqueName("crowd") }).expect(201)).body as Record<string, any>;
 
+  it("20 concurrent creates, two of them of one userName: 19 created and one 409, each readable", async () => {
+    const names = Array.from({ length: 19 }, () => uniqueName("joiner"));
+    const bodies = [...names, names[7]!].map((userName) => ({ schemas: [userUrn], userName, emails: [{ value: `${userName}@example.com`, primary: true }] }));
+    const responses = await Promise.all(bodies.map((body) => scim.post("/Users", body)));
+    expect(responses.map((response) => response.status).sort()).toStrictEqual([...Array(19).fill(201), 409]);
+    for (const response of responses.filter((created) => created.status === 201)) {
+      const read = await scim.get(`/Users/${response.body.id}`).expect(200);
+      expect(read.body.emails).toStrictEqual(response.body.emails);
+    }
+    const filter = encodeURIComponent(names.map((name) => `userName eq "${name}"`).join(" or "));
+    expect((await scim.get(`/Users?filter=${filter}&count=0`).expect(200)).body.totalResults).toBe(19);
+  });
+
   it("20 concurrent PATCHes adding one member each to one group: all 20 are members", async () => {
     const users = [];
     for (let i = 0; i < 20; i++) users.push(await createUser());

@@ -135,3 +135,61 @@ describe("where rendering", () => {
     expect(orderSql("User", [{ familyName: { sort: "asc", nulls: "last" } }, { id: "asc" }])).toBe('"User"."familyName" ASC NULLS LAST, "User"."id" ASC');
   });
 });
+
+describe(`concurrent batches (${testDatabaseKind})`, () => {
+  let logged: string[] = [];
+  let logging: Database;
+  beforeAll(async () => {
+    logging = await openDatabase(testDatabase.url, { onQuery: (event) => logged.push(event.query) });
+  });
+  afterAll(() => logging?.close());
+
+  const keysOf = async (prefix: string) =>
+    (await logging.sql.query<{ key: string }>('SELECT "key" FROM "Setting" WHERE "key" LIKE ? ORDER BY "key"', [`${prefix}%`])).map((row) => row.key);
+
+  it("are committed together on SQLite, each with its own result", async () => {
+    logged = [];
+    const counts = await Promise.all(
+      ["a", "b", "c"].map((name) =>
+        logging.sql.batch([
+          { text: insertSetting, args: [`group-${name}1`, "x"] },
+          { text: insertSetting, args: [`group-${name}2`, "x"] },
+        ]),
+      ),
+    );
+    expect(counts).toStrictEqual([[1, 1], [1, 1], [1, 1]]);
+    expect(await keysOf("group-")).toStrictEqual(["group-a1", "group-a2", "group-b1", "group-b2", "group-c1", "group-c2"]);
+    if (testDatabaseKind === "sqlite") expect(logged.filter((text) => /^(BEGIN|COMMIT)/.test(text))).toStrictEqual(["BEGIN", "COMMIT"]);
+  });
+
+  it("fail one at a time: a batch that fails is undone alone, the others are written", async () => {
+    await logging.sql.execute(insertSetting, ["apart-taken", "first"]);
+    const [first, failing, last] = await Promise.allSettled([
+      logging.sql.batch([{ text: insertSetting, args: ["apart-a", "x"] }]),
+      logging.sql.batch([
+        { text: insertSetting, args: ["apart-b", "x"] },
+        { text: insertSetting, args: ["apart-taken", "second"] },
+      ]),
+      logging.sql.batch([
+        { text: insertSetting, args: ["apart-c1", "x"] },
+        { text: insertSetting, args: ["apart-c2", "x"] },
+      ]),
+    ]);
+    expect(first).toStrictEqual({ status: "fulfilled", value: [1] });
+    expect(last).toStrictEqual({ status: "fulfilled", value: [1, 1] });
+    expect(failing?.status).toBe("rejected");
+    await expect(Promise.reject((failing as PromiseRejectedResult).reason).catch((error) => translateDatabaseError(error, "Setting"))).rejects.toMatchObject({
+      status: 409,
+      scimType: "uniqueness",
+    });
+    expect(await keysOf("apart-")).toStrictEqual(["apart-a", "apart-c1", "apart-c2", "apart-taken"]);
+    expect(await logging.sql.query(selectSetting, ["apart-taken"])).toStrictEqual([{ value: "first" }]);
+  });
+
+  it("a batch of one statement sent alone runs without a transaction", async () => {
+    logged = [];
+    expect(await logging.sql.batch([{ text: insertSetting, args: ["alone", "x"] }])).toStrictEqual([1]);
+    expect(logged).toHaveLength(1);
+    expect(logged[0]).toMatch(/^INSERT INTO "Setting"/);
+  });
+});
