@@ -62,15 +62,15 @@ function configure(db: Database.Database): void {
   // Checkpoints are the checkpoint worker's (checkpoint.ts); this is only a backstop.
   db.pragma("wal_autocheckpoint = 20000");
   db.pragma("foreign_keys = ON");
-  // An 8 MB page cache (better-sqlite3 builds with 16 MB, SQLite's own default is 2 MB). At each
-  // commit that split a b-tree page, SQLite walks its whole page cache (the split renumbers pages
-  // through a temporary page number past the end of the file), so a larger cache makes writes
-  // dearer; a smaller one makes reads of an index range dearer. At 100k users, a count of
-  // familyName sw over 25k index entries took 2.4 ms with 2 MB (every page read back from the
-  // operating system's cache) and 1.1 ms with 4 MB; a create took the same with 2, 4 or 8 MB. In
-  // `npm run bench` at 100k users, (b) took 5158 us of CPU per request with 2 MB, 4302 with 4 MB and
-  // 3165 with 8 MB, (d) 667, 595 and 595.
-  db.pragma("cache_size = -8000");
+  // A 16 MB page cache, as better-sqlite3 builds SQLite (SQLite's own default is 2 MB). At each
+  // commit that split a b-tree page SQLite walks its whole page cache (the split renumbers pages
+  // through a temporary page number past the end of the file), so a larger cache makes that walk
+  // dearer; a smaller one makes reads of an index range dearer. At 100k users the count of
+  // familyName sw walks about 2.2 MB of index pages: with 2 MB of cache each was read back from the
+  // operating system's cache on every request (2.4 ms, against 1.1 ms with 4 MB). In
+  // `npm run bench` at 100k users, CPU per request of (b) with 2, 4, 8 and 16 MB: 5158, 4302,
+  // 3165-4870 and 3487 us; of (d) 667, 595, 595-598 and 490 us (creates since share commits).
+  db.pragma("cache_size = -16000");
   reuseStatements(db);
   db.function("like", { deterministic: true, varargs: false }, (pattern: unknown, value: unknown) =>
     typeof pattern === "string" && typeof value === "string" ? (likeMatcher(pattern).test(value) ? 1 : 0) : null,
