@@ -14,7 +14,7 @@ import { elementOwners } from "./query/elements.ts";
 import { listPage, type ResourceRow as GroupRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql, whereSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import { bumpRow, equalities, missingOrStale, readRow, storedResource } from "./versioned.ts";
+import { bumpRow, deleteRow, readRow, storedResource } from "./versioned.ts";
 import { runStatement, type Sql, type SqlValue } from "./sql.ts";
 
 // Ids per statement when checking or writing members: well under the bind-parameter limits of
@@ -88,9 +88,7 @@ export class SqlGroupStore implements GroupStore {
   }
 
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
-    const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
-    const deleted = await this.sql.execute(`DELETE FROM "Group" WHERE ${equalities(where)}`, Object.values(where));
-    if (deleted === 0) throw await missingOrStale(this.sql, "Group", tenantId, id);
+    await deleteRow(this.sql, "Group", tenantId, id, condition);
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {

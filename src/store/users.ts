@@ -13,7 +13,7 @@ import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
-import { bumpRow, equalities, missingOrStale, readRow, resourceColumnList, staleVersion, storedResource } from "./versioned.ts";
+import { bumpRow, deleteRow, equalities, readRow, resourceColumnList, staleVersion, storedResource } from "./versioned.ts";
 import { nextNumber } from "./sequences.ts";
 import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
 import { changedColumnValues, derivedColumnNames, multiValuedUserAttributes, userColumnList, userColumnValues, userValueRows } from "./user-columns.ts";
@@ -130,9 +130,7 @@ export class SqlUserStore implements UserStore {
   }
 
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
-    const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
-    const deleted = await this.sql.execute(`DELETE FROM "User" WHERE ${equalities(where)}`, Object.values(where));
-    if (deleted === 0) throw await missingOrStale(this.sql, "User", tenantId, id);
+    await deleteRow(this.sql, "User", tenantId, id, condition);
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
@@ -183,7 +181,6 @@ export class SqlUserStore implements UserStore {
     }
     return byUser;
   }
-
 }
 
 // The INSERT of a user row: its own columns, the derived ones, the password hash.

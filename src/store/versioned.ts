@@ -50,7 +50,7 @@ export async function bumpRow(
   condition: WriteCondition,
   set: Readonly<Record<string, SqlValue>>,
 ): Promise<ResourceRow> {
-  const where = { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
+  const where = rowAt(tenantId, id, condition);
   const assignments = ['"version" = "version" + 1', '"lastModified" = ?', ...Object.keys(set).map((name) => `"${name}" = ?`)];
   const [row] = await tx.query(
     `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${equalities(where)} RETURNING ${resourceColumnList}`,
@@ -58,6 +58,19 @@ export async function bumpRow(
   );
   if (!row) throw await missingOrStale(tx, table, tenantId, id);
   return resourceRow(row);
+}
+
+// Deletes the row if it is at the version the condition names (any, without one): 404 if the
+// resource is gone, 412 if it is at another version.
+export async function deleteRow(sql: Sql, table: ResourceTable, tenantId: string, id: string, condition: WriteCondition): Promise<void> {
+  const where = rowAt(tenantId, id, condition);
+  const deleted = await sql.execute(`DELETE FROM "${table}" WHERE ${equalities(where)}`, Object.values(where));
+  if (deleted === 0) throw await missingOrStale(sql, table, tenantId, id);
+}
+
+// The row's key, and its version when the condition names one.
+function rowAt(tenantId: string, id: string, condition: WriteCondition): Record<string, SqlValue> {
+  return { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
 }
 
 export function equalities(where: Readonly<Record<string, SqlValue>>): string {
