@@ -11,11 +11,11 @@ import type { MemberChange } from "../scim/patch/members.ts";
 import { compileElementFilter } from "./query/compile.ts";
 import { extensionValueRows, extensionValuesChanged, indexedGroupExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
-import { listPage, type ResourceRow as GroupRow } from "./query/list.ts";
+import { listPage, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql, whereSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import { bumpRow, deleteRow, readRow, storedResource } from "./versioned.ts";
-import { runStatement, type Sql, type SqlValue } from "./sql.ts";
+import { bumpRow, bumpStatement, deleteRow, missingOrStale, readRow, storedResource } from "./versioned.ts";
+import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
 
 // Ids per statement when checking or writing members: well under the bind-parameter limits of
 // SQLite (32766) and PostgreSQL (65535).
@@ -62,12 +62,44 @@ export class SqlGroupStore implements GroupStore {
     return toStoredGroup(row.updated, row.members);
   }
 
-  // Member changes are set operations in SQL: O(k) for k members, whatever the group's size. The
-  // group row's version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs one
-  // write transaction at a time), so concurrent patches of one group apply one after the other,
-  // each to the attributes the previous one left.
+  // Member changes are set operations in SQL: O(k) for k members, whatever the group's size.
   async patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup> {
-    const row = await this.sql
+    const row = patch.attributes ? await this.patchLocked(tenantId, id, patch, condition) : await this.patchMembers(tenantId, id, patch.memberChanges, condition);
+    return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
+  }
+
+  // Member changes alone depend on no row of the group: the members are resolved first, then the
+  // version bump and the member statements go as one guarded batch (sql.ts), which shares a commit
+  // with concurrent writes. The bump is the guard: when the group is missing or at another version
+  // than If-Match names, nothing is written. Should the batch fail (a member deleted after it was
+  // resolved), the patch runs again in a transaction of its own.
+  private async patchMembers(tenantId: string, id: string, changes: readonly MemberChange[], condition: WriteCondition): Promise<GroupRow> {
+    let statements: SqlStatement[];
+    try {
+      statements = await memberStatements(this.sql, tenantId, id, changes);
+    } catch (error) {
+      // A missing group or a stale If-Match answers first, as it does when the bump comes first.
+      const current = await readRow(this.sql, "Group", tenantId, id);
+      if (!current || (condition.ifVersion !== undefined && current.version !== condition.ifVersion)) {
+        throw await missingOrStale(this.sql, "Group", tenantId, id);
+      }
+      throw error;
+    }
+    let row: SqlRow | undefined;
+    try {
+      row = await this.sql.guardedBatch(bumpStatement("Group", tenantId, id, condition, {}), statements);
+    } catch {
+      return this.patchLocked(tenantId, id, { memberChanges: changes }, condition);
+    }
+    if (!row) throw await missingOrStale(this.sql, "Group", tenantId, id);
+    return resourceRow(row);
+  }
+
+  // The group row's version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs
+  // one write transaction at a time), so concurrent patches of one group apply one after the
+  // other, each to the attributes the previous one left.
+  private async patchLocked(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition): Promise<GroupRow> {
+    return this.sql
       .transaction(async (tx) => {
         let row = await bumpRow(tx, "Group", tenantId, id, condition, {});
         if (patch.attributes) {
@@ -80,11 +112,10 @@ export class SqlGroupStore implements GroupStore {
             await insertExtensionValues(tx, tenantId, id, attributes);
           }
         }
-        for (const change of patch.memberChanges) await applyMemberChange(tx, tenantId, id, change);
+        for (const statement of await memberStatements(tx, tenantId, id, patch.memberChanges)) await runStatement(tx, statement);
         return row;
       })
       .catch((error) => translateDatabaseError(error, "Group"));
-    return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
   }
 
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
@@ -176,31 +207,38 @@ function displayOf(doc: string): string {
   return String(displayName ?? userName ?? "");
 }
 
-async function applyMemberChange(tx: Sql, tenantId: string, groupId: string, change: MemberChange): Promise<void> {
+// The statements that make the changes, in order. Reads only to resolve the members added.
+async function memberStatements(sql: Sql, tenantId: string, groupId: string, changes: readonly MemberChange[]): Promise<SqlStatement[]> {
+  const statements: SqlStatement[] = [];
+  for (const change of changes) statements.push(...(await memberChangeStatements(sql, tenantId, groupId, change)));
+  return statements;
+}
+
+async function memberChangeStatements(sql: Sql, tenantId: string, groupId: string, change: MemberChange): Promise<SqlStatement[]> {
   switch (change.kind) {
     case "add": {
       // An id that names no user or group of the tenant is left out, as adding it could not mean
       // anything (Microsoft's reference collection adds made-up ids and expects success).
       // Members already in the group are left as they are.
-      const members = await resolveMembers(tx, tenantId, change.members, groupId, true);
-      return insertMembers(tx, tenantId, groupId, members, ' ON CONFLICT ("groupId", "memberId") DO NOTHING');
+      const members = await resolveMembers(sql, tenantId, change.members, groupId, true);
+      return memberInserts(tenantId, groupId, members, ' ON CONFLICT ("groupId", "memberId") DO NOTHING');
     }
-    case "remove":
+    case "remove": {
+      const statements: SqlStatement[] = [];
       for (let i = 0; i < change.ids.length; i += chunkSize) {
         const ids = change.ids.slice(i, i + chunkSize);
-        await tx.execute(`DELETE FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(ids.length)})`, [groupId, ...ids]);
+        statements.push({ text: `DELETE FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(ids.length)})`, args: [groupId, ...ids] });
       }
-      return;
+      return statements;
+    }
     case "removeWhere": {
       const args: SqlValue[] = [groupId];
       const where = whereSql(compileElementFilter(change.filter, membersLocation), "GroupMember", args);
-      await tx.execute(`DELETE FROM "GroupMember" WHERE "GroupMember"."groupId" = ? AND ${where}`, args);
-      return;
+      return [{ text: `DELETE FROM "GroupMember" WHERE "GroupMember"."groupId" = ? AND ${where}`, args }];
     }
     case "replace": {
-      const members = await resolveMembers(tx, tenantId, change.members, groupId);
-      await tx.execute('DELETE FROM "GroupMember" WHERE "groupId" = ?', [groupId]);
-      return insertMembers(tx, tenantId, groupId, members);
+      const members = await resolveMembers(sql, tenantId, change.members, groupId);
+      return [{ text: 'DELETE FROM "GroupMember" WHERE "groupId" = ?', args: [groupId] }, ...memberInserts(tenantId, groupId, members)];
     }
     default:
       return assertNever(change);
@@ -210,7 +248,8 @@ async function applyMemberChange(tx: Sql, tenantId: string, groupId: string, cha
 // Rows per INSERT of members: 7 values each, within SQLite's 32766 bind parameters.
 const membersPerInsert = 4000;
 
-async function insertMembers(tx: Sql, tenantId: string, groupId: string, members: readonly MemberRef[], onConflict = ""): Promise<void> {
+function memberInserts(tenantId: string, groupId: string, members: readonly MemberRef[], onConflict = ""): SqlStatement[] {
+  const statements: SqlStatement[] = [];
   for (let i = 0; i < members.length; i += membersPerInsert) {
     const rows = members.slice(i, i + membersPerInsert).map((member) => ({
       tenantId,
@@ -222,8 +261,13 @@ async function insertMembers(tx: Sql, tenantId: string, groupId: string, members
       memberGroupId: member.type === "Group" ? member.value : null,
     }));
     const insert = insertSql("GroupMember", rows);
-    await tx.execute(insert.text + onConflict, insert.args);
+    statements.push({ text: insert.text + onConflict, args: insert.args });
   }
+  return statements;
+}
+
+async function insertMembers(tx: Sql, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<void> {
+  for (const statement of memberInserts(tenantId, groupId, members)) await runStatement(tx, statement);
 }
 
 function toStoredGroup(row: GroupRow, members: MemberRef[] | undefined): StoredGroup {

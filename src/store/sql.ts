@@ -26,6 +26,10 @@ export interface Sql {
   execute(text: string, args: readonly SqlValue[]): Promise<number>;
   // The statements in one transaction, all or none; each one's number of changed rows.
   batch(statements: readonly SqlStatement[]): Promise<number[]>;
+  // `guard`, a statement that returns rows (an UPDATE ... RETURNING), then `statements`, in one
+  // transaction as batch() runs them; when `guard` returns no row, `statements` are not run. The
+  // guard's first row. For writes that depend on no row they read, only on the guard's outcome.
+  guardedBatch(guard: SqlStatement, statements: readonly SqlStatement[]): Promise<SqlRow | undefined>;
   // One transaction around statements that depend on what earlier ones read: committed when
   // body resolves, rolled back when it throws. Statements inside go through the Sql it is given.
   transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T>;
@@ -70,9 +74,12 @@ export class ConnectionGate {
 
 type Statement = Sqlite.Statement<unknown[]>;
 
+// A batch waiting for the group commit: `run` runs its statements; `alone` is set for a single
+// statement, which needs no transaction around it when it is committed on its own.
 interface PendingBatch {
-  readonly statements: readonly SqlStatement[];
-  readonly resolve: (counts: number[]) => void;
+  readonly run: () => unknown;
+  readonly alone?: SqlStatement;
+  readonly resolve: (result: never) => void;
   readonly reject: (error: unknown) => void;
 }
 
@@ -83,20 +90,16 @@ const statementCacheSize = 500;
 // JavaScript does, so it waits for the gate only while a transaction holds it.
 export class SqliteSql implements Sql {
   readonly #statements = new Map<string, Statement>();
-  readonly #transaction: (statements: readonly SqlStatement[]) => number[];
-  readonly #group: (group: readonly PendingBatch[]) => number[][];
+  readonly #transaction: (run: () => unknown) => unknown;
+  readonly #group: (group: readonly PendingBatch[]) => unknown[];
 
   constructor(
     private readonly db: Sqlite.Database,
     private readonly gate: ConnectionGate,
     private readonly onQuery?: (event: QueryEvent) => void,
   ) {
-    this.#transaction = db.transaction((statements: readonly SqlStatement[]) =>
-      statements.map((statement) => this.#run(statement.text, statement.args) as number),
-    );
-    this.#group = db.transaction((group: readonly PendingBatch[]) =>
-      group.map((batch) => batch.statements.map((statement) => this.#run(statement.text, statement.args) as number)),
-    );
+    this.#transaction = db.transaction((run: () => unknown) => run());
+    this.#group = db.transaction((group: readonly PendingBatch[]) => group.map((batch) => batch.run()));
   }
 
   query<Row extends SqlRow>(text: string, args: readonly SqlValue[]): Promise<Row[]> {
@@ -116,10 +119,28 @@ export class SqliteSql implements Sql {
   // to a sub-journal first: 11% of the CPU time of concurrent creates.) A batch that is alone runs
   // as before; a single statement without a transaction around it.
   batch(statements: readonly SqlStatement[]): Promise<number[]> {
-    return new Promise((resolve, reject) => {
-      this.#pending.push({ statements, resolve, reject });
+    return this.#enqueue(() => this.#runAll(statements), statements.length === 1 ? statements[0] : undefined);
+  }
+
+  guardedBatch(guard: SqlStatement, statements: readonly SqlStatement[]): Promise<SqlRow | undefined> {
+    return this.#enqueue(() => this.#runGuarded(guard, statements));
+  }
+
+  #enqueue<T>(run: () => T, alone?: SqlStatement): Promise<T> {
+    return new Promise<T>((resolve, reject) => {
+      this.#pending.push({ run, ...(alone ? { alone } : {}), resolve: resolve as (result: never) => void, reject });
       if (this.#pending.length === 1) setImmediate(() => void this.#gated(() => this.#commitPending()));
     });
+  }
+
+  #runAll(statements: readonly SqlStatement[]): number[] {
+    return statements.map((statement) => this.#run(statement.text, statement.args) as number);
+  }
+
+  #runGuarded(guard: SqlStatement, statements: readonly SqlStatement[]): SqlRow | undefined {
+    const [row] = this.#run(guard.text, guard.args) as SqlRow[];
+    if (row !== undefined) this.#runAll(statements);
+    return row;
   }
 
   readonly #pending: PendingBatch[] = [];
@@ -127,23 +148,22 @@ export class SqliteSql implements Sql {
   #commitPending(): void {
     const group = this.#pending.splice(0);
     if (group.length > 1) {
-      let counts: number[][];
+      let results: unknown[];
       try {
-        counts = this.#logged(() => this.#group(group));
+        results = this.#logged(() => this.#group(group));
       } catch {
         for (const batch of group) this.#commitAlone(batch);
         return;
       }
-      group.forEach((batch, index) => batch.resolve(counts[index]!));
+      group.forEach((batch, index) => batch.resolve(results[index] as never));
       return;
     }
     for (const batch of group) this.#commitAlone(batch);
   }
 
-  #commitAlone({ statements, resolve, reject }: PendingBatch): void {
+  #commitAlone({ run, alone, resolve, reject }: PendingBatch): void {
     try {
-      const [only] = statements;
-      resolve(statements.length === 1 && only ? [this.#run(only.text, only.args) as number] : this.#logged(() => this.#transaction(statements)));
+      resolve((alone ? run() : this.#logged(() => this.#transaction(run))) as never);
     } catch (error) {
       reject(error);
     }
@@ -183,7 +203,8 @@ export class SqliteSql implements Sql {
   readonly #inside: Sql = {
     query: async <Row extends SqlRow>(text: string, args: readonly SqlValue[]) => this.#run(text, args) as Row[],
     execute: async (text, args) => this.#run(text, args) as number,
-    batch: async (statements) => statements.map((statement) => this.#run(statement.text, statement.args) as number),
+    batch: async (statements) => this.#runAll(statements),
+    guardedBatch: async (guard, statements) => this.#runGuarded(guard, statements),
     transaction: (body) => body(this.#inside),
   };
 
@@ -268,6 +289,14 @@ export class PostgresSql implements Sql {
       const counts: number[] = [];
       for (const statement of statements) counts.push(await sql.execute(statement.text, statement.args));
       return counts;
+    });
+  }
+
+  async guardedBatch(guard: SqlStatement, statements: readonly SqlStatement[]): Promise<SqlRow | undefined> {
+    return this.transaction(async (sql) => {
+      const [row] = await sql.query(guard.text, guard.args);
+      if (row !== undefined) await sql.batch(statements);
+      return row;
     });
   }
 

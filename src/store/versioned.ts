@@ -2,7 +2,7 @@ import { ScimError } from "../scim/errors.ts";
 import type { Attributes, Versioned, WriteCondition } from "../scim/ports.ts";
 import { writeTime } from "./clock.ts";
 import { resourceColumns, resourceRow, type ResourceRow } from "./query/list.ts";
-import type { Sql, SqlValue } from "./sql.ts";
+import type { Sql, SqlStatement, SqlValue } from "./sql.ts";
 
 // Reads and writes of a versioned resource row (User, Group); writes under a write condition
 // (RFC 7644 §3.14).
@@ -50,14 +50,27 @@ export async function bumpRow(
   condition: WriteCondition,
   set: Readonly<Record<string, SqlValue>>,
 ): Promise<ResourceRow> {
-  const where = rowAt(tenantId, id, condition);
-  const assignments = ['"version" = "version" + 1', '"lastModified" = ?', ...Object.keys(set).map((name) => `"${name}" = ?`)];
-  const [row] = await tx.query(
-    `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${equalities(where)} RETURNING ${resourceColumnList}`,
-    [writeTime(), ...Object.values(set), ...Object.values(where)],
-  );
+  const bump = bumpStatement(table, tenantId, id, condition, set);
+  const [row] = await tx.query(bump.text, bump.args);
   if (!row) throw await missingOrStale(tx, table, tenantId, id);
   return resourceRow(row);
+}
+
+// bumpRow's statement: an UPDATE that returns the row, or nothing when the row is missing or at
+// another version.
+export function bumpStatement(
+  table: ResourceTable,
+  tenantId: string,
+  id: string,
+  condition: WriteCondition,
+  set: Readonly<Record<string, SqlValue>>,
+): SqlStatement {
+  const where = rowAt(tenantId, id, condition);
+  const assignments = ['"version" = "version" + 1', '"lastModified" = ?', ...Object.keys(set).map((name) => `"${name}" = ?`)];
+  return {
+    text: `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${equalities(where)} RETURNING ${resourceColumnList}`,
+    args: [writeTime(), ...Object.values(set), ...Object.values(where)],
+  };
 }
 
 // Deletes the row if it is at the version the condition names (any, without one): 404 if the

@@ -257,6 +257,15 @@ describe("PATCH /Groups/{id}", () => {
       expectScimError(await scim.patch(`/Groups/${id}`, patchOp({ op: "remove", path: "members" })).set("Prefer", "return=minimal"), 404);
     });
 
+    it("a missing group or a stale If-Match answers before the members are looked at", async () => {
+      const unknownMembers = patchOp({ op: "replace", path: "members", value: [{ value: randomUUID() }] });
+      expectScimError(await scim.patch(`/Groups/${randomUUID()}`, unknownMembers), 404);
+      const group = await createGroup(scim, ids(0));
+      expectScimError(await scim.patch(`/Groups/${group.id}`, unknownMembers).set("If-Match", 'W/"9"'), 412);
+      expectScimError(await scim.patch(`/Groups/${group.id}`, unknownMembers), 400, "invalidValue");
+      expect((await scim.get(`/Groups/${group.id}`).expect(200)).body).toStrictEqual(group);
+    });
+
     it.each([
       ["an empty object", {}],
       ["empty Operations", patchOp()],

@@ -186,6 +186,48 @@ describe(`concurrent batches (${testDatabaseKind})`, () => {
     expect(await logging.sql.query(selectSetting, ["apart-taken"])).toStrictEqual([{ value: "first" }]);
   });
 
+  const claim = (key: string, from: string, to: string) => ({
+    text: 'UPDATE "Setting" SET "value" = ? WHERE "key" = ? AND "value" = ? RETURNING "key", "value"',
+    args: [to, key, from],
+  });
+
+  it("a guarded batch runs its statements only when its guard returns a row, and answers that row", async () => {
+    await logging.sql.execute(insertSetting, ["guard-1", "free"]);
+    expect(await logging.sql.guardedBatch(claim("guard-1", "free", "taken"), [{ text: insertSetting, args: ["guarded-1", "x"] }])).toStrictEqual({
+      key: "guard-1",
+      value: "taken",
+    });
+    expect(await logging.sql.guardedBatch(claim("guard-1", "free", "again"), [{ text: insertSetting, args: ["guarded-2", "x"] }])).toBeUndefined();
+    expect(await keysOf("guarded-")).toStrictEqual(["guarded-1"]);
+    expect(await logging.sql.query(selectSetting, ["guard-1"])).toStrictEqual([{ value: "taken" }]);
+  });
+
+  it("guarded batches share a commit with other batches; one whose guard finds nothing leaves the others written", async () => {
+    await logging.sql.execute(insertSetting, ["guard-2", "free"]);
+    logged = [];
+    const [winner, loser, plain] = await Promise.all([
+      logging.sql.guardedBatch(claim("guard-2", "free", "first"), [{ text: insertSetting, args: ["raced-first", "x"] }]),
+      logging.sql.guardedBatch(claim("guard-2", "free", "second"), [{ text: insertSetting, args: ["raced-second", "x"] }]),
+      logging.sql.batch([{ text: insertSetting, args: ["raced-plain", "x"] }]),
+    ]);
+    expect([winner, loser, plain]).toStrictEqual([{ key: "guard-2", value: "first" }, undefined, [1]]);
+    expect(await keysOf("raced-")).toStrictEqual(["raced-first", "raced-plain"]);
+    if (testDatabaseKind === "sqlite") expect(logged.filter((text) => /^(BEGIN|COMMIT)/.test(text))).toStrictEqual(["BEGIN", "COMMIT"]);
+  });
+
+  it("a guarded batch whose statement fails is undone whole, its guard's change too", async () => {
+    await logging.sql.execute(insertSetting, ["guard-3", "free"]);
+    await logging.sql.execute(insertSetting, ["guard-3-taken", "x"]);
+    const [failing, other] = await Promise.allSettled([
+      logging.sql.guardedBatch(claim("guard-3", "free", "claimed"), [{ text: insertSetting, args: ["guard-3-taken", "y"] }]),
+      logging.sql.batch([{ text: insertSetting, args: ["guard-3-other", "x"] }]),
+    ]);
+    expect(failing?.status).toBe("rejected");
+    expect(other).toStrictEqual({ status: "fulfilled", value: [1] });
+    expect(await logging.sql.query(selectSetting, ["guard-3"])).toStrictEqual([{ value: "free" }]);
+    expect(await keysOf("guard-3-")).toStrictEqual(["guard-3-other", "guard-3-taken"]);
+  });
+
   it("a batch of one statement sent alone runs without a transaction", async () => {
     logged = [];
     expect(await logging.sql.batch([{ text: insertSetting, args: ["alone", "x"] }])).toStrictEqual([1]);
