@@ -1,13 +1,17 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import type { Allocate, StoredUser } from "../../src/scim/ports.ts";
+import type { Allocate, StoredGroup, StoredUser } from "../../src/scim/ports.ts";
 import { openDatabase, type Database, type QueryEvent } from "../../src/store/database.ts";
+import { SqlGroupStore } from "../../src/store/groups.ts";
+import type { Sql } from "../../src/store/sql.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
 import { SqlUserStore } from "../../src/store/users.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
 
-// The user store's writes under contention: a PATCH that loses its optimistic attempts takes the
+// The stores' writes under contention. A user PATCH that loses its optimistic attempts takes the
 // row, and what its change needs from the database (sequence numbers) comes through that
-// transaction rather than around it.
+// transaction rather than around it. A group member PATCH looks its members up before its write (a
+// guarded batch); a member deleted in between must not fail it: the PATCH is then made again in a
+// transaction, where the member is found missing.
 
 let testDatabase: TestDatabase;
 let database: Database;
@@ -49,5 +53,39 @@ describe(`user PATCH under contention (${testDatabaseKind})`, () => {
     expect(numbers).toHaveLength(writers);
     expect(new Set(numbers).size).toBe(writers);
     expect(stored.version).toBeGreaterThanOrEqual(writers + 1);
+  });
+});
+
+describe(`group member PATCH (${testDatabaseKind})`, () => {
+  it("a member deleted after it was looked up is left out, and the other members are added", async () => {
+    const tenantId = (await new SqlTenantStore(database.sql).ensure("member-race")).id;
+    const users = new SqlUserStore(database.sql);
+    const [staying, leaving] = [
+      await users.create(tenantId, { attributes: { userName: "staying" }, passwordHash: undefined }),
+      await users.create(tenantId, { attributes: { userName: "leaving" }, passwordHash: undefined }),
+    ];
+    let batches = 0;
+    // The user is deleted just before the batch that would add it is sent.
+    const racing: Sql = {
+      ...database.sql,
+      query: (text, args) => database.sql.query(text, args),
+      execute: (text, args) => database.sql.execute(text, args),
+      batch: (statements) => database.sql.batch(statements),
+      transaction: (body) => database.sql.transaction(body),
+      guardedBatch: async (guard, statements) => {
+        batches++;
+        await users.remove(tenantId, leaving.id, {});
+        return database.sql.guardedBatch(guard, statements);
+      },
+    };
+    const groups = new SqlGroupStore(racing);
+    const group = await groups.create(tenantId, { attributes: { displayName: "Racers" }, members: [] });
+    const members = [staying, leaving].map((user) => ({ value: user.id, type: "User" as const }));
+    const patched = await groups.patch(tenantId, group.id, { memberChanges: [{ kind: "add", members }] }, {}, { withRelations: true });
+    expect(batches).toBe(1);
+    expect(patched.version).toBe(2);
+    expect(patched.members?.map((member) => member.value)).toStrictEqual([staying.id]);
+    const read = (await groups.get(tenantId, group.id, { withRelations: true })) as StoredGroup;
+    expect({ version: read.version, members: read.members?.map((member) => member.value) }).toStrictEqual({ version: 2, members: [staying.id] });
   });
 });
