@@ -14,7 +14,7 @@ import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql, whereSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import { bumpRow, bumpStatement, deleteRow, missingOrStale, readRow, storedResource } from "./versioned.ts";
+import { bumpRow, bumpStatement, deleteRow, missingOrStale, readRow, storedResource, writableRow } from "./versioned.ts";
 import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
 
 // Ids per statement when checking or writing members: well under the bind-parameter limits of
@@ -79,10 +79,7 @@ export class SqlGroupStore implements GroupStore {
       statements = await memberStatements(this.sql, tenantId, id, changes);
     } catch (error) {
       // A missing group or a stale If-Match answers first, as it does when the bump comes first.
-      const current = await readRow(this.sql, "Group", tenantId, id);
-      if (!current || (condition.ifVersion !== undefined && current.version !== condition.ifVersion)) {
-        throw await missingOrStale(this.sql, "Group", tenantId, id);
-      }
+      await writableRow(this.sql, "Group", tenantId, id, condition);
       throw error;
     }
     let row: SqlRow | undefined;

@@ -1,5 +1,4 @@
 import { randomUUID } from "node:crypto";
-import { ScimError } from "../scim/errors.ts";
 import { sameJson } from "../scim/resource/json.ts";
 import type {
   Allocate,
@@ -13,7 +12,7 @@ import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
-import { bumpRow, deleteRow, equalities, readRow, resourceColumnList, staleVersion, storedResource } from "./versioned.ts";
+import { bumpRow, deleteRow, equalities, readRow, resourceColumnList, storedResource, writableRow } from "./versioned.ts";
 import { nextNumber } from "./sequences.ts";
 import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
 import { changedColumnValues, derivedColumnNames, multiValuedUserAttributes, userColumnList, userColumnValues, userValueRows } from "./user-columns.ts";
@@ -81,9 +80,7 @@ export class SqlUserStore implements UserStore {
   ): Promise<StoredUser> {
     const allocate: Allocate = (name) => nextNumber(this.sql, tenantId, name);
     for (let attempt = 0; attempt < optimisticAttempts; attempt++) {
-      const current = await readRow(this.sql, "User", tenantId, id);
-      if (!current) throw ScimError.notFound(`User ${id} not found`);
-      if (condition.ifVersion !== undefined && current.version !== condition.ifVersion) throw staleVersion();
+      const current = await writableRow(this.sql, "User", tenantId, id, condition);
       const before = toStoredUser(current, undefined);
       const write = await change(before, allocate);
       const next = { ...current, doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: current.version + 1 };

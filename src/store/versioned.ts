@@ -32,6 +32,15 @@ export function staleVersion(): ScimError {
   return ScimError.preconditionFailed("The resource has changed since the version given in If-Match");
 }
 
+// The row to be written under the condition: 404 if the resource is missing, 412 if it is at
+// another version than the condition names.
+export async function writableRow(sql: Sql, table: ResourceTable, tenantId: string, id: string, condition: WriteCondition): Promise<ResourceRow> {
+  const row = await readRow(sql, table, tenantId, id);
+  if (!row) throw ScimError.notFound(`${table} ${id} not found`);
+  if (condition.ifVersion !== undefined && row.version !== condition.ifVersion) throw staleVersion();
+  return row;
+}
+
 // After a conditional write touched no row: 404 if the resource is gone, else 412.
 export async function missingOrStale(sql: Sql, table: ResourceTable, tenantId: string, id: string): Promise<ScimError> {
   const found = await sql.query(`SELECT 1 AS "found" FROM "${table}" WHERE "tenantId" = ? AND "id" = ?`, [tenantId, id]);
