@@ -1,5 +1,6 @@
 import pino from "pino";
 import { ConfigError, readConfig } from "./config.ts";
+import { createHttpServer } from "./http/listener.ts";
 import { buildServer } from "./server.ts";
 
 // Entry point: read the configuration, build the server, listen.
@@ -19,7 +20,7 @@ async function main(): Promise<void> {
   if (server.database.migrationsApplied.length > 0) {
     logger.info({ migrations: server.database.migrationsApplied }, "database migrated");
   }
-  const listener = server.app.listen(config.PORT, config.HOST, () => {
+  const listener = createHttpServer(server.app).listen(config.PORT, config.HOST, () => {
     const address = listener.address();
     const port = typeof address === "object" && address ? address.port : config.PORT;
     logger.info({ port, database: server.database.kind }, `SCIM server listening on http://localhost:${port}/scim/v2`);

@@ -3,6 +3,7 @@ import { Session } from "node:inspector/promises";
 import type { AddressInfo } from "node:net";
 import { join } from "node:path";
 import { readConfig } from "../../src/config.ts";
+import { createHttpServer } from "../../src/http/listener.ts";
 import { buildServer } from "../../src/server.ts";
 
 // Our server as the benchmark runs it: a child process of its own, so that the load generator
@@ -20,7 +21,7 @@ const server = await buildServer(config);
 const tenant = await server.tenants.ensure(tenantName);
 const { token } = await server.tokens.issue({ tenantId: tenant.id, scopes: ["scim:read", "scim:write"] });
 
-const listener = server.app.listen(0, "127.0.0.1", () => {
+const listener = createHttpServer(server.app).listen(0, "127.0.0.1", () => {
   process.send?.({ port: (listener.address() as AddressInfo).port, token });
 });
 

@@ -2,6 +2,7 @@ import { request as httpRequest } from "node:http";
 import type { AddressInfo } from "node:net";
 import { gzipSync } from "node:zlib";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { createHttpServer } from "../../src/http/listener.ts";
 import { userUrn } from "../../src/scim/schema/urns.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { expectScimError } from "../support/responses.ts";
@@ -34,7 +35,7 @@ function post(body: string, headers: Record<string, string> = {}) {
 // A request sent over a socket of its own, its body as the bytes given: in chunks without a
 // Content-Length (as a client streaming it does), unless the headers give one.
 async function postRaw(chunks: readonly (string | Buffer)[], headers: Record<string, string> = {}): Promise<{ status: number; body: Record<string, unknown> }> {
-  const server = app.server.app.listen(0, "127.0.0.1");
+  const server = createHttpServer(app.server.app).listen(0, "127.0.0.1");
   await new Promise((resolve) => server.once("listening", resolve));
   try {
     const { port } = server.address() as AddressInfo;

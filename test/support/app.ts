@@ -3,6 +3,7 @@ import request from "supertest";
 import type { Scope } from "../../src/auth/ports.ts";
 import type { CompatSurface } from "../../src/compat/surfaces.ts";
 import { readConfig, type Config } from "../../src/config.ts";
+import { createHttpServer } from "../../src/http/listener.ts";
 import { buildServer, type Server } from "../../src/server.ts";
 import type { DatabaseOptions } from "../../src/store/database.ts";
 import { createTestDatabase, type TestDatabase } from "./databases.ts";
@@ -16,7 +17,7 @@ export interface TestApp {
   token(tenant?: string, scopes?: readonly Scope[], subject?: string): Promise<string>;
   // A credential for a compat API, in the form its clients send (a JWT or the product's API key).
   credential(surface: CompatSurface, tenant?: string, options?: { scopes?: readonly Scope[]; subject?: string }): Promise<string>;
-  // A supertest agent bound to the app.
+  // A supertest agent bound to the app, served as src/main.ts serves it.
   http(): ReturnType<typeof request>;
   // A SCIM client for one tenant: paths are relative to /scim/v2.
   client(tenant?: string, scopes?: readonly Scope[]): Promise<ScimClient>;
@@ -42,7 +43,7 @@ export async function startTestApp(
   const database = await createTestDatabase();
   const config: Config = readConfig({ DATABASE_URL: database.url, ...env });
   const server = await buildServer(config, logger, databaseOptions);
-  const http = () => request(server.app);
+  const http = () => request(createHttpServer(server.app));
   const token = async (tenant = "acme", scopes: readonly Scope[] = ["scim:read", "scim:write"], subject?: string) => {
     const { id } = await server.tenants.ensure(tenant);
     const issued = await server.tokens.issue({ tenantId: id, scopes, ...(subject ? { subject } : {}) });

@@ -4,6 +4,7 @@ import type { AddressInfo } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { promisify } from "node:util";
+import { createHttpServer } from "../../src/http/listener.ts";
 import type { TestApp } from "./app.ts";
 
 // The test app listening on 127.0.0.1 at an ephemeral port, and a temporary working directory in
@@ -39,7 +40,7 @@ export interface CurlTarget {
 }
 
 export async function listenForCurl(app: TestApp, options: { path?: string; files?: Record<string, string> } = {}): Promise<CurlTarget> {
-  const listener = app.server.app.listen(0, "127.0.0.1");
+  const listener = createHttpServer(app.server.app).listen(0, "127.0.0.1");
   await new Promise<void>((resolve) => listener.once("listening", () => resolve()));
   const baseUrl = `http://127.0.0.1:${(listener.address() as AddressInfo).port}${options.path ?? ""}`;
   const cwd = mkdtempSync(join(tmpdir(), "curl-examples-"));
