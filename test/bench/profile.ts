@@ -18,6 +18,7 @@ interface CallFrame {
 interface ProfileNode {
   readonly id: number;
   readonly callFrame: CallFrame;
+  readonly children?: readonly number[];
 }
 
 interface Profile {
@@ -96,3 +97,19 @@ function print(title: string, entries: Map<string, number>, count: number): void
 console.log(`${file}: ${(total / 1000).toFixed(0)} ms sampled, ${(busy / 1000).toFixed(0)} ms busy (percentages are of busy time)`);
 print("self time by package", byPackage, 15);
 print("self time by function", new Map([...byFunction].filter(([name]) => !name.startsWith("(idle)"))), top);
+
+// Time with callees, for our own functions: each sample counts once for every distinct function
+// of src/ on its stack.
+const parents = new Map<number, number>();
+for (const node of profile.nodes) for (const child of node.children ?? []) parents.set(child, node.id);
+const inclusive = new Map<string, number>();
+profile.samples.forEach((id, i) => {
+  const micros = profile.timeDeltas[i] ?? 0;
+  const seen = new Set<string>();
+  for (let at: number | undefined = id; at !== undefined; at = parents.get(at)) {
+    const node = nodes.get(at);
+    if (node && /\/src\//.test(node.callFrame.url) && !node.callFrame.url.includes("node_modules")) seen.add(nameOf(node));
+  }
+  for (const name of seen) inclusive.set(name, (inclusive.get(name) ?? 0) + micros);
+});
+print("time with callees, src/ functions", inclusive, top);

@@ -199,7 +199,8 @@ const rate = (perSecond: number) => fixed(perSecond, perSecond < 10 ? 2 : 0);
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
-  const reserve = Math.max(2000, 1500 * (options.duration + options.warmup + 1));
+  // One reserve user per request of (f), its warm-up included, at up to 3000 requests a second.
+  const reserve = Math.max(2000, 3000 * (options.duration + options.warmup + 1));
   const depth = Math.min(50_001, Math.floor(options.users / 2) + 1);
   const startLoad = loadavg();
   const started = new Date();
@@ -257,7 +258,17 @@ async function main(): Promise<void> {
 
   const servers = { ours, baseline, profiler: options.cpuProf ? ourChild.child : undefined };
   const rows: Row[] = [];
-  for (const workload of options.only) rows.push(await runWorkload(workload, servers, dataFor, options));
+  const measured = new Map<Workload, Row>();
+  for (const workload of options.only) {
+    const partner = options.only.find((other) => other.takesTurnsWith === workload.id);
+    if (partner) {
+      const [row, partnerRow] = await runTogether([workload, partner], servers, dataFor, options);
+      measured.set(partner, partnerRow as Row);
+      rows.push(row as Row);
+    } else {
+      rows.push(measured.get(workload) ?? (await runWorkload(workload, servers, dataFor, options)));
+    }
+  }
 
   const ourPeak = residentBytes(ours.pid, "VmHWM");
   const baselinePeak = residentBytes(baseline.pid, "VmHWM");
@@ -272,16 +283,31 @@ interface Servers {
   readonly profiler: ChildProcess | undefined;
 }
 
-// One workload against ours and, when it is compared, the baseline: for each, a first request
-// that must succeed and a warm-up that is not counted; then the measured time, split into rounds
-// in which the two take turns (ours first, then the order alternates: ours, baseline, baseline,
-// ours, ...), so that a machine that changes speed during the run affects both alike.
-async function runWorkload(workload: Workload, servers: Servers, dataFor: (target: Target) => WorkloadData, options: Options): Promise<Row> {
-  const notes: string[] = [];
-  const connections = Math.min(options.connections, workload.connections ?? options.connections);
-  const amount = workload.amount === undefined ? {} : { amount: workload.amount };
-  const ready: { target: Target; data: WorkloadData; next: () => RequestSpec; sent: () => number }[] = [];
-  for (const target of workload.compared ? [servers.ours, servers.baseline] : [servers.ours]) {
+// A workload on one server.
+interface Contender {
+  readonly workload: Workload;
+  readonly target: Target;
+}
+
+interface Turns {
+  readonly contender: Contender;
+  readonly data: WorkloadData;
+  readonly sent: number;
+  // Undefined when the first request failed (`failure` says how).
+  readonly result?: Measurement;
+  readonly failure?: string;
+}
+
+// Contenders measured in turns: for each, a first request that must succeed and a warm-up that is
+// not counted; then the measured time, split into rounds in which they take turns (the first
+// first, then the order alternates: A, B, B, A, A, B), so that a machine that changes speed during
+// the run affects all alike.
+async function takeTurns(contenders: readonly Contender[], servers: Servers, dataFor: (target: Target) => WorkloadData, options: Options): Promise<Turns[]> {
+  const ready: { contender: Contender; data: WorkloadData; next: () => RequestSpec; sent: () => number; connections: number }[] = [];
+  const failed: Turns[] = [];
+  for (const contender of contenders) {
+    const { workload, target } = contender;
+    const connections = connectionsOf(workload, options);
     const data = dataFor(target);
     const source = workload.requests(data);
     let sent = 0;
@@ -291,34 +317,64 @@ async function runWorkload(workload: Workload, servers: Servers, dataFor: (targe
     };
     const first = await call(target, next());
     if (first.status >= 300) {
-      notes.push(`${target.name}: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}`);
+      failed.push({ contender, data, sent, failure: `${target.name}: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}` });
       continue;
     }
     console.error(`${workload.id} ${target.name}: ${workload.title(data)} (${connections} connection${connections > 1 ? "s" : ""})`);
     if (options.warmup > 0 && workload.amount === undefined) await measure(target, next, { seconds: options.warmup, connections });
     await settle(target);
-    ready.push({ target, data, next, sent: () => sent });
+    ready.push({ contender, data, next, sent: () => sent, connections });
   }
 
-  const rounds = workload.compared && ready.length === 2 && workload.amount === undefined ? options.rounds : 1;
-  const runs = new Map<Target, Measurement[]>(ready.map(({ target }) => [target, []]));
+  const rounds = ready.length > 1 && ready.every(({ contender }) => contender.workload.amount === undefined) ? options.rounds : 1;
+  const runs = new Map<Contender, Measurement[]>(ready.map(({ contender }) => [contender, []]));
   for (let round = 0; round < rounds; round++) {
-    for (const { target, next } of round % 2 === 0 ? ready : [...ready].reverse()) {
+    for (const { contender, next, connections } of round % 2 === 0 ? ready : [...ready].reverse()) {
+      const { workload, target } = contender;
+      const amount = workload.amount === undefined ? {} : { amount: workload.amount };
       const profiler = target === servers.ours ? servers.profiler : undefined;
       if (profiler) await ask(profiler, { profile: "start" });
-      (runs.get(target) as Measurement[]).push(await measure(target, next, { seconds: options.duration / rounds, connections, ...amount }));
+      (runs.get(contender) as Measurement[]).push(await measure(target, next, { seconds: options.duration / rounds, connections, ...amount }));
       await settle(target);
       if (profiler) console.error(`  profile: ${(await ask<{ profiled: string }>(profiler, { profile: "stop", name: workload.id })).profiled}`);
     }
   }
+  const measured = ready.map(({ contender, data, sent }) => ({ contender, data, sent: sent(), result: combine(runs.get(contender) as Measurement[]) }));
+  return contenders.map((contender) => (measured.find((turns) => turns.contender === contender) ?? failed.find((turns) => turns.contender === contender)) as Turns);
+}
 
+function connectionsOf(workload: Workload, options: Options): number {
+  return Math.min(options.connections, workload.connections ?? options.connections);
+}
+
+// One workload against ours and, when it is compared, the baseline, in turns.
+async function runWorkload(workload: Workload, servers: Servers, dataFor: (target: Target) => WorkloadData, options: Options): Promise<Row> {
+  const targets = workload.compared ? [servers.ours, servers.baseline] : [servers.ours];
+  return rowOf(workload, await takeTurns(targets.map((target) => ({ workload, target })), servers, dataFor, options), servers, dataFor, options);
+}
+
+// Workloads of ours compared with each other (takesTurnsWith), in turns; a row each.
+async function runTogether(workloads: readonly Workload[], servers: Servers, dataFor: (target: Target) => WorkloadData, options: Options): Promise<Row[]> {
+  const turns = await takeTurns(workloads.map((workload) => ({ workload, target: servers.ours })), servers, dataFor, options);
+  return workloads.map((workload) => {
+    const row = rowOf(workload, turns.filter((turn) => turn.contender.workload === workload), servers, dataFor, options);
+    const others = workloads.filter((other) => other !== workload).map((other) => `(${other.id})`);
+    return { ...row, notes: [...row.notes, `measured in turns with ${others.join(", ")}`] };
+  });
+}
+
+function rowOf(workload: Workload, turns: readonly Turns[], servers: Servers, dataFor: (target: Target) => WorkloadData, options: Options): Row {
+  const notes: string[] = [];
   const results: Partial<Record<Target["name"], Measurement>> = {};
-  for (const { target, data, sent } of ready) {
-    const result = combine(runs.get(target) as Measurement[]);
+  for (const { contender, data, sent, result, failure } of turns) {
+    if (failure) notes.push(failure);
+    if (!result) continue;
+    const { target } = contender;
     results[target.name] = result;
     if (result.non2xx > 0 || result.errors > 0) notes.push(`${target.name}: ${result.non2xx} non-2xx, ${result.errors} errors`);
-    if (target === servers.ours) notes.push(...(workload.notes?.(data, result.perSecond, sent()) ?? []));
+    if (target === servers.ours) notes.push(...(workload.notes?.(data, result.perSecond, sent) ?? []));
   }
+  const connections = connectionsOf(workload, options);
   if (connections !== options.connections) notes.push(`${connections} connection${connections > 1 ? "s" : ""}`);
   if (workload.amount !== undefined) notes.push(`${workload.amount} requests`);
   return { workload, title: workload.title(dataFor(servers.ours)), ...results, notes };

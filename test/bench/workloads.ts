@@ -31,6 +31,9 @@ export interface Workload {
   readonly title: (data: WorkloadData) => string;
   // Whether the baseline answers it too (only (a)-(e) are compared).
   readonly compared: boolean;
+  // A workload of ours this one is compared with (its id): when both run, they are measured in
+  // turns, as a compared workload is with the baseline.
+  readonly takesTurnsWith?: string;
   // Concurrent connections, when the workload needs fewer than --connections.
   readonly connections?: number;
   // A fixed number of requests instead of --duration, for requests that take seconds each.
@@ -96,6 +99,7 @@ export const workloads: readonly Workload[] = [
     id: "c-cursor",
     title: (data) => `GET /Users?cursor=<at ${data.depth}>&count=100`,
     compared: false,
+    takesTurnsWith: "c-page1",
     requests: (data) => {
       if (data.deepCursor === undefined) throw new Error("c-cursor needs the cursor found by walking");
       const path = `${users}?cursor=${encodeURIComponent(data.deepCursor)}&count=100`;
