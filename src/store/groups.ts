@@ -34,7 +34,7 @@ export class SqlGroupStore implements GroupStore {
         const members = await resolveMembers(tx, tenantId, write.members, id);
         await runStatement(tx, insertSql("Group", [{ ...row, tenantId, ...groupColumns(write) }]));
         await insertExtensionValues(tx, tenantId, id, write.attributes);
-        await insertMembers(tx, tenantId, id, members);
+        await tx.batch(memberInserts(tenantId, id, members));
         return members;
       })
       .catch((error) => translateDatabaseError(error, "Group"));
@@ -53,7 +53,7 @@ export class SqlGroupStore implements GroupStore {
         const updated = await bumpRow(tx, "Group", tenantId, id, condition, { ...groupColumns(write), doc: JSON.stringify(write.attributes) });
         const members = await resolveMembers(tx, tenantId, write.members, id);
         await tx.execute('DELETE FROM "GroupMember" WHERE "groupId" = ?', [id]);
-        await insertMembers(tx, tenantId, id, members);
+        await tx.batch(memberInserts(tenantId, id, members));
         await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
         await insertExtensionValues(tx, tenantId, id, write.attributes);
         return { updated, members };
@@ -109,7 +109,7 @@ export class SqlGroupStore implements GroupStore {
             await insertExtensionValues(tx, tenantId, id, attributes);
           }
         }
-        for (const statement of await memberStatements(tx, tenantId, id, patch.memberChanges)) await runStatement(tx, statement);
+        await tx.batch(await memberStatements(tx, tenantId, id, patch.memberChanges));
         return row;
       })
       .catch((error) => translateDatabaseError(error, "Group"));
@@ -261,10 +261,6 @@ function memberInserts(tenantId: string, groupId: string, members: readonly Memb
     statements.push({ text: insert.text + onConflict, args: insert.args });
   }
   return statements;
-}
-
-async function insertMembers(tx: Sql, tenantId: string, groupId: string, members: readonly MemberRef[]): Promise<void> {
-  for (const statement of memberInserts(tenantId, groupId, members)) await runStatement(tx, statement);
 }
 
 function toStoredGroup(row: GroupRow, members: MemberRef[] | undefined): StoredGroup {
