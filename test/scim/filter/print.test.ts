@@ -4,7 +4,7 @@ import { parseFilter } from "../../../src/scim/filter/parse.ts";
 import { printFilter } from "../../../src/scim/filter/print.ts";
 import { acceptedCases } from "./parse.cases.ts";
 import { registries, sampleRegistry, type RegistryName } from "./test-schemas.ts";
-import { precedenceCases, realClientFilters, validFilters } from "./vectors.cases.ts";
+import { precedenceCases, realClientFilters, validFilters } from "./grammar.cases.ts";
 
 const parseIn = (name: RegistryName, text: string): Filter =>
   parseFilter(text, registries[name].resourceType, registries[name].registry);
@@ -17,8 +17,8 @@ function sampleRef(path: string): AttributeRef {
 
 const roundTrips: readonly { readonly registry: RegistryName; readonly filter: string }[] = [
   ...acceptedCases,
-  ...validFilters.map((filter) => ({ registry: "vector" as const, filter })),
-  ...realClientFilters.map(({ filter }) => ({ registry: "user" as const, filter })),
+  ...validFilters.map((filter) => ({ registry: "enterpriseUser" as const, filter })),
+  ...realClientFilters,
 ];
 
 describe("printFilter round-trips", () => {
@@ -66,7 +66,7 @@ describe("printFilter round-trips", () => {
 });
 
 describe("printFilter writes the canonical form", () => {
-  it.each(precedenceCases)("filter-vectors precedence: $input", ({ input, canonical }) => {
+  it.each(precedenceCases)("precedence: $input", ({ input, canonical }) => {
     expect(printFilter(parseIn("sample", input))).toBe(canonical);
   });
 

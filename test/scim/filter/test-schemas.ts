@@ -93,7 +93,7 @@ export const sampleRegistry: SchemaRegistry = createSchemaRegistry({
   commonAttributes,
 });
 
-/** The attribute "str" of the string operator matrix in filter-vectors.json, with the caseExact asked for. */
+/** The attribute "str" of counts.cases.ts's string operator matrix, with the caseExact asked for. */
 export function matrixRegistry(caseExact: boolean): SchemaRegistry {
   return createSchemaRegistry({
     schemas: [{ ...sampleSchema, attributes: [attribute({ name: "str", caseExact })] }],
@@ -103,16 +103,12 @@ export function matrixRegistry(caseExact: boolean): SchemaRegistry {
 }
 
 /**
- * The vectors' User: the server's User and Enterprise User schemas, plus what the vectors name that
- * our registry does not define: "first" and "another" (made-up names in the scim2/filter-parser
- * vectors) and RFC 7643 §3 "schemas" (RFC 7644 §3.4.2.2 filters on it; src/scim/schema does not list
- * it as a filterable attribute yet).
+ * The User of grammar.cases.ts and counts.cases.ts: the server's User with the Enterprise User
+ * extension and none of the vendor extensions, plus RFC 7643 §3 "schemas", which RFC 7644 §3.4.2.2
+ * filters on and src/scim/schema does not list as a filterable attribute yet.
  */
-export const vectorRegistry: SchemaRegistry = createSchemaRegistry({
-  schemas: [
-    { ...userSchema, attributes: [...userSchema.attributes, attribute({ name: "first" }), attribute({ name: "another" })] },
-    enterpriseUserSchema,
-  ],
+export const enterpriseUserRegistry: SchemaRegistry = createSchemaRegistry({
+  schemas: [userSchema, enterpriseUserSchema],
   resourceTypes: [{ ...userResourceType, schemaExtensions: [{ schema: enterpriseUserSchema.id, required: false }] }],
   commonAttributes: [
     ...commonAttributes,
@@ -124,7 +120,7 @@ export const registries = {
   user: { registry: schemaRegistry, resourceType: "User" },
   group: { registry: schemaRegistry, resourceType: "Group" },
   sample: { registry: sampleRegistry, resourceType: "Sample" },
-  vector: { registry: vectorRegistry, resourceType: "User" },
+  enterpriseUser: { registry: enterpriseUserRegistry, resourceType: "User" },
 } as const;
 
 export type RegistryName = keyof typeof registries;

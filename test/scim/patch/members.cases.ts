@@ -108,7 +108,7 @@ export const splitCases: readonly SplitCase[] = [
     attributeOperations: [{ op: "remove", value: { members: [{ value: "u1" }] } }],
   },
   {
-    name: "elimity's update_group: rename, add and remove in one request",
+    name: "rename, add and remove in one request: the member changes in order, the rename left for applyPatch",
     operations: [
       { op: "Replace", path: "displayName", value: "Renamed" },
       { op: "Add", path: "members", value: [{ value: "u2" }] },

@@ -1,7 +1,4 @@
 import { groupExtensionSchemas, userExtensionSchemas } from "../../../src/scim/schema/extensions/index.ts";
-import { existsSync, readFileSync } from "node:fs";
-import path from "node:path";
-import { fileURLToPath } from "node:url";
 import { commonAttributes } from "../../../src/scim/schema/common.ts";
 import { defineAttribute } from "../../../src/scim/schema/defaults.ts";
 import { enterpriseUserSchema } from "../../../src/scim/schema/enterprise-user.ts";
@@ -11,9 +8,9 @@ import { resourceTypes } from "../../../src/scim/schema/resource-types.ts";
 import { enterpriseUserUrn as ext, groupUrn, userUrn } from "../../../src/scim/schema/urns.ts";
 import { userSchema } from "../../../src/scim/schema/user.ts";
 
-// parsePatchPath (RFC 7644 §3.5.2 PATH = attrPath / valuePath [subAttr]): our own table, and the
-// PATCH path vectors of ../shared/conformance/filter-vectors.json (beside the checkout, never
-// copied in): valid_patch_paths and invalid_paths_for_core_user_plus_enterprise.
+// parsePatchPath (RFC 7644 §3.5.2 PATH = attrPath / valuePath [subAttr]): what each path resolves to
+// and what invalidPath says; then the paths RFC 7644 and real clients write, which must resolve to the
+// right kind, and paths the User (core plus Enterprise User) must reject.
 
 export interface ResolvedCase {
   readonly resourceType: "User" | "Group";
@@ -102,44 +99,76 @@ export const invalidCases: readonly InvalidCase[] = [
   { resourceType: "Group", path: 'members[value eq "x"].displayName', detail: "displayName" },
 ];
 
-// filter-vectors.json
+/** Must resolve against rfcExampleRegistry's User or Group, as an extension, elements or an attribute. */
+export const validPaths: readonly string[] = [
+  // RFC 7644 §3.5.2's example paths, verbatim
+  "members",
+  "name.familyName",
+  'addresses[type eq "work"]',
+  'members[value eq "2819c223-7f76-453a-919d-413861904646"]',
+  'members[value eq "2819c223-7f76-453a-919d-413861904646"].displayName',
 
-const repoRoot = path.resolve(path.dirname(fileURLToPath(import.meta.url)), "../../..");
-export const vectorsFile = path.resolve(repoRoot, "../shared/conformance/filter-vectors.json");
+  // what Okta and Entra ID send: Entra's Replace on active, displayName and the work email (Add or
+  // Replace, creating the element if missing), the manager with and without its URN, one member removed
+  // by filter; a whole extension replaced through its bare URN
+  "active",
+  "displayName",
+  'emails[type eq "work"].value',
+  'phoneNumbers[type eq "mobile"].value',
+  `${ext}:manager`,
+  "manager",
+  'members[value eq "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"]',
+  ext,
 
-interface PatchPathVectors {
-  readonly valid_patch_paths: readonly string[];
-  readonly invalid_paths_for_core_user_plus_enterprise: readonly string[];
-}
+  // names in any case, with or without the core URN
+  "Name.GivenName",
+  ext.toLowerCase(),
+  `${userUrn}:displayName`,
+  `${userUrn}:addresses[type eq "home"].postalCode`,
+  `${groupUrn}:members[type eq "User"].display`,
 
-function loadVectors(): PatchPathVectors {
-  if (!existsSync(vectorsFile)) {
-    throw new Error(
-      `filter vectors not found at ${vectorsFile}: these tests read shared/conformance/filter-vectors.json ` +
-        "from the shared folder beside the checkout (see shared/README.md)",
-    );
-  }
-  const vectors = JSON.parse(readFileSync(vectorsFile, "utf8")) as Partial<PatchPathVectors>;
-  if (!Array.isArray(vectors.valid_patch_paths) || !Array.isArray(vectors.invalid_paths_for_core_user_plus_enterprise)) {
-    throw new Error(`${vectorsFile} has no valid_patch_paths or invalid_paths_for_core_user_plus_enterprise list`);
-  }
-  return vectors as PatchPathVectors;
-}
-
-const vectors = loadVectors();
-
-/** RFC 7644 §3.5.2's example paths and more; each must resolve against the vectors' User or Group. */
-export const validVectorPaths: readonly string[] = vectors.valid_patch_paths;
+  // other attributes, sub-attributes and filters
+  `${ext}:costCenter`,
+  `${ext}:manager.value`,
+  "entitlements",
+  'emails[type eq "work" and primary eq true]',
+  "roles[primary eq true].display",
+  'x509Certificates[type eq "signing"]',
+];
 
 /** Must be invalidPath against the server's own User (core plus Enterprise User). */
-export const invalidUserVectorPaths: readonly string[] = vectors.invalid_paths_for_core_user_plus_enterprise;
+export const invalidUserPaths: readonly string[] = [
+  // a name under the wrong schema, or a schema the server does not have
+  `${userUrn}:department`,
+  `${ext}:displayName`,
+  `${groupUrn}:members`,
+  "urn:ietf:params:scim:schemas:extension:enterprise:3.0:User:department",
+  // the core URN alone: only an extension's URN stands for its attributes as a whole
+  userUrn,
+  // a dot where the URN needs a colon
+  `${ext}.department`,
+  // sub-attributes the schema does not define
+  "name.middle",
+  `${ext}:manager.email`,
+  'addresses[type eq "work"].locality.city',
+  'emails[type eq "work"].primaryEmail',
+  'phoneNumbers[kind eq "mobile"]',
+  // a filter on what is not a multi-valued complex attribute, or on another resource type's
+  "active[value eq true]",
+  'members[value eq "9a8b7c6d-5e4f-4a3b-8c2d-1e0f9a8b7c6d"]',
+  // a filter the attribute's type does not admit
+  "emails[type gt true]",
+  // a filter is not a path, and two value paths are not one
+  'userName eq "dana.kim"',
+  'emails[type eq "work"] or phoneNumbers[type eq "mobile"]',
+];
 
 /**
- * The vectors' User and Group: the server's own, plus the one name the vectors use that RFC 7643's
- * Group does not define: RFC 7644 §3.5.2's example path `members[value eq "…"].displayName` (the
- * Group schema's member sub-attribute is `display`).
+ * The server's User and Group, plus the one name RFC 7644 §3.5.2's example paths use that RFC 7643's
+ * Group does not define: `members[value eq "…"].displayName` (the Group schema's member
+ * sub-attribute is `display`).
  */
-export const vectorRegistry = createSchemaRegistry({
+export const rfcExampleRegistry = createSchemaRegistry({
   schemas: [
     userSchema,
     enterpriseUserSchema,
