@@ -2,7 +2,7 @@ import express, { type RequestHandler } from "express";
 
 // Compat request bodies are JSON whatever the Content-Type says: curl --data sends
 // application/x-www-form-urlencoded, and the products parse it as JSON anyway
-// (compat-contracts.md §0.2). An empty body is {}. A body that is not JSON or too large is
+// (docs/compat/README.md §2). An empty body is {}. A body that is not JSON or too large is
 // forwarded as body-parser's error, which each router renders in its envelope (asScimError).
 export function lenientJsonBody(limitBytes: number): RequestHandler[] {
   const parse = express.json({ limit: limitBytes, type: () => true, strict: false });

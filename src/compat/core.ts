@@ -12,7 +12,8 @@ import type { UserService } from "../scim/users.ts";
 import type { CompatSurface } from "./surfaces.ts";
 
 // What a compat router is given: the core operations and the credential services. Routers
-// translate; uniqueness, mutability, required attributes and storage stay in the core.
+// translate; uniqueness, mutability, required attributes and storage stay in the core
+// (docs/compat/README.md §3, §5).
 export interface CompatCore {
   readonly users: UserService;
   readonly groups: GroupService;

@@ -1,7 +1,7 @@
 import type { IssuedKey } from "../auth/api-keys.ts";
 
 // The compat APIs, each mounted at /compat/<name>, and how each one's credentials look: a bearer
-// JWT, or an API key printed in the product's own form.
+// JWT, or an API key printed in the product's own form (docs/compat/README.md §1, §4).
 export const compatSurfaces = {
   bytebase: { credential: "jwt" },
   vyte: { credential: "key", format: (key: IssuedKey) => `${key.id}${key.secret}` },

@@ -1,8 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
-// One identity store behind every API: a user written through one compat API is the same user,
-// with the same data and state, through each of the others.
+// One identity store behind every API (docs/compat/README.md §5, §8): a user written through one
+// compat API is the same user, with the same data and state, through each of the others.
 
 let app: TestApp;
 const auth: Record<string, string> = {};

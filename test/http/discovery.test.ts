@@ -153,7 +153,7 @@ describe("/Schemas", () => {
 });
 
 // scim2-tester builds its payloads from /Schemas: every attribute declared writable must be
-// accepted and come back as sent (idp-behaviours 13).
+// accepted and come back as sent (docs/idp-requests.md §1.13).
 describe("a user built from /Schemas", () => {
   const sample = (attribute: AttributeDefinition): unknown => {
     const single = (): unknown => {

@@ -104,7 +104,7 @@ describe("PATCH /Groups/{id}", () => {
       expect(await memberIdsOf(group.id)).toStrictEqual(sorted(ids(1, 2)));
     });
 
-    it("rename, add and remove in one request (elimity's update_group)", async () => {
+    it("rename, add and remove in one request", async () => {
       const group = await createGroup(scim, ids(0));
       const displayName = uniqueName("renamed");
       const response = await scim

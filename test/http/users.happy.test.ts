@@ -172,7 +172,7 @@ describe("/Users: password", () => {
   });
 });
 
-// idp-behaviours 4, 7, 10, 14: lenient input, the same on POST and PUT.
+// docs/idp-requests.md §1.4, §1.7, §1.10, §1.14: lenient input, the same on POST and PUT.
 describe.each(["POST", "PUT"] as const)("/Users: lenient input on %s", (method) => {
   const write = async (body: Record<string, unknown>) => {
     if (method === "POST") return scim.post("/Users", body).expect(201);

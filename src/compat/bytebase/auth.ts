@@ -4,11 +4,11 @@ import type { RequestContext } from "../../scim/context.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import { userIdOf, type NameFormat } from "./translate.ts";
 
-// Bytebase credentials (compat-contracts.md §1.2): `Authorization: Bearer <jwt>` (scheme in any
+// Bytebase credentials (docs/compat/bytebase.md §2): `Authorization: Bearer <jwt>` (scheme in any
 // case, exactly two parts) or the cookie `access-token=<jwt>`, a JWT issued for the "bytebase"
 // surface, by `npm run token -- --api bytebase` or by POST /v1/auth/login.
 //
-// Permissions (§1.6) come from the token's scopes: scim:read reads, scim:write is the workspace
+// Permissions (§2.3) come from the token's scopes: scim:read reads, scim:write is the workspace
 // admin (creates, updates, deactivates users; creates groups). A token that acts for a user (a
 // login token) may also update that user, and update or delete the groups that user OWNs.
 

@@ -2,9 +2,9 @@ import { z } from "zod";
 import { ScimError } from "../../scim/errors.ts";
 
 // Bytebase v1 (AuthService / GroupService, Nov 2024) as grpc-gateway serves it
-// (compat-contracts.md §1): protojson with lowerCamelCase names on output, enums as strings, zero
-// values written out; on input both the JSON and the proto field names, enum names or numbers,
-// unknown fields dropped.
+// (docs/compat/bytebase.md §1.3): protojson with lowerCamelCase names on output, enums as strings,
+// zero values written out; on input both the JSON and the proto field names, enum names or
+// numbers, unknown fields dropped.
 
 // ---------------------------------------------------------------------------------------------
 // Messages, as field tables: decoding renames proto names to JSON names and drops unknown fields;

@@ -4,7 +4,7 @@ import { asScimError } from "../../http/errors.ts";
 import { ScimError, type ScimErrorStatus } from "../../scim/errors.ts";
 import type { ErrorBody } from "./contract.ts";
 
-// The Bytebase surface's one error renderer (compat-contracts.md §1.3): grpc-gateway's
+// The Bytebase surface's one error renderer (docs/compat/bytebase.md §3): grpc-gateway's
 // google.rpc.Status body {"code","message","details":[]}, the HTTP status its HTTPStatusFromCode
 // gives for the gRPC code, and for UNAUTHENTICATED a WWW-Authenticate header with the message.
 

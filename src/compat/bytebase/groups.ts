@@ -19,8 +19,8 @@ import {
   sliceOf,
 } from "./translate.ts";
 
-// The endpoints of Bytebase's GroupService (compat-contracts.md §1.5 B8-B12). Groups are SCIM
-// groups with the Bytebase Group extension; its `email` is the group's name.
+// The endpoints of Bytebase's GroupService (docs/compat/bytebase.md §5.8-§5.12). Groups are SCIM
+// groups with the Bytebase Group extension; its `email` is the group's name (§8.2).
 
 async function shown(directory: Directory, group: StoredGroup): Promise<BytebaseGroup> {
   return bytebaseGroup(group, await directory.emails(peopleOf(group)));
@@ -55,7 +55,7 @@ async function created(core: CompatCore, who: Caller, email: string, group: Grou
   return shown(directory, stored);
 }
 
-// B8 GET /v1/groups
+// §5.8 GET /v1/groups
 export function listGroups(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -70,7 +70,7 @@ export function listGroups(core: CompatCore): RequestHandler {
   };
 }
 
-// B9 GET /v1/groups/{email}
+// §5.9 GET /v1/groups/{email}
 export function getGroup(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -83,7 +83,7 @@ export function getGroup(core: CompatCore): RequestHandler {
   };
 }
 
-// B10 POST /v1/groups?group_email=: workspace admins only.
+// §5.10 POST /v1/groups?group_email=: workspace admins only.
 export function createGroup(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -95,8 +95,8 @@ export function createGroup(core: CompatCore): RequestHandler {
   };
 }
 
-// B11 PATCH /v1/groups/{email}?update_mask=&allow_missing=: a workspace admin or an OWNER of the
-// group. With allow_missing a missing group is created as CreateGroup would, mask ignored.
+// §5.11 PATCH /v1/groups/{email}?update_mask=&allow_missing=: a workspace admin or an OWNER of
+// the group. With allow_missing a missing group is created as CreateGroup would, mask ignored.
 export function updateGroup(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -126,7 +126,7 @@ export function updateGroup(core: CompatCore): RequestHandler {
   };
 }
 
-// B12 DELETE /v1/groups/{email}: a workspace admin or an OWNER of the group.
+// §5.12 DELETE /v1/groups/{email}: a workspace admin or an OWNER of the group.
 export function deleteGroup(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);

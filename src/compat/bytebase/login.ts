@@ -7,7 +7,7 @@ import { decodeLogin, type LoginResponse } from "./contract.ts";
 import { Directory } from "./directory.ts";
 import { bytebaseUser, uidOf } from "./translate.ts";
 
-// B1 POST /v1/auth/login (compat-contracts.md §1.2): email and password (a service account's
+// POST /v1/auth/login (docs/compat/bytebase.md §5.1): email and password (a service account's
 // password is its service key) against the users of every tenant; the token acts for the user.
 //
 // A login token's scopes: scim:read and scim:write, i.e. the signed-in user is a workspace admin

@@ -1,8 +1,9 @@
 import { ScimError } from "../../scim/errors.ts";
 import { fieldByName, type MessageDescriptor } from "./contract.ts";
 
-// The update_mask of UpdateUser / UpdateGroup, as grpc-gateway settles it (compat-contracts.md
-// §1.6): inferred from the body's keys, replaced by the query's update_mask when there is one.
+// The update_mask of UpdateUser / UpdateGroup, as grpc-gateway settles it
+// (docs/compat/bytebase.md §6.1): inferred from the body's keys, replaced by the query's
+// update_mask when there is one.
 
 function isObject(value: unknown): value is Record<string, unknown> {
   return typeof value === "object" && value !== null && !Array.isArray(value);

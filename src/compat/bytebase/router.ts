@@ -7,9 +7,9 @@ import { createGroup, deleteGroup, getGroup, listGroups, updateGroup } from "./g
 import { login } from "./login.ts";
 import { createUser, deleteUser, getUser, listUsers, undeleteUser, updateUser } from "./users.ts";
 
-// Bytebase v1 REST (grpc-gateway) under /compat/bytebase (compat-contracts.md §1). Routing comes
-// before authentication, as in grpc-gateway: an unknown path is 404 and a known path with another
-// method 501, whoever asks. Every success is 200.
+// Bytebase v1 REST (grpc-gateway) under /compat/bytebase (docs/compat/bytebase.md §1.2). Routing
+// comes before authentication, as in grpc-gateway (§3.3): an unknown path is 404 and a known path
+// with another method 501, whoever asks. Every success is 200.
 export function createBytebaseRouter(core: CompatCore): Router {
   const router = Router();
   const body = lenientJsonBody(core.settings.maxBodyBytes);

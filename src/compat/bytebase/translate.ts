@@ -13,7 +13,7 @@ import {
   type UserType,
 } from "./contract.ts";
 
-// Bytebase User / Group <-> SCIM User / Group (compat-contracts.md §1.7). Pure: no I/O.
+// Bytebase User / Group <-> SCIM User / Group (docs/compat/bytebase.md §8). Pure: no I/O.
 
 const userExtensionUrn = userExtension.id;
 const groupExtensionUrn = groupExtension.id;
@@ -124,7 +124,7 @@ export interface UserView {
   readonly serviceKey?: string | undefined;
 }
 
-// A SCIM user as a Bytebase User (§1.4): every field present; secrets never.
+// A SCIM user as a Bytebase User (§4.1): every field present; secrets never.
 export function bytebaseUser(user: StoredUser, view: UserView): BytebaseUser {
   const extension = extensionOf(user.attributes, userExtensionUrn);
   const phoneNumbers = listOf(user.attributes.phoneNumbers);
@@ -169,7 +169,7 @@ export interface UserUpdate {
   readonly serviceKey?: string;
 }
 
-// UpdateUser (§1.6): the paths honoured become PATCH operations on the stored user; any other
+// UpdateUser (§6.2): the paths honoured become PATCH operations on the stored user; any other
 // path (name, state, user_type, ...) is ignored. `newServiceKey` makes the key a rotation sets.
 export function userUpdate(current: StoredUser, user: UserInput, mask: readonly string[], newServiceKey: () => string): UserUpdate {
   const operations: PatchOperation[] = [];
@@ -265,7 +265,7 @@ export function memberRoleOf(role: string): ResolvedMember["role"] {
   throw ScimError.invalidValue("unsupport group member role");
 }
 
-// A SCIM group as a Bytebase Group (§1.4). `emails` maps user ids to emails, for the members
+// A SCIM group as a Bytebase Group (§4.2). `emails` maps user ids to emails, for the members
 // and the creator; members that are groups or unknown users are not shown. The store keeps no
 // member order: OWNERs come first, then MEMBERs, each by email.
 export function bytebaseGroup(group: StoredGroup, emails: ReadonlyMap<string, string>): BytebaseGroup {
@@ -304,7 +304,7 @@ function displayNameOf(email: string, title: string): string {
   return title === "" ? email : title;
 }
 
-// CreateGroup's Group as the SCIM group to create (§1.7).
+// CreateGroup's Group as the SCIM group to create (§8.2).
 export function scimGroupOfCreate(email: string, group: GroupInput, members: readonly ResolvedMember[], creator: string | undefined): Json {
   const owners = members.filter((member) => member.role === "OWNER").map((member) => member.id);
   return {
@@ -323,7 +323,7 @@ export function scimGroupOfCreate(email: string, group: GroupInput, members: rea
 
 const groupUpdatePaths = ["title", "description", "members"] as const;
 
-// UpdateGroup (§1.6): title, description and members (the whole list); any other path is a 400.
+// UpdateGroup (§6.3): title, description and members (the whole list); any other path is a 400.
 export function assertGroupMask(current: StoredGroup, mask: readonly string[]): void {
   for (const path of mask) {
     if (!(groupUpdatePaths as readonly string[]).includes(path)) throw ScimError.invalidValue(`unsupported update_mask ${JSON.stringify(path)}`);
@@ -365,7 +365,7 @@ export interface Slice {
   readonly limit?: number | undefined;
 }
 
-// §1.6 pagination: without page_size (or with 0) everything from the token's offset on; else
+// §7 pages: without page_size (or with 0) everything from the token's offset on; else
 // page_size resources (at most 1000).
 export function sliceOf(query: { readonly pageSize: number; readonly pageToken: string }): Slice {
   if (query.pageSize < 0) throw ScimError.invalidValue(`page size must be non-negative: ${query.pageSize}`);

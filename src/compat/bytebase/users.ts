@@ -20,8 +20,8 @@ import {
   userUpdate,
 } from "./translate.ts";
 
-// The User endpoints of Bytebase's AuthService (compat-contracts.md §1.5 B2-B7). A user is never
-// deleted here: DELETE deactivates (active=false), :undelete activates.
+// The User endpoints of Bytebase's AuthService (docs/compat/bytebase.md §5.2-§5.7). A user is
+// never deleted here: DELETE deactivates (active=false), :undelete activates (§8.5).
 
 const alphanumeric = "abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789";
 
@@ -56,7 +56,7 @@ async function created(core: CompatCore, who: Caller, user: UserInput): Promise<
   return bytebaseUser(stored, { nameFormat: who.nameFormat, serviceKey });
 }
 
-// B2 GET /v1/users
+// §5.2 GET /v1/users
 export function listUsers(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -69,7 +69,7 @@ export function listUsers(core: CompatCore): RequestHandler {
   };
 }
 
-// B3 GET /v1/users/{uid|email}: deactivated users too.
+// §5.3 GET /v1/users/{uid|email}: deactivated users too.
 export function getUser(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -80,7 +80,7 @@ export function getUser(core: CompatCore): RequestHandler {
   };
 }
 
-// B4 POST /v1/users: the body is the User itself.
+// §5.4 POST /v1/users: the body is the User itself.
 export function createUser(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -89,9 +89,9 @@ export function createUser(core: CompatCore): RequestHandler {
   };
 }
 
-// B5 PATCH /v1/users/{uid|email}?update_mask=&allow_missing=: a workspace admin, or the user
+// §5.5 PATCH /v1/users/{uid|email}?update_mask=&allow_missing=: a workspace admin, or the user
 // itself. With allow_missing a missing user is created as CreateUser would (the path's email
-// standing in for a body without one).
+// standing in for a body without one; §6.4).
 export function updateUser(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -125,7 +125,7 @@ export function updateUser(core: CompatCore): RequestHandler {
   };
 }
 
-// B6 DELETE /v1/users/{uid|email}: deactivates; a deactivated user is not found again.
+// §5.6 DELETE /v1/users/{uid|email}: deactivates; a deactivated user is not found again.
 export function deleteUser(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);
@@ -138,7 +138,7 @@ export function deleteUser(core: CompatCore): RequestHandler {
   };
 }
 
-// B7 POST /v1/users/{uid|email}:undelete: activates a deactivated user.
+// §5.7 POST /v1/users/{uid|email}:undelete: activates a deactivated user.
 export function undeleteUser(core: CompatCore): RequestHandler {
   return async (req, res) => {
     const who = caller(res);

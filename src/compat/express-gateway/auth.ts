@@ -3,7 +3,7 @@ import type { Principal } from "../../auth/tokens.ts";
 import { ScimError } from "../../scim/errors.ts";
 import type { CompatCore } from "../core.ts";
 
-// Express Gateway's key-auth policy (compat-contracts.md §5.1, passport-apikey-strategy.js):
+// Express Gateway's key-auth policy (docs/compat/express-gateway.md §2.2, §2.3):
 // `Authorization: apiKey <keyId>:<keySecret>` (scheme compared case-insensitively, the key is the
 // header's last space-separated part), else the query parameter `apiKey`. The key must be one
 // issued for this API; a read-only key may only read.

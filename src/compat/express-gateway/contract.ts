@@ -1,8 +1,8 @@
 import { z } from "zod";
 import { ScimError } from "../../scim/errors.ts";
 
-// The wire contract of the Express Gateway Admin API's /users (compat-contracts.md §5), as
-// express-gateway v1.16.10 serves it: lib/rest/routes/users.js, lib/services/consumers/user.service.js,
+// The wire contract of the Express Gateway Admin API's /users (docs/compat/express-gateway.md), as
+// express-gateway 1.16.x serves it: lib/rest/routes/users.js, lib/services/consumers/user.service.js,
 // lib/config/models/users.json validated by ajv 6 (coerceTypes), error bodies in plain text.
 
 // ajv 6's "fast" formats (ajv/lib/compile/formats.js), the ones the user model names.
@@ -26,15 +26,15 @@ export const userModel = {
 
 export type UserProperty = keyof typeof userModel;
 
-// §5.4: the properties a create must carry unless the tenant's model says otherwise.
+// §4.3, §8: the properties a create must carry unless the tenant's model says otherwise.
 export const defaultRequiredProperties: readonly string[] = ["username", "firstname", "lastname"];
 
 export type UserFields = { -readonly [name in UserProperty]?: string };
 
-// E2 body: the model's properties; anything else (id, isActive, extra keys) is ignored.
+// §4.3 body: the model's properties; anything else (id, isActive, extra keys) is ignored.
 export type CreateUserRequest = UserFields;
 
-// E4 body: any subset of the model's mutable properties (username is dropped first).
+// §4.5 body: any subset of the model's mutable properties (username is dropped first).
 export type UpdateUserRequest = Omit<UserFields, "username">;
 
 // ajv 6 with coerceTypes: a number, boolean or null given for a string becomes one.
@@ -53,7 +53,7 @@ function modelError(message: string): ScimError {
   return ScimError.invalidValue(message);
 }
 
-// E2: validates a create body against the user model in ajv 6's order (the body's type, then the
+// §4.3: validates a create body against the user model in ajv 6's order (the body's type, then the
 // required properties in order, then each property's type and format) and reports the first
 // failure as ajv does. Returns the model's properties, coerced.
 export function readCreateUser(body: unknown, required: readonly string[]): CreateUserRequest {
@@ -73,7 +73,7 @@ export function readCreateUser(body: unknown, required: readonly string[]): Crea
   return fields;
 }
 
-// E4: upstream drops `username`, then rejects any key outside the model; formats are not
+// §4.5: upstream drops `username`, then rejects any key outside the model; formats are not
 // checked on update (upstream does not), types are coerced as on create.
 export function readUpdateUser(body: unknown): UpdateUserRequest {
   if (!isObject(body)) throw ScimError.invalidValue("one or more properties is invalid");
@@ -88,13 +88,13 @@ export function readUpdateUser(body: unknown): UpdateUserRequest {
   return fields;
 }
 
-// E6 body: `status` is compared strictly with the user's current boolean; anything but `true`
+// §4.7 body: `status` is compared strictly with the user's current boolean; anything but `true`
 // deactivates (upstream quirk, kept).
 export function readStatusRequest(body: unknown): { status: unknown } {
   return { status: isObject(body) ? body.status : undefined };
 }
 
-// E1 query: `start` is the offset the previous page's nextKey gave (0 first), `count` the most
+// §4.2 query: `start` is the offset the previous page's nextKey gave (0 first), `count` the most
 // users to return. Upstream hands both to Redis SCAN, whose errors come back as 500s.
 const nonNegativeInteger = z.string().regex(/^\d{1,15}$/).transform(Number);
 const listQuerySchema = z.object({
@@ -114,7 +114,7 @@ export function readListQuery(query: unknown): ListUsersRequest {
   throw ScimError.invalidValue(startFailed ? "ERR invalid cursor" : "ERR value is not an integer or out of range");
 }
 
-// §5.2: the user as every endpoint returns it; email and redirectUri only when set.
+// §3.1: the user as every endpoint returns it; email and redirectUri only when set.
 export const egUserSchema = z.strictObject({
   username: z.string(),
   id: z.string(),
@@ -129,7 +129,7 @@ export const egUserSchema = z.strictObject({
 
 export type EgUser = z.infer<typeof egUserSchema>;
 
-// E1 response.
+// §4.2 response.
 export const egUserListSchema = z.strictObject({
   users: z.array(egUserSchema),
   nextKey: z.number().int().nonnegative(),
@@ -137,12 +137,12 @@ export const egUserListSchema = z.strictObject({
 
 export type EgUserList = z.infer<typeof egUserListSchema>;
 
-// E6 response: a change says Activated/Deactivated, no change says Active/Inactive.
+// §4.7 response: a change says Activated/Deactivated, no change says Active/Inactive.
 export const egStatusSchema = z.strictObject({
   status: z.enum(["Activated", "Deactivated", "Active", "Inactive"]),
 });
 
 export type EgStatus = z.infer<typeof egStatusSchema>;
 
-// Error bodies are plain text: the message upstream sends with res.send(message).
+// §5.1: error bodies are plain text: the message upstream sends with res.send(message).
 export const egErrorBodySchema = z.string();

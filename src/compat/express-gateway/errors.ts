@@ -5,9 +5,9 @@ import { ScimError } from "../../scim/errors.ts";
 import type { CompatCore } from "../core.ts";
 import { strictUpstreamStatus } from "./options.ts";
 
-// Express Gateway's error bodies are plain text (compat-contracts.md §5): res.send(message) in the
-// routes, res.sendStatus(401/403) in key-auth, and 500 with the error's message from the admin
-// app's error handler for everything passed to next(err) (validation included).
+// Express Gateway's error bodies are plain text (docs/compat/express-gateway.md §5): res.send(message)
+// in the routes, res.sendStatus(401/403) in key-auth, and 500 with the error's message from the
+// admin app's error handler for everything passed to next(err) (validation included, §5.3).
 
 export interface EgError {
   readonly status: number;

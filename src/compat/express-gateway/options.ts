@@ -1,11 +1,12 @@
 import type { CompatCore } from "../core.ts";
 import { defaultRequiredProperties } from "./contract.ts";
 
-// The per-tenant options of the Express Gateway API (npm run tenant -- <tenant> --option name=value).
+// The per-tenant options of the Express Gateway API (docs/compat/express-gateway.md §8;
+// npm run tenant -- <tenant> --option name=value).
 
 // Comma-separated properties a create must carry, as an operator edits `required` in upstream's
-// models/users.json; unset means username, firstname, lastname. An empty value requires none
-// (the core still requires userName).
+// models/users.json; unset means username, firstname, lastname. A value naming no property
+// ("," from the CLI, whose `name=` clears) requires none; the core still requires userName.
 export const requiredPropertiesOption = "express-gateway.requiredProperties";
 
 // "false" answers validation failures with their own 4xx status (400, 413, ...); unset or any

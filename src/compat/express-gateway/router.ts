@@ -13,19 +13,20 @@ import {
   usernameOrIdQuery,
 } from "./translate.ts";
 
-// The Express Gateway Admin API's /users (compat-contracts.md §5.3), mounted at /compat/express-gateway.
+// The Express Gateway Admin API's /users (docs/compat/express-gateway.md §4), mounted at
+// /compat/express-gateway.
 //
-//   GET    /users                    E1 list (start/count offset, nextKey)
-//   POST   /users                    E2 create -> 200
-//   GET    /users/:idOrUsername      E3 read
-//   PUT    /users/:idOrUsername      E4 merge update
-//   DELETE /users/:idOrUsername      E5 delete -> 204
-//   PUT    /users/:idOrUsername/status   E6 activate / deactivate (DELETE is the seed's alias)
+//   GET    /users                        §4.2 list (start/count offset, nextKey)
+//   POST   /users                        §4.3 create -> 200
+//   GET    /users/:idOrUsername          §4.4 read
+//   PUT    /users/:idOrUsername          §4.5 merge update
+//   DELETE /users/:idOrUsername          §4.6 delete -> 204
+//   PUT    /users/:idOrUsername/status   §4.7 activate / deactivate (DELETE too)
 export function createExpressGatewayRouter(core: CompatCore): Router {
   const router = Router();
   const contextOf = (req: Request, res: Response): RequestContext => compatContext(req, principalOf(res).tenantId, core.settings);
 
-  // §5.4 findByUsernameOrId; `missing` is the route's not-found wording.
+  // §3.3 findByUsernameOrId; `missing` is the route's not-found wording.
   const findUser = async (context: RequestContext, param: string, missing: string): Promise<StoredUser> => {
     const page = await core.users.list(context, usernameOrIdQuery(param), false);
     const user = pickByUsernameOrId(page.resources, param);

@@ -6,7 +6,7 @@ import { schemaRegistry } from "../../scim/schema/registry.ts";
 import { patchOpUrn, userUrn } from "../../scim/schema/urns.ts";
 import type { CreateUserRequest, EgStatus, EgUser, ListUsersRequest, UpdateUserRequest } from "./contract.ts";
 
-// Express Gateway users <-> SCIM Users (compat-contracts.md §5.5). Pure: no I/O.
+// Express Gateway users <-> SCIM Users (docs/compat/express-gateway.md §7). Pure: no I/O.
 
 export const expressGatewayUrn = expressGatewayUserSchema.id;
 
@@ -28,7 +28,7 @@ function stringOf(value: unknown): string | undefined {
   return typeof value === "string" ? value : undefined;
 }
 
-// §5.2: the user as EG shows it. createdAt/updatedAt are Date.prototype.toString() strings in the
+// §3.1: the user as EG shows it. createdAt/updatedAt are Date.prototype.toString() strings in the
 // server's time zone, as upstream's utils.appendCreatedAt writes them; never a password.
 export function toEgUser(user: StoredUser): EgUser {
   const { attributes } = user;
@@ -51,7 +51,7 @@ export function toEgUser(user: StoredUser): EgUser {
   };
 }
 
-// E2: the SCIM User a create makes. A new user is active whatever the body says.
+// §4.3: the SCIM User a create makes. A new user is active whatever the body says.
 export function toScimUser(request: CreateUserRequest): Record<string, unknown> {
   const name = {
     ...(request.firstname === undefined ? {} : { givenName: request.firstname }),
@@ -73,7 +73,7 @@ function setOrRemove(path: string, value: string): PatchOperation {
   return value === "" ? { op: "remove", path } : { op: "replace", path, value };
 }
 
-// E4 (a merge): the SCIM PATCH operations that set the properties given on `current`. An empty
+// §4.5 (a merge): the SCIM PATCH operations that set the properties given on `current`. An empty
 // string unassigns the property. The email replaces the primary email's value, keeping the others.
 export function toPatchOperations(update: UpdateUserRequest, current: StoredUser): PatchOperation[] {
   const operations: PatchOperation[] = [];
@@ -98,7 +98,7 @@ export function patchRequest(operations: readonly PatchOperation[]): Record<stri
   return { schemas: [patchOpUrn], Operations: operations };
 }
 
-// E6: upstream compares the body's `status` strictly with the current boolean; no change gives
+// §4.7: upstream compares the body's `status` strictly with the current boolean; no change gives
 // Active/Inactive, `true` activates, anything else deactivates.
 export function statusChange(currentlyActive: boolean, requested: unknown): { response: EgStatus; active?: boolean } {
   if (requested === currentlyActive) return { response: { status: currentlyActive ? "Active" : "Inactive" } };
@@ -110,7 +110,7 @@ export function activePatch(active: boolean): Record<string, unknown> {
   return patchRequest([{ op: "replace", path: "active", value: active }]);
 }
 
-// §5.4 findByUsernameOrId: one query for both; userName matches case-insensitively in the core,
+// §3.3 findByUsernameOrId: one query for both; userName matches case-insensitively in the core,
 // so the exact comparison is made on the result.
 export function usernameOrIdQuery(param: string): ListQuery {
   return { filter: users.or(users.compare("userName", "eq", param), users.compare("id", "eq", param)), startIndex: 1, count: 3 };
@@ -127,13 +127,13 @@ const createdOrder: AttributeRef = (() => {
   return ref;
 })();
 
-// E1: the offset `start` as a SCIM page, oldest first (ties by id), so that users created while
+// §6: the offset `start` as a SCIM page, oldest first (ties by id), so that users created while
 // a client walks the pages come at the end.
 export function listQuery(request: ListUsersRequest, maxPageSize: number): ListQuery {
   return { startIndex: request.start + 1, count: Math.min(request.count, maxPageSize), sortBy: createdOrder, sortOrder: "ascending" };
 }
 
-// E1: the next page's `start`, or 0 when this page ends the list (the CLI stops at 0).
+// §6: the next page's `start`, or 0 when this page ends the list (the CLI stops at 0).
 export function nextKey(request: ListUsersRequest, returned: number, totalResults: number): number {
   const next = request.start + returned;
   return returned > 0 && next < totalResults ? next : 0;

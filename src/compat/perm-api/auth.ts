@@ -4,9 +4,9 @@ import { ScimError } from "../../scim/errors.ts";
 import type { CompatCore } from "../core.ts";
 import { detailMessages } from "./contract.ts";
 
-// compat-contracts.md §3.1: `Authorization: Bearer <token>`, read as DRF's TokenAuthentication
-// reads its header, the token being a JWT issued for this API ("perm-api") and bound to a tenant.
-// Writes need the scim:write scope; without it DRF's permission error (403).
+// docs/compat/perm-api.md §2.2, §2.3: `Authorization: Bearer <token>`, read as DRF's
+// TokenAuthentication reads its header, the token being a JWT issued for this API and bound to a
+// tenant. Writes need the scim:write scope; without it DRF's permission error (403).
 
 export const surface = "perm-api";
 

@@ -1,10 +1,10 @@
 import { z } from "zod";
 
-// The "/api/v2/user" + permission-groups API (compat-contracts.md §3; product not identified, so
-// beyond the seed everything follows Django REST Framework conventions): its requests, its user
-// and role objects, and its error bodies, with DRF's own wording.
+// The "/api/v2/user" + permission-groups API (docs/compat/perm-api.md; the product is not
+// identified, so what its documentation leaves open follows Django REST Framework, §1.1): its
+// requests, its user and role objects, and its error bodies, with DRF's own wording.
 
-// DRF's field-error messages (rest_framework/fields.py, relations.py, serializers.py).
+// DRF's field-error messages (rest_framework/fields.py, relations.py, serializers.py); §3.3, §5.1.
 export const fieldMessages = {
   required: "This field is required.",
   null: "This field may not be null.",
@@ -20,7 +20,7 @@ export const fieldMessages = {
   emailTaken: "user with this email already exists.",
 } as const;
 
-// DRF's `detail` messages (rest_framework/exceptions.py, authentication.py).
+// DRF's `detail` messages (rest_framework/exceptions.py, authentication.py); §2.2, §5.2.
 export const detailMessages = {
   notAuthenticated: "Authentication credentials were not provided.",
   noCredentials: "Invalid token header. No credentials provided.",
@@ -114,7 +114,7 @@ const userFields = {
 
 const dictionary = { error: (issue: { input: unknown }) => fieldMessages.notADictionary(pythonType(issue.input)) };
 
-// P1 `POST /api/v2/user`: email and password required. Read-only fields (id, username, company,
+// §4.2 `POST /api/v2/user`: email and password required. Read-only fields (id, username, company,
 // permissions) and unknown keys are ignored, as DRF does.
 export const userCreateRequest = z.object(
   {
@@ -132,7 +132,7 @@ export const userCreateRequest = z.object(
 );
 export type UserCreateRequest = z.infer<typeof userCreateRequest>;
 
-// P2 `PATCH /api/v2/user/<uuid>`: the same fields, all optional (a partial update).
+// §4.5 `PATCH /api/v2/user/<uuid>`: the same fields, all optional (a partial update).
 export const userUpdateRequest = z.object(
   Object.fromEntries(Object.entries(userFields).map(([name, field]) => [name, field.optional()])) as {
     [K in keyof typeof userFields]: z.ZodOptional<(typeof userFields)[K]>;
@@ -160,7 +160,7 @@ export const role = z.object({
 });
 export type Role = z.infer<typeof role>;
 
-// §3.2 User, as returned. The password is write-only and never appears.
+// §3.1 User, as returned. The password is write-only and never appears.
 export const user = z.object({
   id: z.string(),
   first_name: z.string(),
@@ -178,7 +178,7 @@ export const user = z.object({
 });
 export type User = z.infer<typeof user>;
 
-// DRF error bodies: `{"detail": "..."}` for request-level errors, `{"<field>": ["...", ...]}`
+// §5 DRF error bodies: `{"detail": "..."}` for request-level errors, `{"<field>": ["...", ...]}`
 // (with "non_field_errors" for the body as a whole) for validation errors.
 export const detailError = z.object({ detail: z.string() });
 export const validationError = z.record(z.string(), z.array(z.string()));

@@ -5,8 +5,8 @@ import { asScimError } from "../../http/errors.ts";
 import { ScimError } from "../../scim/errors.ts";
 import { detailMessages, fieldMessages, type ValidationErrorBody } from "./contract.ts";
 
-// The one error renderer of this API, in Django REST Framework's shapes (compat-contracts.md
-// §3.1): a request validated against the contract fails with `{"<field>": ["..."]}`; every other
+// The one error renderer of this API, in Django REST Framework's shapes (docs/compat/perm-api.md
+// §5): a request validated against the contract fails with `{"<field>": ["..."]}`; every other
 // error is a ScimError (body-parser's included, through asScimError) answered as `{"detail": "..."}`.
 
 // 401 details this API gives itself; any other token failure reads as DRF's "Invalid token.".

@@ -8,9 +8,10 @@ import type { CompatCore } from "../core.ts";
 import type { Role } from "./contract.ts";
 import { hasRoleId, memberPatch, roleIdPath, roleOf } from "./translate.ts";
 
-// The tenant's roles: every Group is one. A group created without the permgroups extension gets
-// its role id when first shown through this API. A user's roles are its group memberships, so
-// changing them takes one write per group; those writes are undone when a later write fails.
+// The tenant's roles (docs/compat/perm-api.md §7.2): every Group is one. A group created without
+// the permgroups extension gets its role id when first shown through this API. A user's roles are
+// its group memberships, so changing them takes one write per group; those writes are undone when
+// a later write fails (§5.3).
 
 const groups = filterBuilder("Group");
 
@@ -23,7 +24,7 @@ export class RoleCatalogue {
     private readonly context: RequestContext,
   ) {}
 
-  // P3: every role, by id.
+  // §4.7: every role, by id.
   async all(): Promise<Role[]> {
     const found = await this.groupsWhere(undefined);
     return (await this.withRoleIds(found)).sort((a, b) => a.id - b.id);

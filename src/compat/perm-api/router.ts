@@ -9,15 +9,15 @@ import { methodNotAllowed, permApiErrorRenderer, routeNotFound } from "./errors.
 import { RoleCatalogue } from "./roles.ts";
 import { deactivation, membershipChanges, scimUserOf, userOf, userPatchOf } from "./translate.ts";
 
-// compat-contracts.md §3: the "/api/v2/user" + permission-groups API, mounted at /compat/perm-api.
-// Paths are served with or without a trailing slash, as DRF routers allow.
+// The "/api/v2/user" + permission-groups API (docs/compat/perm-api.md §4), mounted at
+// /compat/perm-api. Paths are served with or without a trailing slash, as DRF routers allow.
 //
-//   GET    /api/v2/user          P4  every user
-//   POST   /api/v2/user          P1  create a user with its roles                -> 201
-//   GET    /api/v2/user/<id>     P4  one user
-//   PATCH  /api/v2/user/<id>     P2  partial update; `groups` replaces the roles
-//   DELETE /api/v2/user/<id>     P5  deactivate (is_active=false)                -> 204
-//   GET    /api/v2/group         P3  every role, as a bare array
+//   GET    /api/v2/user          §4.3  every user
+//   POST   /api/v2/user          §4.2  create a user with its roles                -> 201
+//   GET    /api/v2/user/<id>     §4.4  one user
+//   PATCH  /api/v2/user/<id>     §4.5  partial update; `groups` replaces the roles
+//   DELETE /api/v2/user/<id>     §4.6  deactivate (is_active=false)                -> 204
+//   GET    /api/v2/group         §4.7  every role, as a bare array
 export function createPermApiRouter(core: CompatCore): Router {
   const router = Router({ strict: false });
   const auth = permApiAuth(core);

@@ -4,7 +4,7 @@ import { permGroupsGroupSchema, permGroupsUserSchema } from "../../scim/schema/e
 import { patchOpUrn, userUrn } from "../../scim/schema/urns.ts";
 import type { Role, User, UserCreateRequest, UserUpdateRequest } from "./contract.ts";
 
-// The API's users and roles <-> SCIM Users and Groups (compat-contracts.md §3.4, with roles as
+// The API's users and roles <-> SCIM Users and Groups (docs/compat/perm-api.md §7, roles being
 // Groups carrying the permgroups extension). Pure functions: no I/O.
 
 const userExtension = permGroupsUserSchema.id;
@@ -28,7 +28,7 @@ function entries(attributes: Attributes, name: string): Entry[] {
 const text = (value: unknown): string | undefined => (typeof value === "string" ? value : undefined);
 const isWork = (entry: Entry) => typeof entry.type === "string" && entry.type.toLowerCase() === "work";
 
-// P1: the SCIM User a create request makes. `username` is the email, fixed at creation.
+// §4.2: the SCIM User a create request makes. `username` is the email, fixed at creation.
 export function scimUserOf(request: UserCreateRequest): Attributes {
   const name = {
     ...(request.first_name ? { givenName: request.first_name } : {}),
@@ -51,7 +51,7 @@ export function scimUserOf(request: UserCreateRequest): Attributes {
   };
 }
 
-// P2: the SCIM PatchOp that applies a partial update to the user `current`, or undefined when the
+// §4.5: the SCIM PatchOp that applies a partial update to the user `current`, or undefined when the
 // request changes no attribute. Setting a password clears reset_pw unless the request sets it.
 export function userPatchOf(request: UserUpdateRequest, current: Attributes): { schemas: string[]; Operations: PatchOperation[] } | undefined {
   const operations: PatchOperation[] = [];
@@ -96,7 +96,7 @@ function phonesWith(phones: Entry[], phone: string): Entry[] {
   return phones.map((entry, index) => (index === work ? { ...entry, value: phone } : entry));
 }
 
-// P5: deactivation.
+// §4.6: deactivation.
 export const deactivation = { schemas: [patchOpUrn], Operations: [{ op: "replace", path: "active", value: false }] };
 
 // §3.2 Role from a Group: its role id, its displayName, its permissions. Undefined for a group not
@@ -112,7 +112,7 @@ export function hasRoleId(group: StoredGroup): boolean {
   return roleOf(group) !== undefined;
 }
 
-// §3.2 User from a SCIM User and its roles. `company` is the tenant; `permissions` the sorted
+// §3.1 User from a SCIM User and its roles. `company` is the tenant; `permissions` the sorted
 // union of the roles' permissions; the password never appears.
 export function userOf(user: StoredUser, roles: readonly Role[], tenantId: string): User {
   const attributes = user.attributes;

@@ -2,17 +2,17 @@ import { z } from "zod";
 import { ScimError } from "../../scim/errors.ts";
 import { errorUrn, listResponseUrn, userUrn } from "../../scim/schema/urns.ts";
 
-// The Qase SCIM 2.0 profile (compat-contracts.md §4, vendor-docs/qase-scim-users.md): what Qase
-// clients send and what they get back. Qase is SCIM, so attribute names are read in any case
-// (RFC 7643 §2.1); attributes Qase does not support are ignored (§4.3).
+// The Qase SCIM 2.0 profile (docs/compat/qase.md): what Qase clients send and what they get back.
+// Qase is SCIM, so attribute names are read in any case (RFC 7643 §2.1); attributes Qase does not
+// support are ignored (§3.2).
 
-// §4.3: the license tiers, compared case-insensitively and stored as the caller spelled them.
+// §3.2: the license tiers, compared case-insensitively and stored as the caller spelled them.
 export const qaseUserTypes = ["regular", "read-only", "readonly", "billing"] as const;
 
-// §4.3: name.givenName and name.familyName hold at most 60 characters.
+// §3.2: name.givenName and name.familyName hold at most 60 characters.
 export const maxNameLength = 60;
 
-// §4.1: request bodies above this size are answered 413.
+// §1.3: request bodies above this size are answered 413.
 export const qaseBodyLimitBytes = 800_000;
 
 // A string attribute, with messages that name it.
@@ -50,13 +50,13 @@ const userFields = {
   active: absentWhenNull(z.boolean({ message: "active must be true or false" })),
 };
 
-// Q4 PUT /scim/v2/Users/{id}: a full User; `id`, `meta`, `emails` and unknown attributes are ignored.
+// §4.5 PUT /Users/{id}: a full User; `id`, `meta`, `emails` and unknown attributes are ignored.
 export const qaseUserReplace = z.preprocess(
   (value) => canonicalKeys(value, userKeys),
   z.looseObject({ ...userFields, name: absentWhenNull(personName) }),
 );
 
-// Q3 POST /scim/v2/Users: "Payload must include userName ..., familyName, and givenName".
+// §4.4 POST /Users: userName, name.givenName and name.familyName are required.
 export const qaseUserCreate = z.preprocess(
   (value) => canonicalKeys(value, userKeys),
   z.looseObject({
@@ -79,7 +79,7 @@ export type QaseUserReplace = z.infer<typeof qaseUserReplace>;
 export type QaseUserCreate = z.infer<typeof qaseUserCreate>;
 export type QaseUserInput = QaseUserReplace | QaseUserCreate;
 
-// Q5 PATCH: the attribute paths Qase supports, in their canonical spelling, and what each takes.
+// §4.6 PATCH: the attribute paths Qase supports, in their canonical spelling, and what each takes.
 // `active` is left to the core, which also reads Entra's "True"/"False". "" clears (Entra).
 export const qasePatchValues = {
   active: z.unknown(),
@@ -93,7 +93,7 @@ export const qasePatchValues = {
 
 export type QasePatchPath = keyof typeof qasePatchValues;
 
-// Reads a request body against a contract; what does not fit is a 400 invalidValue (§4.3).
+// Reads a request body against a contract; what does not fit is a 400 invalidValue (§3.2).
 export function readBody<T extends z.ZodType>(schema: T, body: unknown): z.output<T> {
   if (body === null || typeof body !== "object" || Array.isArray(body)) {
     throw ScimError.invalidSyntax("The request body must be a JSON object");
@@ -129,7 +129,7 @@ function canonicalKeys(value: unknown, names: readonly string[]): unknown {
   return result;
 }
 
-// ---- Responses (§4.2) ----
+// ---- Responses (§3.1, §4.2, §5.1) ----
 
 // A User as Qase emits it: digits for `id`, one primary email equal to userName, userType and
 // title only when stored.
@@ -147,7 +147,7 @@ export const qaseUser = z.strictObject({
 
 export type QaseUser = z.infer<typeof qaseUser>;
 
-// Q1: RFC 7644 §3.4.2 ListResponse; Resources may be projected (attributes / excludedAttributes).
+// §4.2: RFC 7644 §3.4.2 ListResponse; Resources may be projected (attributes / excludedAttributes).
 export const qaseListResponse = z.strictObject({
   schemas: z.tuple([z.literal(listResponseUrn)]),
   totalResults: z.number().int().nonnegative(),
@@ -156,7 +156,7 @@ export const qaseListResponse = z.strictObject({
   Resources: z.array(z.record(z.string(), z.unknown())),
 });
 
-// §4.1: the SCIM Error schema; `status` is a string.
+// §5.1: the SCIM Error schema; `status` is a string.
 export const qaseError = z.strictObject({
   schemas: z.tuple([z.literal(errorUrn)]),
   status: z.string().regex(/^\d{3}$/),

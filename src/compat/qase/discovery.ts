@@ -8,8 +8,8 @@ import { userSchema } from "../../scim/schema/user.ts";
 import type { CompatSettings } from "../core.ts";
 import { maxNameLength, qaseUserTypes } from "./contract.ts";
 
-// compat-contracts.md §4.2 Q7: the discovery endpoints, describing the Qase profile rather than
-// the whole server: Users only, the attributes of §4.3, PATCH and filters, no bulk.
+// docs/compat/qase.md §4.8: the discovery endpoints, describing the Qase profile rather than the
+// whole server: Users only, the attributes of §3.2, PATCH and filters, no bulk.
 
 const qaseAttributes: Record<string, readonly string[] | true> = {
   userName: true,

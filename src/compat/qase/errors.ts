@@ -5,10 +5,10 @@ import { ScimError, toScimErrorBody } from "../../scim/errors.ts";
 import { sendQase } from "./respond.ts";
 import { requestedUserName } from "./translate.ts";
 
-// compat-contracts.md §4.1: the Qase surface's one error renderer. The SCIM Error schema with a
+// docs/compat/qase.md §5: the Qase surface's one error renderer. The SCIM Error schema with a
 // string status, except where Qase answers differently from RFC 7644: a duplicate userName is
-// 400 invalidValue "User name '<x>' is invalid: 'not unique'" (§4.3), and a user changed while
-// it was being deleted is a 409 conflict (Qase has no 412).
+// 400 invalidValue "User name '<x>' is invalid: 'not unique'" (§5.3), and a user changed while
+// it was being deleted is a 409 conflict (Qase has no 412, §4.7).
 export function qaseErrorRenderer(logger: Logger): ErrorRequestHandler {
   return (error, req, res, _next) => {
     const scimError = qaseErrorOf(asScimError(error), req);
@@ -27,12 +27,12 @@ function qaseErrorOf(error: ScimError, req: Request): ScimError {
   return error;
 }
 
-// Unknown routes under /compat/qase, Groups included (§4.2: not served).
+// Unknown routes under /compat/qase, Groups included (§4.9: not served).
 export const qaseRouteNotFound: RequestHandler = (req) => {
   throw ScimError.notFound(`No resource at ${req.method} ${req.originalUrl.split("?")[0]}`);
 };
 
-// §4.1: an unsupported method is 405, with the methods the path does support.
+// §4.9: an unsupported method is 405, with the methods the path does support.
 export function qaseMethodNotAllowed(allowed: string): RequestHandler {
   return (req, res) => {
     res.setHeader("Allow", allowed);

@@ -1,6 +1,6 @@
 import type { Response } from "express";
 
-// compat-contracts.md §4.1: every Qase response body is application/scim+json; Location is set here too.
+// docs/compat/qase.md §1.3: every Qase response body is application/scim+json; Location is set here too.
 export const qaseContentType = "application/scim+json; charset=utf-8";
 
 export function sendQase(res: Response, status: number, body: object, location?: string): void {

@@ -8,13 +8,13 @@ import { qaseErrorRenderer, qaseMethodNotAllowed, qaseRouteNotFound } from "./er
 import { sendQase } from "./respond.ts";
 import { qaseBaseUrl, qaseUserHandlers } from "./users.ts";
 
-// The Qase SCIM 2.0 profile (compat-contracts.md §4), mounted at /compat/qase: base URL
-// /compat/qase/scim/v2. Groups are not served (§4.2): they are unknown routes, 404.
+// The Qase SCIM 2.0 profile (docs/compat/qase.md), mounted at /compat/qase: base URL
+// /compat/qase/scim/v2 (§1.2). Groups are not served (§4.9): they are unknown routes, 404.
 export function createQaseRouter(core: CompatCore): Router {
   const router = Router({ caseSensitive: false });
   const scim = scimRoutes(core);
   router.use("/scim/v2", scim);
-  // §4.5.1: the documented DELETE URL (…/scim/Users/1) lacks the /v2; answer it too.
+  // §10.7: Qase's documented DELETE URL (…/scim/Users/1) lacks the /v2; answer it too.
   router.use("/scim", scim);
   router.use(qaseRouteNotFound);
   router.use(qaseErrorRenderer(core.logger));
@@ -30,7 +30,7 @@ function scimRoutes(core: CompatCore): Router {
   const readOnly = qaseMethodNotAllowed("GET");
 
   router.use(qaseAuth(core));
-  // §4.1: application/scim+json or application/json bodies (else 415), at most 800000 bytes (else 413).
+  // §1.3: application/scim+json or application/json bodies (else 415), at most 800000 bytes (else 413).
   router.use(scimJsonBody(qaseBodyLimitBytes));
 
   router.get("/Users", users.list);

@@ -8,9 +8,9 @@ import type { SchemaRegistry } from "../../scim/schema/registry.ts";
 import { patchOpUrn, userUrn } from "../../scim/schema/urns.ts";
 import { qasePatchValues, readPatchValue, type QasePatchPath, type QaseUser, type QaseUserCreate, type QaseUserInput, type QaseUserReplace } from "./contract.ts";
 
-// Qase <-> SCIM, without I/O. A Qase user is one of our Users seen through a narrower window:
-// Qase's `id` is the qase extension's numericId, `emails` is derived from userName, and only
-// the attributes of compat-contracts.md §4.3 are read or written.
+// Qase <-> SCIM, without I/O (docs/compat/qase.md §7). A Qase user is one of our Users seen
+// through a narrower window: Qase's `id` is the qase extension's numericId, `emails` is derived
+// from userName, and only the attributes of §3.2 are read or written.
 
 export const qaseUrn = qaseUserSchema.id;
 const numericIdPath = `${qaseUrn}:numericId`;
@@ -27,7 +27,7 @@ export function numericIdOf(user: StoredUser): number | undefined {
   return typeof value === "number" ? value : undefined;
 }
 
-// §4.4: the workspace owner cannot be deleted.
+// §4.7: the workspace owner cannot be deleted.
 export function isOwner(user: StoredUser): boolean {
   return extensionOf(user.attributes).owner === true;
 }
@@ -38,7 +38,7 @@ export function qaseIdFilter(id: string): Filter | undefined {
   return users.compare(numericIdPath, "eq", Number(id));
 }
 
-// §4.3 display name: displayName if given; else name.formatted if non-empty; else "givenName familyName".
+// §3.3 display name: displayName if given; else name.formatted if non-empty; else "givenName familyName".
 export function displayNameOf(input: QaseUserInput): string | undefined {
   if (input.displayName?.trim()) return input.displayName;
   if (input.name?.formatted?.trim()) return input.name.formatted;
@@ -46,7 +46,7 @@ export function displayNameOf(input: QaseUserInput): string | undefined {
   return full === "" ? undefined : full;
 }
 
-// Q3: the SCIM User a Qase create amounts to. It carries the qase extension (owner: false), so
+// §4.4: the SCIM User a Qase create amounts to. It carries the qase extension (owner: false), so
 // the core allocates its numericId in the same write.
 export function toScimUser(input: QaseUserCreate): Attributes {
   const displayName = displayNameOf(input);
@@ -67,7 +67,7 @@ export function toScimUser(input: QaseUserCreate): Attributes {
   };
 }
 
-// Q4: a Qase PUT replaces the attributes Qase manages, as one PATCH of them: attributes Qase
+// §4.5: a Qase PUT replaces the attributes Qase manages, as one PATCH of them: attributes Qase
 // does not know of (set through /scim/v2 or another API) are kept, and the change is atomic.
 export function toScimReplacement(input: QaseUserReplace): PatchOpBody {
   const set = (path: string, value: unknown): PatchOperation =>
@@ -85,7 +85,7 @@ export function toScimReplacement(input: QaseUserReplace): PatchOpBody {
   ]);
 }
 
-// Q5: Qase's PATCH operations (already read as a SCIM PatchOp: ops in any case) checked against
+// §4.6: Qase's PATCH operations (already read as a SCIM PatchOp: ops in any case) checked against
 // the paths Qase supports, the path-less form spelled out, and a new userName copied to the
 // primary email. Throws invalidPath for any other path, invalidValue for a bad value.
 export function toScimPatch(operations: readonly PatchOperation[], registry: SchemaRegistry): PatchOpBody {
@@ -161,7 +161,7 @@ function supportedPath(canonical: string | undefined, asSent: string): QasePatch
   return supported;
 }
 
-// Q1 filter and sortBy: Qase's `id` is the numericId; everything else is the core's attribute.
+// §4.2 filter and sortBy: Qase's `id` is the numericId; everything else is the core's attribute.
 export function withQaseIds(filter: Filter): Filter {
   switch (filter.kind) {
     case "compare": {
@@ -196,7 +196,7 @@ function isId(path: string | undefined): boolean {
   return path === "id";
 }
 
-// §4.2: the User as Qase emits it, located under the Qase base URL.
+// §3.1: the User as Qase emits it, located under the Qase base URL.
 export function toQaseUser(user: StoredUser, qaseBaseUrl: string): QaseUser {
   const numericId = numericIdOf(user);
   if (numericId === undefined) throw ScimError.internal(`User ${user.id} has no Qase id`);
@@ -221,7 +221,7 @@ export function toQaseUser(user: StoredUser, qaseBaseUrl: string): QaseUser {
 
 const userNamePaths = new Set(["username", `${userUrn}:userName`.toLowerCase()]);
 
-// The userName a write asked for, to name it in Qase's duplicate error (§4.3).
+// The userName a write asked for, to name it in Qase's duplicate error (§5.3).
 export function requestedUserName(body: unknown): string | undefined {
   if (!isObject(body)) return undefined;
   const direct = valueOf(body, "userName");

@@ -19,7 +19,7 @@ import {
 // Where app.ts mounts this router; meta.location and Location point under it.
 const qaseMountPath = "/compat/qase";
 
-// compat-contracts.md §4.2 Q1-Q6: parse (contract) -> call the core -> translate -> respond.
+// docs/compat/qase.md §4.2-§4.7: parse (contract) -> call the core -> translate -> respond.
 export function qaseUserHandlers(core: CompatCore) {
   const contextOf = (req: Request, res: Response) => compatContext(req, principalOf(res).tenantId, core.settings);
   const projectionOf = (req: Request): Projection =>
@@ -36,7 +36,7 @@ export function qaseUserHandlers(core: CompatCore) {
   };
 
   return {
-    // Q1: RFC 7644 §3.4.2 with Qase's `id` read as the numericId. Users that have no Qase id yet
+    // §4.2: RFC 7644 §3.4.2 with Qase's `id` read as the numericId. Users that have no Qase id yet
     // (created through /scim/v2) get one as they are first listed here.
     list: (async (req, res) => {
       const context = contextOf(req, res);
@@ -56,14 +56,14 @@ export function qaseUserHandlers(core: CompatCore) {
       sendQase(res, 200, listResponse(resources, page.totalResults, { startIndex: query.startIndex }));
     }) satisfies RequestHandler,
 
-    // Q2
+    // §4.3: one user by its Qase id.
     get: (async (req, res) => {
       const context = contextOf(req, res);
       const projection = projectionOf(req);
       sendQase(res, 200, present(context, await userById(context, String(req.params.id)), projection));
     }) satisfies RequestHandler,
 
-    // Q3: 201 with Location = meta.location. A duplicate userName is rendered as Qase's 400 (errors.ts).
+    // §4.4: 201 with Location = meta.location. A duplicate userName is rendered as Qase's 400 (errors.ts).
     create: (async (req, res) => {
       const context = contextOf(req, res);
       const projection = projectionOf(req);
@@ -72,7 +72,7 @@ export function qaseUserHandlers(core: CompatCore) {
       sendQase(res, 201, present(context, created, projection), toQaseUser(created, qaseBaseUrl(context)).meta.location);
     }) satisfies RequestHandler,
 
-    // Q4: the Qase attributes replaced (see toScimReplacement); `id` and `meta` in the body are ignored.
+    // §4.5: the Qase attributes replaced (see toScimReplacement); `id` and `meta` in the body are ignored.
     replace: (async (req, res) => {
       const context = contextOf(req, res);
       const projection = projectionOf(req);
@@ -81,7 +81,7 @@ export function qaseUserHandlers(core: CompatCore) {
       sendQase(res, 200, present(context, await core.users.patch(context, user.id, replacement, {}), projection));
     }) satisfies RequestHandler,
 
-    // Q5: 200 with the updated user.
+    // §4.6: 200 with the updated user.
     patch: (async (req, res) => {
       const context = contextOf(req, res);
       const projection = projectionOf(req);
@@ -90,7 +90,7 @@ export function qaseUserHandlers(core: CompatCore) {
       sendQase(res, 200, present(context, await core.users.patch(context, user.id, patch, {}), projection));
     }) satisfies RequestHandler,
 
-    // Q6: a SCIM delete, refused for the workspace owner. The version read is the version
+    // §4.7: a SCIM delete, refused for the workspace owner. The version read is the version
     // deleted, so that a user made owner in between is not removed.
     remove: (async (req, res) => {
       const context = contextOf(req, res);

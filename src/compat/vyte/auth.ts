@@ -6,7 +6,7 @@ import { ScimError } from "../../scim/errors.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import type { Organisation } from "./translate.ts";
 
-// compat-contracts.md §2.1: `Authorization: <apiKey>`, the organisation's key with no scheme;
+// docs/compat/vyte.md §2: `Authorization: <apiKey>`, the organisation's key with no scheme;
 // `Bearer <key>` and `apiKey <key>` are accepted too. A key is `<16-hex id><secret>` issued for
 // the "vyte" API; it names the tenant, which is the caller's Vyte organisation.
 
@@ -47,7 +47,7 @@ export function callerOf(res: Response): VyteCaller {
   return res.locals.vyteCaller as VyteCaller;
 }
 
-// §2.4: a body's `organization` must be the caller's. Missing (where required) -> 400,
+// §2.3: a body's `organization` must be the caller's. Missing (where required) -> 400,
 // another organisation -> 403.
 export function assertOrganization(given: string | undefined, organisation: Organisation, required: boolean): void {
   if (given === undefined) {

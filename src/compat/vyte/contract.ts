@@ -1,10 +1,10 @@
 import { z } from "zod";
 import { ScimError } from "../../scim/errors.ts";
 
-// Vyte API v2 (compat-contracts.md §2): the requests the Users and Teams endpoints read and the
+// Vyte API v2 (docs/compat/vyte.md §4): the requests the Users and Teams endpoints read and the
 // JSON they answer with. Requests are read leniently (unknown keys are dropped), types strictly.
 
-// §2.4 CreateUser: user.language.
+// §4.4: user.language.
 export const vyteLanguages = ["fr", "en", "es", "it", "pt", "de", "sv", "nl"] as const;
 
 function isTimeZone(value: string): boolean {
@@ -19,10 +19,10 @@ function isTimeZone(value: string): boolean {
 const opaque = z.record(z.string(), z.unknown());
 const email = z.email({ message: "must be an email address" });
 const text = z.string().trim().min(1);
-// §2.4 Team: `public` is sometimes sent as the string "false".
+// §4.5: `public` is sometimes sent as the string "false".
 const booleanish = z.union([z.boolean(), z.enum(["true", "false"]).transform((value) => value === "true")]);
 
-// §2.4 CreateUser body, `user` key.
+// §4.4: the user body's `user` key.
 export const userFields = z.object({
   _id: text.optional(),
   id: text.optional(),
@@ -45,13 +45,13 @@ export const userFields = z.object({
 });
 export type UserFields = z.infer<typeof userFields>;
 
-// §2.5: a team named in a user body, found by extid, else by name, else created.
+// §6.3: a team named in a user body, found by extid, else by name, else created.
 export const teamMembership = z
   .object({ name: text.optional(), extid: text.optional(), admin: booleanish.optional() })
   .refine((team) => team.name !== undefined || team.extid !== undefined, { message: "a team needs a name or an extid" });
 export type TeamMembership = z.infer<typeof teamMembership>;
 
-// §2.4 CreateUser (POST /v2/users, batch items) and UpdateUser (PUT, batch update items).
+// §4.4: the user body of POST /v2/users, PUT /v2/users/:id and the batch items.
 export const userRequest = z
   .object({
     organization: text.optional(),
@@ -62,7 +62,7 @@ export const userRequest = z
     teams: z.array(teamMembership).optional(),
     availability: opaque.optional(),
     vyteme: opaque.optional(),
-    // §2.4: a third-party password inside. Read so that its shape is checked, then dropped.
+    // §4.4: a third-party password inside. Read so that its shape is checked, then dropped.
     calendars: z.array(z.object({ source: text, credentials: opaque.optional() })).optional(),
     // The documented user object sends login credentials and finish_signup_with together, so
     // both are honoured: the credentials are set and the sign-up link is still answered.
@@ -70,14 +70,14 @@ export const userRequest = z
   });
 export type UserRequest = z.infer<typeof userRequest>;
 
-// §2.5 batch: a bare array, or a wrapper whose organization applies to items that lack one.
+// §5.7: a bare array, or a wrapper whose organization applies to items that lack one.
 export const batchRequest = z.union([
   z.array(z.unknown()),
   z.object({ organization: text.optional(), users: z.array(z.unknown()) }),
 ]);
 export const maxBatchItems = 100;
 
-// §2.4 Team: members and admins name users by id or by {_id}, {email} or {extid}.
+// §4.5: members and admins name users by id or by {_id}, {email} or {extid}.
 export const userReference = z.union([
   text,
   z.object({ _id: text }),
@@ -95,14 +95,14 @@ const teamFields = {
   level_name: z.string().nullish(),
   public: booleanish.optional(),
 };
-// V10: name and extid are required on create.
+// §5.11: name and extid are required on create.
 export const teamCreate = z.object(teamFields);
-// V11: any subset; members and admins replace wholesale.
+// §5.12: any subset; members and admins replace wholesale.
 export const teamUpdate = z.object(teamFields).partial();
 export type TeamCreate = z.infer<typeof teamCreate>;
 export type TeamUpdate = z.infer<typeof teamUpdate>;
 
-// §2.3 User object.
+// §4.1 User.
 export const vyteUser = z.object({
   _id: z.string(),
   first_name: z.string().optional(),
@@ -128,7 +128,7 @@ export const vyteUser = z.object({
 });
 export type VyteUser = z.infer<typeof vyteUser>;
 
-// V3, V4, batch items: {user}, plus the sign-up link when one was asked for.
+// §5.4, §5.5, batch items: {user}, plus the sign-up link when one was asked for.
 export const userResult = z.object({
   user: vyteUser,
   finish_signup_with: z.literal("email").optional(),
@@ -136,18 +136,18 @@ export const userResult = z.object({
 });
 export type UserResult = z.infer<typeof userResult>;
 
-// §2.2: the error body [inferred]; also a failed batch item's `error`.
+// §3.1: the error body; also a failed batch item's `error`.
 export const vyteError = z.object({ status: z.number().int(), message: z.string() });
 export type VyteError = z.infer<typeof vyteError>;
 
 export const batchResult = z.array(z.union([userResult, z.object({ error: vyteError })]));
 export type BatchResult = z.infer<typeof batchResult>;
 
-// V7: in DELETE's answer the members are abbreviated users.
+// §4.2: in DELETE's answer the members are abbreviated users.
 export const memberSummary = vyteUser.pick({ _id: true, first_name: true, last_name: true, full_name: true, emails: true });
 export type MemberSummary = z.infer<typeof memberSummary>;
 
-// §2.1 Organization object (GET /v2/auth/test; DELETE /v2/users/:id).
+// §4.2 Organization (GET /v2/auth/test; DELETE /v2/users/:id).
 export const vyteOrganization = z.object({
   lang: z.string(),
   admins: z.array(z.string()),
@@ -160,7 +160,7 @@ export const vyteOrganization = z.object({
 });
 export type VyteOrganization = z.infer<typeof vyteOrganization>;
 
-// §2.4 Team object.
+// §4.3 Team.
 export const vyteTeam = z.object({
   _id: z.string(),
   organization: z.string(),
@@ -185,7 +185,7 @@ export function readRequest<T extends z.ZodType>(schema: T, body: unknown): z.in
   throw ScimError.invalidValue(`${where}${issue?.message ?? "the request body is not valid"}`);
 }
 
-// §2.5 batch: the items, each with the wrapper's organization when it names none. Not an array
+// §5.7: the items, each with the wrapper's organization when it names none. Not an array
 // or wrapper, or empty -> 400; more than maxBatchItems -> 413. Items are read one by one later,
 // so that a bad item fails alone.
 export function readBatch(body: unknown): unknown[] {

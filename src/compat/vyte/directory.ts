@@ -13,7 +13,8 @@ import {
 
 // Finding users and teams the way Vyte names them: by their Vyte _id (the extension's assigned
 // objectId), extid or email, all within the caller's tenant. A user or group created through
-// /scim/v2 gets its Vyte _id when Vyte first shows it (core withExtensions).
+// /scim/v2 gets its Vyte _id when Vyte first shows it (core withExtensions;
+// docs/compat/vyte.md §8.4).
 
 const users = filterBuilder("User");
 const groups = filterBuilder("Group");
@@ -45,14 +46,14 @@ export class VyteDirectory {
     return this.firstUser(context, users.compare(userObjectIdPath, "eq", objectId));
   }
 
-  // V2, V4, V7: the linked user with this _id; 404 for an unknown or unlinked one.
+  // §5.3, §5.5, §5.6: the linked user with this _id; 404 for an unknown or unlinked one.
   async linkedUser(context: RequestContext, objectId: string): Promise<StoredUser> {
     const user = await this.userByObjectId(context, objectId);
     if (!user || !isLinked(user)) throw ScimError.notFound(`User ${objectId} not found`);
     return user;
   }
 
-  // §2.5: the user a write is about, by _id, else extid, else email; linked or not.
+  // §6.1: the user a write is about, by _id, else extid, else email; linked or not.
   async findUser(context: RequestContext, keys: UserKeys): Promise<StoredUser | undefined> {
     if (keys.objectId !== undefined) {
       const user = await this.userByObjectId(context, keys.objectId);
@@ -68,7 +69,7 @@ export class VyteDirectory {
     return undefined;
   }
 
-  // V1: the organisation's users, oldest first, each with its Vyte _id.
+  // §5.2: the organisation's users, oldest first, each with its Vyte _id.
   async linkedUsers(context: RequestContext): Promise<StoredUser[]> {
     const found = await everyPage((query) => this.core.users.list(context, query, false), this.oldestFirst(this.userCreated, linkedFilter), this.core.settings.maxPageSize);
     return Promise.all(found.map((user) => this.exposeUser(context, user)));
@@ -95,7 +96,7 @@ export class VyteDirectory {
     });
   }
 
-  // §2.4: the linked users that team members or admins name, by _id, {_id}, {email} or {extid};
+  // §4.5: the linked users that team members or admins name, by _id, {_id}, {email} or {extid};
   // 400 when one names nobody in the organisation.
   async resolveUsers(context: RequestContext, references: readonly UserReference[]): Promise<StoredUser[]> {
     const resolved: StoredUser[] = [];
@@ -119,7 +120,7 @@ export class VyteDirectory {
   // ---------------------------------------------------------------------------------------------
   // Teams
 
-  // V9, V11, V12: the team with this Vyte _id; 404 otherwise.
+  // §5.10, §5.12, §5.13: the team with this Vyte _id; 404 otherwise.
   async team(context: RequestContext, objectId: string, withMembers: boolean): Promise<StoredGroup> {
     const page = await this.core.groups.list(context, { startIndex: 1, count: 1, filter: groups.compare(teamObjectIdPath, "eq", objectId) }, false);
     const found = page.resources[0];
@@ -127,7 +128,7 @@ export class VyteDirectory {
     return withMembers ? this.core.groups.get(context, found.id, true) : found;
   }
 
-  // §2.5: the team a user body names, by extid, else by name.
+  // §6.3: the team a user body names, by extid, else by name.
   async findTeam(context: RequestContext, keys: { extid?: string | undefined; name?: string | undefined }): Promise<StoredGroup | undefined> {
     const byKey = async (filter: Filter) => (await this.core.groups.list(context, { startIndex: 1, count: 1, filter }, false)).resources[0];
     const byExtid = keys.extid === undefined ? undefined : await byKey(groups.compare("externalId", "eq", keys.extid));
@@ -136,7 +137,7 @@ export class VyteDirectory {
     return byName && this.exposeTeam(context, byName, false);
   }
 
-  // V8: every team of the organisation, oldest first, with its members.
+  // §5.9: every team of the organisation, oldest first, with its members.
   async teams(context: RequestContext): Promise<StoredGroup[]> {
     const found = await everyPage((query) => this.core.groups.list(context, query, true), this.oldestFirst(this.groupCreated), this.core.settings.maxPageSize);
     return Promise.all(found.map((group) => this.exposeTeam(context, group, true)));

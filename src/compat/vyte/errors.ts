@@ -4,8 +4,8 @@ import { asScimError } from "../../http/errors.ts";
 import { ScimError, type ScimErrorStatus } from "../../scim/errors.ts";
 import type { VyteError } from "./contract.ts";
 
-// compat-contracts.md §2.2: Vyte documents its errors by status only (400, 401, 403, 404, 500,
-// 503); the body is [inferred] {"status": <int>, "message": "<text>"}. Statuses Vyte does not
+// docs/compat/vyte.md §3: Vyte documents its errors by status only (400, 401, 403, 404, 500,
+// 503); the body is {"status": <int>, "message": "<text>"}. Statuses Vyte does not
 // send become the nearest one it does: a uniqueness conflict or a failed precondition is a bad
 // request, an unknown method or route not found. 413 is kept for oversized bodies and batches.
 const vyteStatus = {
@@ -28,7 +28,7 @@ export function vyteErrorOf(error: unknown): VyteError {
   return { status: vyteStatus[scimError.status], message: scimError.detail };
 }
 
-// §2.5 batch: an item's outcome, its failure translated here like any other error.
+// §6.5 batches: an item's outcome, its failure translated here like any other error.
 export async function settled<T>(logger: Logger, work: () => Promise<T>): Promise<T | { error: VyteError }> {
   try {
     return await work();

@@ -14,7 +14,7 @@ import {
 } from "./translate.ts";
 import { VyteUsers } from "./users.ts";
 
-// Vyte API v2 (compat-contracts.md §2), mounted at /compat/vyte: users, teams, batch. Every
+// Vyte API v2 (docs/compat/vyte.md §1.2), mounted at /compat/vyte: users, teams, batch. Every
 // route authenticates with the organisation's API key; answers are 200 JSON, errors
 // {status, message}. The route table is at the end.
 export function createVyteRouter(core: CompatCore): Router {
@@ -25,37 +25,37 @@ export function createVyteRouter(core: CompatCore): Router {
 
   type UserWrite = (context: RequestContext, organisation: Organisation, request: UserRequest) => Promise<StoredUser>;
 
-  // V3, V5 items: the idempotent upsert; organization is required.
+  // §5.4, §5.7 items: the idempotent upsert; organization is required.
   const upsert: UserWrite = (context, organisation, request) => {
     assertOrganization(request.organization, organisation, true);
     return users.upsert(context, request);
   };
-  // V6 items: a merge update of the user the item names.
+  // §5.8 items: a merge update of the user the item names.
   const update: UserWrite = async (context, organisation, request) => {
     assertOrganization(request.organization, organisation, false);
     return users.update(context, await users.identified(context, request), request);
   };
 
-  // §2.1 V13: the organisation, with the ids of its members and admins.
+  // §5.1: the organisation, with the ids of its members and admins.
   const authTest: RequestHandler = async (_req, res) => {
     const { context, organisation } = callerOf(res);
     const members = await directory.linkedUsers(context);
     res.json(organizationOf(organisation, members.filter(isOrgAdmin).map(idOf), members.map(idOf)));
   };
 
-  // V1
+  // §5.2
   const listUsers: RequestHandler = async (_req, res) => {
     const { context, organisation } = callerOf(res);
     res.json((await directory.linkedUsers(context)).map((user) => vyteUserOf(user, organisation)));
   };
 
-  // V2
+  // §5.3
   const getUser: RequestHandler = async (req, res) => {
     const { context, organisation } = callerOf(res);
     res.json(vyteUserOf(await directory.linkedUser(context, idParam(req)), organisation));
   };
 
-  // V3
+  // §5.4
   const postUser: RequestHandler = async (req, res) => {
     const { context, organisation } = callerOf(res);
     const request = readRequest(userRequest, req.body);
@@ -63,7 +63,7 @@ export function createVyteRouter(core: CompatCore): Router {
     res.json(userResultOf(user, organisation, request, signupLinkOf(context, user)));
   };
 
-  // V4: a merge update.
+  // §5.5: a merge update.
   const putUser: RequestHandler = async (req, res) => {
     const { context, organisation } = callerOf(res);
     const request = readRequest(userRequest, req.body);
@@ -72,7 +72,7 @@ export function createVyteRouter(core: CompatCore): Router {
     res.json(userResultOf(user, organisation, request, signupLinkOf(context, user)));
   };
 
-  // V7: unlink; the answer is the organisation, its members abbreviated.
+  // §5.6: unlink; the answer is the organisation, its members abbreviated.
   const deleteUser: RequestHandler = async (req, res) => {
     const { context, organisation } = callerOf(res);
     await users.unlink(context, await directory.linkedUser(context, idParam(req)));
@@ -81,7 +81,7 @@ export function createVyteRouter(core: CompatCore): Router {
     res.json(organizationOf(organisation, members.filter(isOrgAdmin).map(idOf), summaries));
   };
 
-  // V5, V6: items one by one, in order, each answered with its user or its error.
+  // §5.7, §5.8: items one by one, in order, each answered with its user or its error.
   const batch =
     (write: UserWrite): RequestHandler =>
     async (req, res) => {
@@ -99,7 +99,7 @@ export function createVyteRouter(core: CompatCore): Router {
       res.json(results);
     };
 
-  // V8-V12
+  // §5.9-§5.13
   const team = (view: TeamView, res: Response) => vyteTeamOf(view.group, callerOf(res).organisation, view.members);
   const listTeams: RequestHandler = async (_req, res) => {
     res.json((await teams.list(callerOf(res).context)).map((view) => team(view, res)));
@@ -131,7 +131,7 @@ export function createVyteRouter(core: CompatCore): Router {
   router.get("/v2/users", listUsers);
   router.post("/v2/users/batch", batch(upsert));
   router.put("/v2/users/batch", batch(update));
-  router.put("/v2/users", batch(update)); // the seed's name for the batch update
+  router.put("/v2/users", batch(update)); // the reference's other name for it (§5.8)
   router.post("/v2/users", postUser);
   router.get("/v2/users/:id", getUser);
   router.put("/v2/users/:id", putUser);
@@ -156,7 +156,7 @@ function idOf(user: StoredUser): string {
   return userObjectIdOf(user) ?? user.id;
 }
 
-// §2.4 finish_signup_with: this server has no sign-up page of its own; the link is the user's
+// §5.4 finish_signup_with: this server has no sign-up page of its own; the link is the user's
 // SCIM resource, where an invitation flow would pick it up.
 function signupLinkOf(context: RequestContext, user: StoredUser): string {
   return `${context.baseUrl}/Users/${user.id}`;

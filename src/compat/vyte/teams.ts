@@ -8,7 +8,7 @@ import type { VytePatches } from "./patches.ts";
 import { adminsChangeOf, scimTeamOf, teamAdminsOf, teamChangesOf, userObjectIdOf, type MemberEdit } from "./translate.ts";
 import type { UndoLog } from "./undo.ts";
 
-// Vyte teams (compat-contracts.md §2.4 V8-V12, §2.5) over SCIM Groups: members are the group's
+// Vyte teams (docs/compat/vyte.md §5.9-§5.13, §6.3) over SCIM Groups: members are the group's
 // members, admins the Vyte Group extension's list of user _ids (independent of membership).
 
 // A team with the Vyte _ids of its user members, ready to be rendered.
@@ -29,18 +29,18 @@ export class VyteTeams {
     return { group, members: await this.directory.objectIdsOf(context, userIds) };
   }
 
-  // V8
+  // §5.9
   async list(context: RequestContext): Promise<TeamView[]> {
     const teams = await this.directory.teams(context);
     return Promise.all(teams.map((group) => this.view(context, group)));
   }
 
-  // V9
+  // §5.10
   async get(context: RequestContext, objectId: string): Promise<TeamView> {
     return this.view(context, await this.directory.team(context, objectId, true));
   }
 
-  // V10: members and admins are resolved before the one write.
+  // §5.11: members and admins are resolved before the one write.
   async create(context: RequestContext, team: TeamCreate): Promise<TeamView> {
     const members = await this.directory.resolveUsers(context, team.members ?? []);
     const admins = await this.directory.resolveUsers(context, team.admins ?? []);
@@ -51,7 +51,7 @@ export class VyteTeams {
     return this.view(context, await this.core.groups.get(context, group.id, true));
   }
 
-  // V11: one write; members and admins, when given, replace the lists.
+  // §5.12: one write; members and admins, when given, replace the lists.
   async update(context: RequestContext, objectId: string, update: TeamUpdate): Promise<TeamView> {
     const current = await this.directory.team(context, objectId, false);
     const members = update.members && (await this.directory.resolveUsers(context, update.members));
@@ -61,13 +61,13 @@ export class VyteTeams {
     return this.view(context, await this.patches.team(context, current.id, operations, edit));
   }
 
-  // V12
+  // §5.13
   async remove(context: RequestContext, objectId: string): Promise<void> {
     const current = await this.directory.team(context, objectId, false);
     await this.core.groups.remove(context, current.id, {});
   }
 
-  // §2.5: the `teams` of a user body, in order: each found by extid, else name, else created;
+  // §6.3: the `teams` of a user body, in order: each found by extid, else name, else created;
   // the user joins it, and `admin` adds it to or removes it from the admins. Teams not named are
   // left alone. Every write is recorded in `undo`.
   async join(context: RequestContext, user: StoredUser, memberships: readonly TeamMembership[], undo: UndoLog): Promise<void> {
@@ -97,7 +97,7 @@ export class VyteTeams {
     }
   }
 
-  // §2.5 DELETE: an unlinked user leaves the organisation's teams, as a member and as an admin.
+  // §6.4: an unlinked user leaves the organisation's teams, as a member and as an admin.
   async leaveAll(context: RequestContext, user: StoredUser, undo: UndoLog): Promise<void> {
     const objectId = objectIdOf(user);
     const memberOf = new Set((await this.core.users.get(context, user.id, true)).groups?.map((group) => group.value) ?? []);

@@ -6,7 +6,7 @@ import type {
   MemberSummary, TeamCreate, TeamUpdate, UserFields, UserRequest, UserResult, VyteOrganization, VyteTeam, VyteUser,
 } from "./contract.ts";
 
-// Vyte v2 <-> SCIM (compat-contracts.md §2.6), pure: no I/O. A Vyte user is a SCIM User with the
+// Vyte v2 <-> SCIM (docs/compat/vyte.md §8), pure: no I/O. A Vyte user is a SCIM User with the
 // Vyte User extension, a team a SCIM Group with the Vyte Group extension.
 
 export const vyteUserUrn = vyteUserSchema.id;
@@ -27,7 +27,7 @@ export interface Organisation {
 type Json = Record<string, unknown>;
 
 const plan = "pro";
-// §2.3: which calendars are connected. Calendar credentials are never kept, so none is.
+// §4.1: which calendars are connected. Calendar credentials are never kept, so none is.
 const calendars = { google: false, office365: false, exchange: false, icloud: false, caldav: false };
 const defaultModules = {
   brand: false, assistant: false, vyteme: false, vyteme_pro: false, availabilities: false, billing: false, group_pro: false, team: false,
@@ -78,7 +78,7 @@ function isoOf(date: Date): string {
 // ------------------------------------------------------------------------------------------
 // Users
 
-// §2.3: a SCIM User as a Vyte user. `__v` counts updates, as Mongoose's does.
+// §4.1: a SCIM User as a Vyte user. `__v` counts updates, as Mongoose's does.
 export function vyteUserOf(user: StoredUser, organisation: Organisation): VyteUser {
   const attributes = user.attributes;
   const extension = objectOf(attributes[vyteUserUrn]);
@@ -116,13 +116,13 @@ export function vyteUserOf(user: StoredUser, organisation: Organisation): VyteUs
   });
 }
 
-// V3, V4: {user}, plus the sign-up link when the request asked for one.
+// §5.4, §5.5: {user}, plus the sign-up link when the request asked for one.
 export function userResultOf(user: StoredUser, organisation: Organisation, request: UserRequest, signupLink: string): UserResult {
   const result: UserResult = { user: vyteUserOf(user, organisation) };
   return request.finish_signup_with === undefined ? result : { ...result, finish_signup_with: request.finish_signup_with, link: signupLink };
 }
 
-// §2.4: `email` and `emails` are both accepted; the first wins (a Vyte user has one email).
+// §4.4: `email` and `emails` are both accepted; the first wins (a Vyte user has one email).
 export function emailOf(fields: UserFields): string | undefined {
   return fields.email ?? fields.emails?.[0];
 }
@@ -131,7 +131,7 @@ export function externalIdOf(fields: UserFields): string | null | undefined {
   return fields.account?.organization?.extid;
 }
 
-// §2.5: what identifies the user a write is about: its _id, else its extid, else its email.
+// §6.1: what identifies the user a write is about: its _id, else its extid, else its email.
 export interface UserKeys {
   readonly objectId?: string | undefined;
   readonly externalId?: string | undefined;
@@ -167,7 +167,7 @@ function emailsOf(email: string): Json[] {
   return [{ value: email, primary: true }];
 }
 
-// §2.6: a CreateUser body as the SCIM User it creates, linked to the organisation. Calendar
+// §8.1: a user body as the SCIM User it creates, linked to the organisation. Calendar
 // credentials are not carried over.
 export function scimUserOf(request: UserRequest): Json {
   const fields = request.user;
@@ -196,7 +196,7 @@ function replaceOrRemove(path: string, value: unknown): PatchOperation {
   return value === undefined || value === null || value === "" ? { op: "remove", path } : { op: "replace", path, value };
 }
 
-// §2.5: a merge update as SCIM PATCH operations: only the keys the request carries change.
+// §6.2: a merge update as SCIM PATCH operations: only the keys the request carries change.
 // The userName follows the email while it is the email (it was not set from login credentials).
 // `relink` brings an unlinked user back into the organisation (an upsert that found one).
 export function userChangesOf(request: UserRequest, current: Attributes, relink: boolean): PatchOperation[] {
@@ -240,7 +240,7 @@ export function userChangesOf(request: UserRequest, current: Attributes, relink:
   return operations;
 }
 
-// §2.5 DELETE: the user leaves the organisation; the record and its unique keys stay.
+// §6.4: the user leaves the organisation; the record and its unique keys stay.
 export function unlinkChanges(): PatchOperation[] {
   return [
     { op: "replace", path: "active", value: false },
@@ -256,7 +256,7 @@ export function patchRequestOf(operations: readonly PatchOperation[]): Json {
 // ------------------------------------------------------------------------------------------
 // Organisation
 
-// §2.1: the organisation object; `members` are user ids, or abbreviated users in DELETE's answer.
+// §4.2: the organisation object; `members` are user ids, or abbreviated users in DELETE's answer.
 export function organizationOf(
   organisation: Organisation,
   admins: readonly string[],
@@ -287,7 +287,7 @@ export function teamAdminsOf(group: StoredGroup): string[] {
   return Array.isArray(admins) ? admins.filter((admin): admin is string => typeof admin === "string") : [];
 }
 
-// §2.4 Team object; `members` are the Vyte ids of its user members.
+// §4.3: a team; `members` are the Vyte ids of its user members.
 export function vyteTeamOf(group: StoredGroup, organisation: Organisation, members: readonly string[]): VyteTeam {
   const extension = objectOf(group.attributes[vyteTeamUrn]);
   return withoutUndefined({
@@ -309,7 +309,7 @@ function membersOf(userIds: readonly string[]): Json[] {
   return userIds.map((value) => ({ value, type: "User" }));
 }
 
-// V10: a team as the SCIM Group it creates. `members` are SCIM user ids, `admins` Vyte ids.
+// §5.11: a team as the SCIM Group it creates. `members` are SCIM user ids, `admins` Vyte ids.
 export function scimTeamOf(team: { name: string; extid?: string | undefined; level_name?: string | null | undefined; public?: boolean | undefined }, members: readonly string[], admins: readonly string[]): Json {
   return withoutUndefined({
     schemas: [groupUrn, vyteTeamUrn],
@@ -320,7 +320,8 @@ export function scimTeamOf(team: { name: string; extid?: string | undefined; lev
   });
 }
 
-// V11: a partial team update, its attributes as SCIM PATCH operations (members apart, as a MemberEdit).
+// §5.12: a partial team update, its attributes as SCIM PATCH operations (members apart, as a
+// MemberEdit).
 export function teamChangesOf(update: TeamUpdate, admins: readonly string[] | undefined): PatchOperation[] {
   const operations: PatchOperation[] = [];
   if (update.name !== undefined) operations.push({ op: "replace", path: "displayName", value: update.name });
@@ -336,7 +337,7 @@ export function adminsChangeOf(admins: readonly string[]): PatchOperation {
   return replaceOrRemove(teamAdminsPath, admins.length === 0 ? null : [...admins]);
 }
 
-// A change to a team's user members: one joins, one leaves, or the list is replaced (V11).
+// A change to a team's user members: one joins, one leaves, or the list is replaced (§5.12).
 export type MemberEdit =
   | { readonly kind: "add"; readonly id: string }
   | { readonly kind: "remove"; readonly id: string }
@@ -359,8 +360,8 @@ export function scimResourceOf(schema: typeof userUrn | typeof groupUrn, attribu
   return { schemas: [schema], ...attributes, ...extra };
 }
 
-// Whether a user belongs to the organisation: not unlinked (§2.5 DELETE) nor deactivated
-// through SCIM (§6: Vyte's deactivation is the unlink).
+// Whether a user belongs to the organisation: not unlinked, nor deactivated through SCIM or
+// another API (§6.4: Vyte's deactivation is the unlink).
 export function isLinked(user: StoredUser): boolean {
   return user.attributes.active !== false && objectOf(user.attributes[vyteUserUrn]).linked !== false;
 }

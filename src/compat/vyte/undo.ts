@@ -3,7 +3,7 @@ import type { Logger } from "pino";
 // Some Vyte operations take several core writes (a user, then the teams of its body; an unlink
 // leaves its teams, then the user). Each write records how to take it back; when a later one
 // fails, those already made are taken back, newest first, and the failure is rethrown, so that
-// a failed operation leaves no partial write (compat-contracts.md §0; brief: "or undo").
+// a failed operation leaves no partial write, a password it set apart (docs/compat/vyte.md §6.6).
 export class UndoLog {
   private readonly steps: Array<() => Promise<unknown>> = [];
 

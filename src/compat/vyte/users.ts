@@ -11,8 +11,8 @@ import {
 import type { VytePatches } from "./patches.ts";
 import { UndoLog } from "./undo.ts";
 
-// Vyte users (compat-contracts.md §2.4 V3-V7, §2.5) over SCIM Users. A write that also touches
-// teams is one unit: if a later write fails, the earlier ones are undone.
+// Vyte users (docs/compat/vyte.md §5.4-§5.8, §6) over SCIM Users. A write that also touches
+// teams is one unit: if a later write fails, the earlier ones are undone (§6.6).
 
 export class VyteUsers {
   constructor(
@@ -22,8 +22,8 @@ export class VyteUsers {
     private readonly patches: VytePatches,
   ) {}
 
-  // V3, V5: the idempotent POST. The user found by _id, extid or email is updated (and re-linked
-  // if it had been unlinked); otherwise one is created.
+  // §5.4, §5.7: the idempotent POST. The user found by _id, extid or email (§6.1) is updated (and
+  // re-linked if it had been unlinked); otherwise one is created.
   async upsert(context: RequestContext, request: UserRequest): Promise<StoredUser> {
     const existing = await this.directory.findUser(context, userKeysOf(request));
     return UndoLog.run(this.core.logger, async (undo) => {
@@ -33,7 +33,7 @@ export class VyteUsers {
     });
   }
 
-  // V4, V6: a merge update of a linked user.
+  // §5.5, §5.8: a merge update of a linked user.
   async update(context: RequestContext, current: StoredUser, request: UserRequest): Promise<StoredUser> {
     return UndoLog.run(this.core.logger, async (undo) => {
       const user = await this.change(context, current, request, false, undo);
@@ -42,7 +42,7 @@ export class VyteUsers {
     });
   }
 
-  // V6: the linked user a batch update item names by _id or extid; 404 otherwise.
+  // §5.8: the linked user a batch update item names by _id or extid; 404 otherwise.
   async identified(context: RequestContext, request: UserRequest): Promise<StoredUser> {
     const { objectId, externalId } = userKeysOf(request);
     if (objectId === undefined && externalId === undefined) throw ScimError.notFound("The item names no user: give user._id or its extid");
@@ -51,7 +51,7 @@ export class VyteUsers {
     return user;
   }
 
-  // V7: the user leaves the organisation and its teams; the account is kept.
+  // §5.6: the user leaves the organisation and its teams; the account is kept.
   async unlink(context: RequestContext, user: StoredUser): Promise<void> {
     const exposed = await this.directory.exposeUser(context, user);
     await UndoLog.run(this.core.logger, async (undo) => {

@@ -4,8 +4,9 @@ import { patchOpUrn } from "../../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { adminClient, type BytebaseClient } from "./client.ts";
 
-// compat-contracts.md §0.3 and §1.7: one store behind both surfaces. Writes through the Bytebase
-// router read back through /scim/v2 (filtered on the extension by URN path), and the reverse.
+// docs/compat/README.md §5 and docs/compat/bytebase.md §8: one store behind both surfaces. Writes
+// through the Bytebase router read back through /scim/v2 (filtered on the extension by URN path),
+// and the reverse.
 
 const userUrn = userExtension.id;
 const groupUrn = groupExtension.id;

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { adminClient, expectBytebaseError, newUser, prefix, type BytebaseClient } from "./client.ts";
 
-// compat-contracts.md §1.3: grpc-gateway's error body and status for every failure, routing
+// docs/compat/bytebase.md §3: grpc-gateway's error body and status for every failure, routing
 // errors included; never a stack trace, never a SCIM error body.
 
 let app: TestApp;

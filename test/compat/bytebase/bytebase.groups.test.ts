@@ -3,7 +3,7 @@ import { bytebaseGroupSchema, listGroupsResponseSchema } from "../../../src/comp
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { adminClient, bytebaseClient, expectBytebaseError, groupJson, memberClient, prefix, scimIdOf, type BytebaseClient } from "./client.ts";
 
-// compat-contracts.md §1.4-§1.6 and the Bytebase lines of §8: the Group endpoints B8-B12.
+// docs/compat/bytebase.md §4.2, §5.8-§5.12, §6 and §7: the Group endpoints.
 
 let app: TestApp;
 let bb: BytebaseClient;
@@ -190,7 +190,7 @@ describe("DeleteGroup (DELETE /v1/groups/{email})", () => {
   });
 });
 
-describe("group permissions (§1.6): admins, and the group's OWNERs", () => {
+describe("group permissions (§2.3): admins, and the group's OWNERs", () => {
   let owner: BytebaseClient;
   let member: BytebaseClient;
   beforeAll(async () => {

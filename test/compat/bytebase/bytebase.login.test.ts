@@ -3,7 +3,7 @@ import { loginResponseSchema } from "../../../src/compat/bytebase/contract.ts";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { adminClient, bytebaseClient, expectBytebaseError, newUser, prefix, type BytebaseClient } from "./client.ts";
 
-// compat-contracts.md §1.2 B1: POST /v1/auth/login, its cookies, and what its token may do.
+// docs/compat/bytebase.md §5.1 and §9: POST /v1/auth/login, its cookies, and what its token may do.
 
 let app: TestApp;
 let bb: BytebaseClient;

@@ -2,8 +2,9 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { adminClient, bytebaseClient, expectBytebaseError, memberClient, newUser, prefix, scimIdOf, type BytebaseClient } from "./client.ts";
 
-// compat-contracts.md §1.2, §1.6 (permissions) and §0.5: credentials bound to the Bytebase surface
-// and to one tenant; the deactivated lose their tokens; passwords never leave the server.
+// docs/compat/bytebase.md §2 and docs/compat/README.md §4: credentials bound to the Bytebase
+// surface and to one tenant, permissions; the deactivated lose their tokens; passwords never leave
+// the server.
 
 let app: TestApp;
 let bb: BytebaseClient;

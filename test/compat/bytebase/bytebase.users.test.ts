@@ -3,7 +3,7 @@ import { bytebaseUserSchema, listUsersResponseSchema } from "../../../src/compat
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { adminClient, expectBytebaseError, newUser, prefix, userJson, type BytebaseClient } from "./client.ts";
 
-// compat-contracts.md §1.4-§1.6 and the Bytebase lines of §8: the User endpoints B2-B7.
+// docs/compat/bytebase.md §4.1, §5.2-§5.7, §6 and §7: the User endpoints.
 
 let app: TestApp;
 let bb: BytebaseClient;
@@ -125,7 +125,7 @@ describe("GetUser (GET /v1/users/{uid|email})", () => {
 describe("UpdateUser (PATCH /v1/users/{uid})", () => {
   const fresh = async (overrides: Record<string, unknown> = {}) => (await bb.post("/v1/users", newUser(overrides)).expect(200)).body;
 
-  it("without update_mask changes every field the body names (seed: email, title, phone)", async () => {
+  it("without update_mask changes every field the body names (the documented update: email, title, phone)", async () => {
     const user = await fresh();
     const email = newUser().email;
     const response = await bb.patch(`/v1/${user.name}`).set("Content-Type", "application/x-www-form-urlencoded").send(JSON.stringify({ email, title: "User updated", phone: "+14082121234" }));

@@ -68,7 +68,7 @@ export async function memberClient(app: TestApp, email: string, tenant = "acme")
   return bytebaseClient(app, await app.credential("bytebase", tenant, { scopes: ["scim:read"], subject }));
 }
 
-// The User JSON of compat-contracts.md §1.4, which the example repo's user.json carries (§1.8.4).
+// Bytebase's example user.json (docs/compat/bytebase.md §10.1): a whole User, as answers show it.
 export const userJson = {
   name: "users/103",
   state: "ACTIVE",
@@ -84,9 +84,9 @@ export const userJson = {
   profile: { lastLoginTime: null, lastChangePasswordTime: null, source: "" },
 };
 
-// The group.json of the example repo's principal/ directory, as compat-contracts.md §1.4 describes
-// it: title, description and members with roles (no output-only fields, so that the seed's
-// upsert of an existing group is a valid masked update).
+// Bytebase's example group.json (docs/compat/bytebase.md §10.1): title, description and members
+// with roles (no output-only fields, so that the documented upsert of an existing group is a valid
+// masked update).
 export const groupJson = {
   title: "Contractor Group",
   description: "A group for contractors",

@@ -1,10 +1,10 @@
-// The curl examples of the Bytebase seed excerpt, verbatim and in order
-// (../shared/spec/vendor-docs/bytebase-users-groups.md, itself principal/README.md of
-// github.com/bytebase/example-database-security). They read the shell variables ${bytebase_url}
-// and ${bytebase_token}, and the files user.json and group.json of the current directory.
+// Bytebase's documented curl commands for users and groups (principal/README.md of
+// github.com/bytebase/example-database-security), verbatim and in order, as
+// docs/compat/bytebase.md §10.2 shows them. They read the shell variables ${bytebase_url} and
+// ${bytebase_token}, and the files user.json and group.json of the current directory.
 
 export interface VendorExample {
-  // The excerpt's heading ("Users" or "Groups") and the comment line above the command.
+  // The heading the command is under ("Users" or "Groups") and the comment line above it.
   readonly section: "Users" | "Groups";
   readonly title: string;
   readonly command: string;

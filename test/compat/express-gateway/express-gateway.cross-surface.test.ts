@@ -4,7 +4,7 @@ import { userUrn } from "../../../src/scim/schema/urns.ts";
 import type { ScimClient, TestApp } from "../../support/app.ts";
 import { startEgApp, steve, type EgClient } from "./express-gateway.fixture.ts";
 
-// compat-contracts.md §0.3, §5.5: one store. Writes through /compat/express-gateway show up in
+// docs/compat/express-gateway.md §7: one store. Writes through /compat/express-gateway show up in
 // /scim/v2 and the reverse; redirectUri lives in the expressgateway User extension.
 
 const urn = expressGatewayUserSchema.id;
@@ -24,7 +24,7 @@ describe("Express Gateway -> SCIM", () => {
     id = (await eg.post("/users", steve).expect(200)).body.id;
   });
 
-  it("a created user is the SCIM User of §5.5", async () => {
+  it("a created user is the SCIM User of §7", async () => {
     const response = await scim.get(`/Users/${id}`).expect(200);
     expect(response.body).toMatchObject({
       schemas: [userUrn, urn],

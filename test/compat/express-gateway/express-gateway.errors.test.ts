@@ -2,7 +2,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from "vitest";
 import type { TestApp } from "../../support/app.ts";
 import { prefix, startEgApp, steve, type EgClient } from "./express-gateway.fixture.ts";
 
-// compat-contracts.md §5.3 error rows: plain-text bodies, upstream's statuses (validation → 500),
+// docs/compat/express-gateway.md §5 and §8: plain-text bodies, upstream's statuses (validation → 500),
 // and the two tenant options that change them.
 
 let app: TestApp;
@@ -20,7 +20,7 @@ function expectText(response: { status: number; text: string; headers: Record<st
   expect(response.headers["content-type"]).toBe("text/plain; charset=utf-8");
 }
 
-describe("POST /users errors (E2)", () => {
+describe("POST /users errors (§4.3)", () => {
   it("answers a duplicate username with 409 `username already exists`", async () => {
     expectText(await eg.post("/users", steve), 409, "username already exists");
   });
@@ -99,7 +99,7 @@ describe("tenant option express-gateway.strictUpstreamStatus", () => {
   });
 });
 
-describe("PUT /users/:idOrUsername errors (E4)", () => {
+describe("PUT /users/:idOrUsername errors (§4.5)", () => {
   it.each([["foo"], ["id"], ["isActive"], ["createdAt"], ["updatedAt"]])("answers a key outside the model (%s) with 500", async (key) => {
     expectText(await eg.put("/users/steve", { firstname: "Changed", [key]: "x" }), 500, "one or more properties is invalid");
     expect((await eg.get("/users/steve").expect(200)).body.firstname).toBe("Steve");
@@ -119,7 +119,7 @@ describe("PUT /users/:idOrUsername errors (E4)", () => {
   });
 });
 
-describe("not found (E3, E5, E6)", () => {
+describe("not found (§4.4, §4.6, §4.7)", () => {
   it("GET and DELETE answer 404 `User not found: <param>`", async () => {
     expectText(await eg.get("/users/nobody"), 404, "User not found: nobody");
     expectText(await eg.delete("/users/nobody"), 404, "User not found: nobody");
@@ -138,7 +138,7 @@ describe("not found (E3, E5, E6)", () => {
   });
 });
 
-describe("GET /users errors (E1)", () => {
+describe("GET /users errors (§4.2)", () => {
   it.each([["abc"], ["-1"], ["1.5"], ["1e3"], [""]])("answers start=%s with 500 `ERR invalid cursor`", async (start) => {
     expectText(await eg.get(`/users?start=${start}`), 500, "ERR invalid cursor");
   });

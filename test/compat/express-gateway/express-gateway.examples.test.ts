@@ -5,8 +5,9 @@ import { listenForCurl, type CurlTarget } from "../../support/curl.ts";
 import { prefix, startEgApp, steveCreated, type EgClient } from "./express-gateway.fixture.ts";
 import { baseUrlPlaceholder, examples, files, idPlaceholder, keyPlaceholder } from "./vendor-examples.ts";
 
-// The excerpt's requests (vendor-examples.ts) run with the real curl binary against the app on
-// 127.0.0.1, in order, with only the base URL, the key and the user's id substituted.
+// docs/compat/express-gateway.md §9: the documented requests (vendor-examples.ts) run with the
+// real curl binary against the app on 127.0.0.1, in order, with only the base URL, the key and the
+// user's id substituted.
 
 let app: TestApp;
 let eg: EgClient;
@@ -30,12 +31,12 @@ async function curl(title: string): Promise<{ status: number; text: string }> {
   return { status, text };
 }
 
-describe("the excerpt's requests, with curl", () => {
+describe("the documented requests, with curl", () => {
   it("lists seven commands, every one of them run below", () => {
     expect(examples.map((example) => example.title)).toHaveLength(7);
   });
 
-  it("Create a User -> 200 and the excerpt's response", async () => {
+  it("Create a User -> 200 and the documented response", async () => {
     const { status, text } = await curl("Create a User: POST /users");
     expect(status).toBe(200);
     const user = egUserSchema.parse(JSON.parse(text));
@@ -60,7 +61,7 @@ describe("the excerpt's requests, with curl", () => {
     expect(typeof list.users[0]?.isActive).toBe("boolean");
   });
 
-  it("Update User info -> 200 and the excerpt's response", async () => {
+  it("Update User info -> 200 and the documented response", async () => {
     const { status, text } = await curl("Update User info: PUT /users/steve");
     expect(status).toBe(200);
     expect(egUserSchema.parse(JSON.parse(text))).toMatchObject({

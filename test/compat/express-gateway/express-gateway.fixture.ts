@@ -34,12 +34,12 @@ export async function startEgApp(): Promise<{ app: TestApp; eg: EgClient }> {
   return { app, eg: await egClient(app) };
 }
 
-// §5.2: the seed's create body.
+// docs/compat/express-gateway.md §4.3: the documented create body.
 export const steve = { username: "steve", firstname: "Steve", lastname: "Brown", email: "steve@example.com", redirectUri: "http://example.com" };
 
 export const dateString = /^[A-Z][a-z]{2} [A-Z][a-z]{2} \d{2} \d{4} \d{2}:\d{2}:\d{2} GMT\+0000 \(Coordinated Universal Time\)$/;
 
-// §5.2: the user the create of `steve` answers, its id matched by `id`.
+// docs/compat/express-gateway.md §3.1: the user the create of `steve` answers, its id matched by `id`.
 export function steveCreated(id: unknown): Record<string, unknown> {
   return {
     username: "steve",

@@ -3,7 +3,7 @@ import { egUserListSchema, type EgUserList } from "../../../src/compat/express-g
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { egClient, startEgApp, type EgClient } from "./express-gateway.fixture.ts";
 
-// compat-contracts.md §5.4 pagination: `start` is an offset (default 0), `count` at most that many
+// docs/compat/express-gateway.md §6: `start` is an offset (default 0), `count` at most that many
 // users (default 100), `nextKey` the next start or 0 at the end; `eg users list --all` keeps
 // calling with start=nextKey until nextKey is 0.
 

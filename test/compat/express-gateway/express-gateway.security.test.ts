@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestApp } from "../../support/app.ts";
 import { egClient, prefix, startEgApp, steve, type EgClient } from "./express-gateway.fixture.ts";
 
-// compat-contracts.md §5.1 and §0.5: `apiKey <keyId>:<keySecret>` keys of this API only, bound to
+// docs/compat/express-gateway.md §2: `apiKey <keyId>:<keySecret>` keys of this API only, bound to
 // one tenant; 401 `Unauthorized` / 403 `Forbidden` in plain text; passwords never returned.
 
 let app: TestApp;

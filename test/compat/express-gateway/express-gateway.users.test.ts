@@ -3,7 +3,7 @@ import { egUserListSchema, egUserSchema } from "../../../src/compat/express-gate
 import type { TestApp } from "../../support/app.ts";
 import { dateString, startEgApp, steve, steveCreated, type EgClient } from "./express-gateway.fixture.ts";
 
-// compat-contracts.md §5.3 E1-E6 and the semantics of §5.4, happy paths.
+// docs/compat/express-gateway.md §3 and §4: the endpoints, happy paths.
 
 let app: TestApp;
 let eg: EgClient;
@@ -12,8 +12,8 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-describe("POST /users (E2)", () => {
-  it("answers 200 (not 201) with the user of §5.2", async () => {
+describe("POST /users (§4.3)", () => {
+  it("answers 200 (not 201) with the user of §3.1", async () => {
     const response = await eg.post("/users", steve);
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toMatch(/^application\/json/);
@@ -56,7 +56,7 @@ describe("POST /users (E2)", () => {
   });
 });
 
-describe("GET /users/:idOrUsername (E3)", () => {
+describe("GET /users/:idOrUsername (§4.4)", () => {
   let steveId: string;
   beforeAll(async () => {
     steveId = (await eg.get("/users/steve").expect(200)).body.id;
@@ -90,7 +90,7 @@ describe("GET /users/:idOrUsername (E3)", () => {
   });
 });
 
-describe("PUT /users/:idOrUsername (E4)", () => {
+describe("PUT /users/:idOrUsername (§4.5)", () => {
   it("merges the properties given and re-reads the user", async () => {
     const before = (await eg.post("/users", { username: "merge", firstname: "Old", lastname: "Name", email: "old@example.com" }).expect(200)).body;
     await new Promise((resolve) => setTimeout(resolve, 1100));
@@ -105,12 +105,12 @@ describe("PUT /users/:idOrUsername (E4)", () => {
     expect((await eg.get("/users/merge").expect(200)).body).toEqual(response.body);
   });
 
-  it("accepts the seed's update body on the user's id", async () => {
-    const id = (await eg.post("/users", { username: "seed-put", firstname: "S", lastname: "P" }).expect(200)).body.id;
+  it("accepts the documented update body on the user's id", async () => {
+    const id = (await eg.post("/users", { username: "documented-put", firstname: "S", lastname: "P" }).expect(200)).body.id;
     const response = await eg
       .put(`/users/${id}`, { email: "steve.brown@example.com", firstname: "Steve", lastname: "Brown", redirectUri: "http://example.com" })
       .expect(200);
-    expect(response.body).toMatchObject({ username: "seed-put", id, email: "steve.brown@example.com", firstname: "Steve", lastname: "Brown", redirectUri: "http://example.com" });
+    expect(response.body).toMatchObject({ username: "documented-put", id, email: "steve.brown@example.com", firstname: "Steve", lastname: "Brown", redirectUri: "http://example.com" });
   });
 
   it("drops username silently (no rename)", async () => {
@@ -141,7 +141,7 @@ describe("PUT /users/:idOrUsername (E4)", () => {
   });
 });
 
-describe("PUT and DELETE /users/:idOrUsername/status (E6)", () => {
+describe("PUT and DELETE /users/:idOrUsername/status (§4.7)", () => {
   it("deactivates, reports no change, activates, reports no change", async () => {
     await eg.post("/users", { username: "toggle", firstname: "T", lastname: "G" }).expect(200);
     expect((await eg.put("/users/toggle/status", { status: false }).expect(200)).body).toEqual({ status: "Deactivated" });
@@ -152,7 +152,7 @@ describe("PUT and DELETE /users/:idOrUsername/status (E6)", () => {
     expect((await eg.put("/users/toggle/status", { status: true }).expect(200)).body).toEqual({ status: "Active" });
   });
 
-  it("serves the seed's DELETE form as an alias", async () => {
+  it("serves the documented DELETE form as an alias", async () => {
     const id = (await eg.post("/users", { username: "alias", firstname: "A", lastname: "L" }).expect(200)).body.id;
     expect((await eg.delete(`/users/${id}/status`, { status: false }).expect(200)).body).toEqual({ status: "Deactivated" });
     expect((await eg.delete("/users/alias/status", { status: true }).expect(200)).body).toEqual({ status: "Activated" });
@@ -169,7 +169,7 @@ describe("PUT and DELETE /users/:idOrUsername/status (E6)", () => {
   });
 });
 
-describe("DELETE /users/:idOrUsername (E5)", () => {
+describe("DELETE /users/:idOrUsername (§4.6)", () => {
   it("answers 204 with no body; the user is gone", async () => {
     await eg.post("/users", { username: "gone", firstname: "G", lastname: "O" }).expect(200);
     const response = await eg.delete("/users/gone");
@@ -187,7 +187,7 @@ describe("DELETE /users/:idOrUsername (E5)", () => {
   });
 });
 
-describe("GET /users (E1)", () => {
+describe("GET /users (§4.2)", () => {
   it("lists users with nextKey 0 when all fit, inactive ones included", async () => {
     await eg.post("/users", { username: "sleeper", firstname: "S", lastname: "L" }).expect(200);
     await eg.put("/users/sleeper/status", { status: false }).expect(200);

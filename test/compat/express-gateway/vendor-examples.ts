@@ -1,7 +1,7 @@
-// The requests of ../shared/spec/vendor-docs/express-gateway-users.md (seed 004, Express Gateway's
-// docs/admin/users/index.md). That excerpt gives each request as "Request: `METHOD /path`" with a
+// The requests of Express Gateway's users page (the admin/users page of its documentation site;
+// docs/compat/express-gateway.md §9). That page gives each request as "Request: `METHOD /path`" with a
 // JSON body and no curl command, so these are its six requests written as curl commands, in its
-// order; the JSON bodies are the excerpt's, byte for byte except for its `//` comments (not JSON).
+// order; the JSON bodies are the page's, byte for byte except for its `//` comments (not JSON).
 // Placeholders the test substitutes: the base URL (upstream's admin port), the key, and the id.
 
 export const baseUrlPlaceholder = "http://localhost:9876";

@@ -4,8 +4,8 @@ import { groupUrn } from "../../../src/scim/schema/urns.ts";
 import type { ScimClient, TestApp } from "../../support/app.ts";
 
 // Shared fixtures of the perm-api tests: a client for the API under /compat/perm-api, roles made
-// the way the lead decided they are made (SCIM Groups with the permgroups extension), and the
-// shapes of the API's objects.
+// as docs/compat/perm-api.md §7.2 says they are (SCIM Groups with the permgroups extension), and
+// the shapes of the API's objects.
 
 export const prefix = "/compat/perm-api";
 export const groupExtension = permGroupsGroupSchema.id;
@@ -65,7 +65,7 @@ export function uniqueEmail(stem: string): string {
 
 export const uuid = /^[0-9a-f]{8}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{4}-[0-9a-f]{12}$/;
 
-// The §3.2 user object: exactly these keys, in this order.
+// The §3.1 user object: exactly these keys, in this order.
 export const userKeys = [
   "id", "first_name", "username", "last_name", "phone", "email", "company", "groups", "mfa", "reset_pw", "reset_2fa", "is_active", "permissions",
 ];

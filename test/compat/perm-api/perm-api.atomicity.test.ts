@@ -16,10 +16,11 @@ import { SqlUserStore } from "../../../src/store/users.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, permApi, uniqueEmail, type CreatedRole, type PermApiClient } from "./fixtures.ts";
 
-// A user's roles are memberships of several groups, so P1 and P2 take several core writes. When
-// one of them fails, nothing is left half-done: P1 deletes the user it created, P2 changes the
-// memberships it changed back and leaves the user's attributes as they were. The failures are
-// injected into the group service the router is given.
+// docs/compat/perm-api.md §5.3: a user's roles are memberships of several groups, so a create and
+// an update take several core writes. When one of them fails, nothing is left half-done: the create
+// deletes the user it made, the update changes the memberships it changed back and leaves the
+// user's attributes as they were. The failures are injected into the group service the router is
+// given.
 
 class FailingGroups extends GroupService {
   // The number of membership writes to let through before failing; undefined: never fail.
@@ -80,7 +81,7 @@ const allMembers = () => Promise.all(roles.map(memberIds));
 const send = (method: "post" | "patch", path: string, body: unknown) =>
   failing[method](`/compat/perm-api${path}`).set("Authorization", `Bearer ${token}`).set("Content-Type", "application/json").send(JSON.stringify(body));
 
-describe("P1: a membership write that fails", () => {
+describe("§4.2 create: a membership write that fails", () => {
   it("deletes the user created, removes the memberships already written, and answers DRF's 500", async () => {
     const email = uniqueEmail("undone");
     const before = await allMembers();
@@ -95,7 +96,7 @@ describe("P1: a membership write that fails", () => {
   });
 });
 
-describe("P2: a membership write that fails", () => {
+describe("§4.5 update: a membership write that fails", () => {
   it("changes back the memberships already changed and leaves the user's attributes alone", async () => {
     const user = (await healthy.post("/api/v2/user", { email: uniqueEmail("p2"), password: "pw", first_name: "Before", groups: [roles[0]?.roleId] }).expect(201)).body;
     const before = await allMembers();

@@ -4,7 +4,7 @@ import { groupUrn, patchOpUrn, userUrn } from "../../../src/scim/schema/urns.ts"
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, groupExtension, permApi, roleJson, uniqueEmail, userExtension, type CreatedRole, type PermApiClient } from "./fixtures.ts";
 
-// compat-contracts.md §0.3: one identity store. What this API writes reads back through
+// docs/compat/perm-api.md §7: one identity store. What this API writes reads back through
 // /scim/v2 (and filters there on the permgroups extension), and the reverse.
 
 let app: TestApp;

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, permApi, uniqueEmail, type CreatedRole, type PermApiClient } from "./fixtures.ts";
 
-// compat-contracts.md §3.1 and §3.3: DRF's error bodies and statuses for every bad input, and no
-// write when a request is refused.
+// docs/compat/perm-api.md §3.3, §4 and §5: DRF's error bodies and statuses for every bad input, and
+// no write when a request is refused.
 
 let app: TestApp;
 let api: PermApiClient;
@@ -25,13 +25,13 @@ const long = "x".repeat(151);
 const memberIds = async (groupId: string): Promise<string[]> =>
   (((await scim.get(`/Groups/${groupId}`).expect(200)).body.members ?? []) as { value: string }[]).map((member) => member.value).sort();
 
-// [case, body, expected 400 body] for P1; the email is valid unless the case is about it.
+// [case, body, expected 400 body] for §4.2; the email is valid unless the case is about it.
 const createCases: readonly [string, unknown, Record<string, string[]>][] = [
   ["missing email and password", {}, { email: ["This field is required."], password: ["This field is required."] }],
   ["a blank email", { email: "", password: "pw" }, { email: ["This field may not be blank."] }],
   ["a blank email after trimming", { email: "   ", password: "pw" }, { email: ["This field may not be blank."] }],
   ["an invalid email", { email: "not-an-email", password: "pw" }, { email: ["Enter a valid email address."] }],
-  ["the excerpt's placeholder email", { email: "str (Required)", password: "str (Required)" }, { email: ["Enter a valid email address."] }],
+  ["the documented placeholder email", { email: "str (Required)", password: "str (Required)" }, { email: ["Enter a valid email address."] }],
   ["null email and password", { email: null, password: null }, { email: ["This field may not be null."], password: ["This field may not be null."] }],
   ["an email that is no string", { email: true, password: "pw" }, { email: ["Not a valid string."] }],
   ["a blank password", { email: "ok@example.com", password: "" }, { password: ["This field may not be blank."] }],
@@ -58,7 +58,7 @@ const createCases: readonly [string, unknown, Record<string, string[]>][] = [
   ["a JSON string", "text", { non_field_errors: ["Invalid data. Expected a dictionary, but got str."] }],
 ];
 
-describe("P1 validation: 400 with DRF's field errors, and nothing written", () => {
+describe("§4.2 validation: 400 with DRF's field errors, and nothing written", () => {
   it.each(createCases)("%s", async (_case, body, expected) => {
     const before = (await api.get("/api/v2/user").expect(200)).body.length;
     const response = await api.post("/api/v2/user", JSON.stringify(body)).expect(400).expect("Content-Type", /application\/json/);
@@ -93,7 +93,7 @@ describe("P1 validation: 400 with DRF's field errors, and nothing written", () =
   });
 });
 
-describe("P2 validation: 400, and the user and its roles unchanged", () => {
+describe("§4.5 validation: 400, and the user and its roles unchanged", () => {
   const create = async () =>
     (await api.post("/api/v2/user", { email: uniqueEmail("victim"), password: "pw", first_name: "Kept", groups: [role.roleId] }).expect(201)).body;
 
@@ -128,7 +128,7 @@ describe("P2 validation: 400, and the user and its roles unchanged", () => {
   });
 });
 
-describe("404 and 405 in DRF's words", () => {
+describe("§4.8 404 and 405 in DRF's words", () => {
   it.each([
     ["GET", "/api/v2/user/00000000-0000-4000-8000-000000000000"],
     ["DELETE", "/api/v2/user/00000000-0000-4000-8000-000000000000"],

@@ -4,12 +4,12 @@ import { listenForCurl, type CurlResponse, type CurlTarget } from "../../support
 import { createRole, permApi, prefix, roleJson, uniqueEmail, userKeys, type CreatedRole, type PermApiClient } from "./fixtures.ts";
 import { vendorExamples } from "./vendor-examples.ts";
 
-// The excerpt's curl commands run with the real curl against the app on an ephemeral port, only
-// the base URL, the token and the user id substituted. As written, the two user commands send
-// the excerpt's JSON, which is not JSON ("phone: "..., a // comment) and whose values are
-// placeholders ("str (Required)" is no email), so a DRF server answers them 400 "JSON parse
-// error"; they are also run with the placeholders filled in and the typo fixed as §3.5 resolves
-// it (key "phone", role ids in "groups"), which must succeed.
+// docs/compat/perm-api.md §9: the documented curl commands run with the real curl against the app
+// on an ephemeral port, only the base URL, the token and the user id substituted. As written, the
+// two user commands send a body that is not JSON ("phone: "..., a // comment) and whose values are
+// placeholders ("str (Required)" is no email), so a DRF server answers them 400 "JSON parse error";
+// they are also run with the placeholders filled in and the key written "phone" (§10.4), role ids in
+// "groups", which must succeed.
 
 let app: TestApp;
 let api: PermApiClient;
@@ -39,7 +39,7 @@ async function curl(command: string, userId?: string): Promise<CurlResponse> {
   return target.curl(substituted);
 }
 
-// The excerpt's request body with real values: what a script written from it sends.
+// The documented request body with real values: what a script written from it sends.
 function filledIn(command: string, values: { email: string; password: string; first_name: string; phone: string; last_name: string; groups: number[] }): string {
   return command
     .replace('"email": "str (Required)"', `"email": "${values.email}"`)
@@ -50,7 +50,7 @@ function filledIn(command: string, values: { email: string; password: string; fi
     .replace("//list of permission groups ids", values.groups.join(", "));
 }
 
-describe("the excerpt's commands as written", () => {
+describe("the documented commands as written", () => {
   it('"Create User": 400 JSON parse error, and no user is created', async () => {
     const before = (await api.get("/api/v2/user").expect(200)).body.length;
     const response = await curl(vendorExamples.createUser);
@@ -75,7 +75,7 @@ describe("the excerpt's commands as written", () => {
   });
 });
 
-describe("the excerpt's commands with the placeholders filled in", () => {
+describe("the documented commands with the placeholders filled in", () => {
   it('"Create User": 201 with the documented response', async () => {
     const email = uniqueEmail("curl");
     const response = await curl(

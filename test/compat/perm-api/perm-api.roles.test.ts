@@ -3,8 +3,8 @@ import { groupUrn } from "../../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, groupExtension, permApi, roleJson, type PermApiClient } from "./fixtures.ts";
 
-// compat-contracts.md §3.3 P3: `GET /api/v2/group`, the role catalogue; §8 "002" line 3. Every
-// Group of the tenant is a role; role ids are allocated once and stored, never list positions.
+// docs/compat/perm-api.md §4.7 and §7.2: `GET /api/v2/group`, the role catalogue. Every Group of
+// the tenant is a role; role ids are allocated once and stored, never list positions.
 
 let app: TestApp;
 let api: PermApiClient;
@@ -17,12 +17,12 @@ beforeAll(async () => {
 });
 afterAll(() => app.close());
 
-describe("P3 GET /api/v2/group", () => {
+describe("§4.7 GET /api/v2/group", () => {
   it("answers a bare empty array when the tenant has no groups", async () => {
     await api.get("/api/v2/group").expect(200, []);
   });
 
-  it("answers a bare array of {id, name, permissions}, by role id; trailing slash accepted (§8)", async () => {
+  it("answers a bare array of {id, name, permissions}, by role id; trailing slash accepted", async () => {
     const owner = await createRole(scim, "Owner", ["*"]);
     const support = await createRole(scim, "Support", ["tickets.read", "tickets.write"]);
     const expected = [roleJson(owner), roleJson(support)];

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, permApi, prefix, uniqueEmail, type CreatedRole, type PermApiClient } from "./fixtures.ts";
 
-// compat-contracts.md §3.1 and §0.5: a bearer JWT issued for this API and bound to one tenant;
-// DRF's 401 and 403 bodies; every call scoped to the caller's tenant; no password ever returned.
+// docs/compat/perm-api.md §2: a bearer JWT issued for this API and bound to one tenant; DRF's 401
+// and 403 bodies; every call scoped to the caller's tenant; no password ever returned (§3.1).
 
 let app: TestApp;
 let api: PermApiClient;

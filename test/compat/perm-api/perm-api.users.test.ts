@@ -3,7 +3,7 @@ import { verifyPassword } from "../../../src/auth/passwords.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, permApi, roleJson, uniqueEmail, userKeys, uuid, type CreatedRole, type PermApiClient } from "./fixtures.ts";
 
-// compat-contracts.md §3.3 P1, P2, P4, P5 and the §3.3 semantics; §8 "002" lines 1 and 2.
+// docs/compat/perm-api.md §4.2-§4.6: the user endpoints, happy paths.
 
 let app: TestApp;
 let api: PermApiClient;
@@ -27,8 +27,8 @@ afterAll(() => app.close());
 const storedHash = async (id: string) =>
   (await app.server.database.prisma.user.findFirstOrThrow({ where: { id }, select: { passwordHash: true, doc: true } })).passwordHash;
 
-describe("P1 POST /api/v2/user", () => {
-  it("answers 201 with the user, its roles expanded and the union of their permissions, and no password (§8)", async () => {
+describe("§4.2 POST /api/v2/user", () => {
+  it("answers 201 with the user, its roles expanded and the union of their permissions, and no password", async () => {
     const email = uniqueEmail("ada");
     const response = await api
       .post("/api/v2/user", { email, password: "s3cret-Pass", first_name: "Ada", last_name: "Lovelace", phone: "+44 20 7946 0000", groups: [admin.roleId, viewer.roleId] })
@@ -101,7 +101,7 @@ describe("P1 POST /api/v2/user", () => {
   });
 });
 
-describe("P4 GET /api/v2/user and /api/v2/user/<id>", () => {
+describe("§4.3, §4.4 GET /api/v2/user and /api/v2/user/<id>", () => {
   it("returns one user with its roles", async () => {
     const created = await api.post("/api/v2/user", { email: uniqueEmail("one"), password: "pw", groups: [viewer.roleId] }).expect(201);
     const response = await api.get(`/api/v2/user/${created.body.id}`).expect(200);
@@ -120,18 +120,18 @@ describe("P4 GET /api/v2/user and /api/v2/user/<id>", () => {
   });
 });
 
-describe("P2 PATCH /api/v2/user/<id>", () => {
+describe("§4.5 PATCH /api/v2/user/<id>", () => {
   const create = async (groups: number[] = [admin.roleId, viewer.roleId]) =>
     (await api.post("/api/v2/user", { email: uniqueEmail("patch"), password: "pw", first_name: "First", last_name: "Last", phone: "111", groups }).expect(201)).body;
 
-  it("groups: [] clears the roles (§8)", async () => {
+  it("groups: [] clears the roles", async () => {
     const user = await create();
     const response = await api.patch(`/api/v2/user/${user.id}`, { groups: [] }).expect(200);
     expect(response.body).toEqual({ ...user, groups: [], permissions: [] });
     expect((await api.get(`/api/v2/user/${user.id}`).expect(200)).body.groups).toEqual([]);
   });
 
-  it("without groups keeps the roles (§8)", async () => {
+  it("without groups keeps the roles", async () => {
     const user = await create();
     const response = await api.patch(`/api/v2/user/${user.id}`, { first_name: "Changed" }).expect(200);
     expect(response.body).toEqual({ ...user, first_name: "Changed" });
@@ -193,7 +193,7 @@ describe("P2 PATCH /api/v2/user/<id>", () => {
   });
 });
 
-describe("P5 DELETE /api/v2/user/<id>", () => {
+describe("§4.6 DELETE /api/v2/user/<id>", () => {
   it("deactivates (is_active=false) and answers 204 with no body; the user stays readable", async () => {
     const user = (await api.post("/api/v2/user", { email: uniqueEmail("gone"), password: "pw", groups: [admin.roleId] }).expect(201)).body;
     const response = await api.delete(`/api/v2/user/${user.id}`).expect(204);
@@ -216,7 +216,7 @@ describe("P5 DELETE /api/v2/user/<id>", () => {
   });
 });
 
-describe("trailing slashes (§3.1)", () => {
+describe("trailing slashes (§1.2)", () => {
   it("are accepted on every path", async () => {
     const created = await api.post("/api/v2/user/", { email: uniqueEmail("slash"), password: "pw" }).expect(201);
     await api.get("/api/v2/user/").expect(200);

@@ -1,6 +1,6 @@
-// The curl commands of the vendor excerpt ../shared/spec/vendor-docs/rolesapi-users.md (seed 002),
-// copied verbatim, in the order they appear there. Placeholders: <base_url>, <user_token> (and the
-// bare user_token of the roles example), <user_uuid>.
+// The curl commands of the product's documentation page (docs/compat/perm-api.md §9), copied
+// verbatim, in the order they appear there. Placeholders: <base_url>, <user_token> (and the bare
+// user_token of the roles example), <user_uuid>.
 
 // "Create User"
 export const createUser = String.raw`curl '<base_url>/api/v2/user' \

@@ -39,7 +39,7 @@ export async function startQaseApp(): Promise<{ app: TestApp; qase: QaseClient }
   return { app, qase: await qaseClient(app) };
 }
 
-// The seed's create body (givenName and familyName swapped as in the docs; stored as sent).
+// Qase's documented create body (givenName and familyName swapped as in Qase's docs; stored as sent).
 export function newUser(userName: string, extra: Record<string, unknown> = {}): Record<string, unknown> {
   return { schemas: [userUrn], userName, name: { familyName: "John", givenName: "Doe" }, ...extra };
 }
@@ -48,7 +48,7 @@ export function patchOp(...operations: Record<string, unknown>[]): Record<string
   return { schemas: [patchOpUrn], Operations: operations };
 }
 
-// A Qase User response: the §4.2 shape exactly, as application/scim+json.
+// A Qase User response: the shape of docs/compat/qase.md §3.1 exactly, as application/scim+json.
 export function qaseUserOf(response: request.Response): QaseUser {
   expect(response.headers["content-type"]).toBe(scimContentType);
   const parsed = qaseUser.safeParse(response.body);
@@ -61,7 +61,8 @@ export function qaseListOf(response: request.Response) {
   return qaseListResponse.parse(response.body);
 }
 
-// §4.1: the SCIM Error schema with a string status, in the Qase content type, and no stack trace.
+// docs/compat/qase.md §5.1: the SCIM Error schema with a string status, in the Qase content type,
+// and no stack trace.
 export function expectQaseError(response: request.Response, status: number, scimType?: string, detail?: string | RegExp): void {
   expect({ status: response.status, body: response.body }).toStrictEqual({
     status,

@@ -3,7 +3,7 @@ import type { ScimClient, TestApp } from "../../support/app.ts";
 import { expectScimError } from "../../support/responses.ts";
 import { createQaseUser, newUser, patchOp, qaseListOf, qaseUrn, qaseUserOf, startQaseApp, type QaseClient } from "./qase.client.ts";
 
-// compat-contracts.md §0.3 and §4.4: the Qase API is a view over the same Users as /scim/v2.
+// docs/compat/qase.md §7: the Qase API is a view over the same Users as /scim/v2.
 // Its id is the qase extension's numericId, allocated once and kept.
 
 const enterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";

@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestApp } from "../../support/app.ts";
 import { createQaseUser, expectQaseError, newUser, patchOp, qaseBase, startQaseApp, type QaseClient } from "./qase.client.ts";
 
-// compat-contracts.md §4.1 and §4.3: every bad request gets the SCIM Error schema with a string
+// docs/compat/qase.md §3.2 and §5: every bad request gets the SCIM Error schema with a string
 // status, Qase's status and scimType, and leaves nothing changed.
 
 let app: TestApp;
@@ -28,7 +28,7 @@ describe("POST /Users: 400 invalidValue", () => {
     ["userName empty", { userName: " ", name: { givenName: "A", familyName: "B" } }, "userName is required"],
     ["userName not a string", { userName: 42, name: { givenName: "A", familyName: "B" } }, "userName must be a string"],
     ["name missing", { userName: "a@example.com" }, "name.givenName and name.familyName are required"],
-    ["familyName missing (the checklist's case)", { userName: "a@example.com", name: { givenName: "A" } }, "name.familyName is required"],
+    ["familyName missing", { userName: "a@example.com", name: { givenName: "A" } }, "name.familyName is required"],
     ["givenName missing", { userName: "a@example.com", name: { familyName: "B" } }, "name.givenName is required"],
     ["givenName empty", { userName: "a@example.com", name: { givenName: "", familyName: "B" } }, "name.givenName is required"],
     ["givenName over 60 characters", { userName: "a@example.com", name: { givenName: longName, familyName: "B" } }, "name.givenName must be at most 60 characters"],
@@ -173,7 +173,7 @@ describe("unknown users: 404", () => {
   });
 });
 
-describe("media types and sizes (§4.1)", () => {
+describe("media types and sizes (§1.3)", () => {
   const post = (contentType: string | undefined, body: string) => {
     const test = app.http().post(`${qaseBase}/Users`).set("Authorization", `Bearer ${qase.token}`);
     return (contentType === undefined ? test : test.set("Content-Type", contentType)).send(body);

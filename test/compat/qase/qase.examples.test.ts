@@ -5,9 +5,9 @@ import { startTestApp, type TestApp } from "../../support/app.ts";
 import { listenForCurl, type CurlResponse, type CurlTarget } from "../../support/curl.ts";
 import { curlCommand, documentedBaseUrl, documentedTypoBaseUrl, documentedUserId, vendorExamples, type VendorExample } from "./vendor-examples.ts";
 
-// Every request of the Qase excerpt, run with the real curl against the app on a local port, in
-// the excerpt's order (the create first, so that the documented id 1 exists), substituting only
-// the base URL, the token and the id.
+// docs/compat/qase.md §9: every request of Qase's documentation page, run with the real curl
+// against the app on a local port, in the page's order (the create first, so that the documented
+// id 1 exists), substituting only the base URL, the token and the id.
 
 let app: TestApp;
 let target: CurlTarget;
@@ -52,8 +52,8 @@ const example = (name: string) => {
   return found;
 };
 
-describe.sequential("the Qase excerpt's requests, with curl", () => {
-  it("covers every request of the excerpt", () => {
+describe.sequential("the requests of Qase's documentation, with curl", () => {
+  it("covers every documented request", () => {
     expect(vendorExamples.map((candidate) => candidate.request.split(":")[0])).toEqual([
       "POST", "GET", "GET", "GET", "PUT", "PATCH", "PATCH", "PATCH", "PATCH", "DELETE",
     ]);
@@ -96,7 +96,7 @@ describe.sequential("the Qase excerpt's requests, with curl", () => {
     expect(response.body).toStrictEqual(documented(example("Replace user by ID").response as string));
   });
 
-  it("Request to deactivate user: 200 with active:false (the excerpt's active:true is a doc error)", async () => {
+  it("Request to deactivate user: 200 with active:false (the documented active:true is a doc error)", async () => {
     const response = await runExample(example("Request to deactivate user"));
     expect(response.status).toBe(200);
     expect(qaseUser.parse(response.body)).toMatchObject({ id: userId, active: false });

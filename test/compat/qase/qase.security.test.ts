@@ -3,7 +3,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { TestApp } from "../../support/app.ts";
 import { createQaseUser, expectQaseError, newUser, patchOp, qaseBase, qaseClient, qaseListOf, startQaseApp, type QaseClient } from "./qase.client.ts";
 
-// compat-contracts.md §0.5 and §4.1: Bearer tokens issued for the qase surface of one tenant;
+// docs/compat/qase.md §2: Bearer tokens issued for the qase surface of one tenant;
 // 401 for anything else, 403 when the tenant has SCIM disabled or the scopes do not allow it;
 // every call sees only the caller's tenant; secrets never come back.
 

@@ -15,7 +15,7 @@ import {
   type QaseClient,
 } from "./qase.client.ts";
 
-// compat-contracts.md §4.2 Q1-Q6 and §4.3: the Users endpoints of the Qase profile.
+// docs/compat/qase.md §3 and §4.2-§4.8: the Users endpoints of the Qase profile.
 
 const location = (id: string) => `${publicBaseUrl}${qaseBase}/Users/${id}`;
 
@@ -35,8 +35,8 @@ async function scimUserOf(userName: string): Promise<Record<string, any>> {
   return response.body.Resources[0];
 }
 
-describe("POST /Users (Q3)", () => {
-  it("creates the seed's user: 201, the Qase shape, Location = meta.location", async () => {
+describe("POST /Users (§4.4)", () => {
+  it("creates the documented user: 201, the Qase shape, Location = meta.location", async () => {
     const response = await qase.post("/Users", newUser("john@doe.com"));
     expect(response.status).toBe(201);
     expect(qaseUserOf(response)).toStrictEqual({
@@ -114,7 +114,7 @@ describe("POST /Users (Q3)", () => {
   });
 });
 
-describe("GET /Users/{id} (Q2)", () => {
+describe("GET /Users/{id} (§4.3)", () => {
   let user: Awaited<ReturnType<typeof createQaseUser>>;
   beforeAll(async () => {
     user = await createQaseUser(qase, "get@example.com", { userType: "regular", title: "CEO" });
@@ -152,7 +152,7 @@ describe("GET /Users/{id} (Q2)", () => {
   });
 });
 
-describe("GET /Users (Q1)", () => {
+describe("GET /Users (§4.2)", () => {
   let lister: QaseClient;
   // givenName, familyName, active, title
   const people: [string, string, boolean, string | undefined][] = [
@@ -190,7 +190,7 @@ describe("GET /Users (Q1)", () => {
     expect(body.Resources.map((resource) => resource.id).sort()).toEqual([...ids.values()].sort());
   });
 
-  it("answers the seed's complex request: attributes, NOT(...), sortBy, startIndex=2&count=5", async () => {
+  it("answers the documented complex request: attributes, NOT(...), sortBy, startIndex=2&count=5", async () => {
     const query = 'attributes=name,userName&filter=NOT(name.familyName eq "Green")&sortBy=name.givenName&sortOrder=ascending&startIndex=2&count=5';
     const body = await list(query.replace(/ /g, "%20").replace(/"/g, "%22"));
     expect(body).toStrictEqual({
@@ -263,8 +263,8 @@ describe("GET /Users (Q1)", () => {
   });
 });
 
-describe("PUT /Users/{id} (Q4)", () => {
-  it("replaces the user with the seed's body; id and meta in the body are ignored", async () => {
+describe("PUT /Users/{id} (§4.5)", () => {
+  it("replaces the user with the documented body; id and meta in the body are ignored", async () => {
     const user = await createQaseUser(qase, "put@example.com", { title: "CEO", userType: "billing" });
     const response = await qase.put(`/Users/${user.id}`, {
       schemas: [userUrn],
@@ -313,7 +313,7 @@ describe("PUT /Users/{id} (Q4)", () => {
   });
 });
 
-describe("PATCH /Users/{id} (Q5)", () => {
+describe("PATCH /Users/{id} (§4.6)", () => {
   let user: Awaited<ReturnType<typeof createQaseUser>>;
   beforeAll(async () => {
     user = await createQaseUser(qase, "patch@example.com", { userType: "regular" });
@@ -326,7 +326,7 @@ describe("PATCH /Users/{id} (Q5)", () => {
     return patched;
   };
 
-  it("deactivates with the seed's {op:Replace, path:active, value:false}: 200 with active:false", async () => {
+  it("deactivates with the documented {op:Replace, path:active, value:false}: 200 with active:false", async () => {
     expect((await patch({ op: "Replace", path: "active", value: false })).active).toBe(false);
     expect((await patch({ op: "replace", path: "active", value: true })).active).toBe(true);
   });
@@ -381,7 +381,7 @@ describe("PATCH /Users/{id} (Q5)", () => {
   });
 });
 
-describe("DELETE /Users/{id} (Q6)", () => {
+describe("DELETE /Users/{id} (§4.7)", () => {
   it("deletes the user: 204 with no body; then GET, PATCH and DELETE answer 404", async () => {
     const user = await createQaseUser(qase, "delete@example.com");
     const response = await qase.delete(`/Users/${user.id}`);
@@ -420,7 +420,7 @@ describe("DELETE /Users/{id} (Q6)", () => {
   });
 });
 
-describe("discovery (Q7)", () => {
+describe("discovery (§4.8)", () => {
   it("GET /ServiceProviderConfig describes the Qase profile", async () => {
     const response = await qase.get("/ServiceProviderConfig").expect(200);
     expect(response.headers["content-type"]).toBe(scimContentType);

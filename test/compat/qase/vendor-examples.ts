@@ -1,10 +1,10 @@
-// The requests of ../shared/spec/vendor-docs/qase-scim-users.md (seed 003, docs.qase.io
-// "Administration → SCIM → Users"), copied verbatim: method, URL and JSON body as printed.
+// The requests of Qase's documentation page (docs.qase.io "Administration → SCIM → Users";
+// docs/compat/qase.md §9), copied verbatim: method, URL and JSON body as printed.
 //
-// The excerpt has no curl commands: it prints each request as `METHOD: URL` plus a JSON body.
+// The page has no curl commands: it prints each request as `METHOD: URL` plus a JSON body.
 // curlCommand below turns one into the curl command a reader of the page would type, by one
 // fixed recipe (-i to show the status): the URL as printed, percent-encoding only what curl refuses raw (spaces, quotes);
-// the body from a file written from the excerpt's JSON (`--data @<file>`); the bearer token of
+// the body from a file written from the page's JSON (`--data @<file>`); the bearer token of
 // Qase's "Enable SCIM" page. Running it, the test substitutes the base URL, the token and the
 // user id, nothing else.
 
@@ -12,14 +12,14 @@ export interface VendorExample {
   readonly name: string;
   // The request line as printed, e.g. "GET: https://app.qase.io/scim/v2/Users".
   readonly request: string;
-  // The request body as printed, when the excerpt gives one; written to `file`.
+  // The request body as printed, when the page gives one; written to `file`.
   readonly body?: { readonly file: string; readonly json: string };
-  // The response as printed, where it is not marked as a doc error (compat-contracts.md §4.5).
+  // The response as printed, where it is not a doc error (docs/compat/qase.md §10).
   readonly response?: string;
 }
 
 export const documentedBaseUrl = "https://app.qase.io/scim/v2";
-// The DELETE section's URL has a typo (compat-contracts.md §4.5.1).
+// The DELETE section's URL has a typo (docs/compat/qase.md §10.7).
 export const documentedTypoBaseUrl = "https://app.qase./scim";
 export const documentedUserId = "1";
 

@@ -2,10 +2,10 @@ import { randomBytes } from "node:crypto";
 import { expect } from "vitest";
 import type { TestApp } from "../../support/app.ts";
 
-// Shared by the Vyte tests: the seed's "THE USER OBJECT" (../shared/spec/vendor-docs/vyte-users.md),
-// copied verbatim, and a client for /compat/vyte that sends the raw API key.
+// Shared by the Vyte tests: Vyte's documented user object (docs/compat/vyte.md §10.3), copied
+// verbatim, and a client for /compat/vyte that sends the raw API key.
 
-export const seedUserObject = {
+export const documentedUserObject = {
   "organization": "yourVyteOrganizationId",
   "finish_signup_with": "email",
   "user": {
@@ -155,13 +155,13 @@ export const seedUserObject = {
   }
 } as const;
 
-// The seed's user object for one organisation, with changes to its `user` part and without the
-// top-level keys named.
-export function seedBody(
+// The documented user object for one organisation, with changes to its `user` part and without
+// the top-level keys named.
+export function documentedBody(
   organization: string,
   options: { readonly user?: Record<string, unknown>; readonly without?: readonly string[] } = {},
 ): Record<string, any> {
-  const body = structuredClone(seedUserObject) as unknown as Record<string, any>;
+  const body = structuredClone(documentedUserObject) as unknown as Record<string, any>;
   for (const key of options.without ?? []) delete body[key];
   return { ...body, organization, user: { ...body.user, ...options.user } };
 }
@@ -175,7 +175,8 @@ export interface VyteClient {
   delete(path: string): ReturnType<ReturnType<TestApp["http"]>["delete"]>;
 }
 
-// Paths are relative to /compat/vyte; the key goes in `Authorization` with no scheme (§2.1).
+// Paths are relative to /compat/vyte; the key goes in `Authorization` with no scheme
+// (docs/compat/vyte.md §2.1).
 export async function vyteClient(app: TestApp, tenant = "acme"): Promise<VyteClient> {
   const key = await app.credential("vyte", tenant);
   const { id: organization } = await app.server.tenants.ensure(tenant);
@@ -208,7 +209,7 @@ export const defaultModules = {
   brand: false, assistant: false, vyteme: false, vyteme_pro: false, availabilities: false, billing: false, group_pro: false, team: false,
 };
 
-// §2.2: every error is exactly {status, message}, without a stack trace.
+// docs/compat/vyte.md §3.1: every error is exactly {status, message}, without a stack trace.
 export function expectVyteError(response: { status: number; body: unknown; text: string }, status: number): void {
   expect({ status: response.status, body: response.body }).toStrictEqual({ status, body: { status, message: expect.any(String) } });
   expect(response.text).not.toMatch(/\n\s+at |\.ts:\d+|node_modules|prisma/i);

@@ -1,5 +1,5 @@
-// The curl commands of ../shared/spec/vendor-docs/vyte-users.md (seed 001), verbatim, in the order
-// they appear. Each ends with the excerpt's dangling line continuation; the test runs it followed
+// The curl commands of Vyte's Users reference, verbatim and in order, as docs/compat/vyte.md §10.1
+// shows them. Each ends with the reference's dangling line continuation; the test runs it followed
 // by a newline, as a shell reading the snippet would.
 
 export const vendorExamples = {

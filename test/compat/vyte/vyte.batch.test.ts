@@ -2,7 +2,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { expectVyteError, objectIdPattern, unique, userBody, vyteClient, type VyteClient } from "./fixtures.ts";
 
-// compat-contracts.md §2.4 V5, V6 and §2.5 (batch create and update); §8 Vyte checklist lines 5 and 6.
+// docs/compat/vyte.md §5.7, §5.8 and §6.5: batch create and update.
 
 let app: TestApp;
 let vyte: VyteClient;
@@ -20,7 +20,7 @@ const usersWithEmail = async (email: string) =>
 const userResult = { user: expect.objectContaining({ _id: expect.stringMatching(objectIdPattern) }) };
 const errorResult = (status: number) => ({ error: { status, message: expect.any(String) } });
 
-describe("POST /v2/users/batch (V5)", () => {
+describe("POST /v2/users/batch (§5.7)", () => {
   it("answers 200 with one result per item, in order; the invalid 2nd item fails alone", async () => {
     const emails = [0, 1, 2].map((index) => `${unique(`batch${index}`)}@example.com`);
     const response = await vyte
@@ -101,7 +101,7 @@ describe("POST /v2/users/batch (V5)", () => {
   }, 60_000);
 });
 
-describe("PUT /v2/users/batch and PUT /v2/users (V6)", () => {
+describe("PUT /v2/users/batch and PUT /v2/users (§5.8)", () => {
   it.each(["/v2/users/batch", "/v2/users"])("%s updates each identified user and answers per item", async (path) => {
     const extid = unique("upd");
     const byId = (await vyte.post("/v2/users", userBody(vyte.organization, { email: `${unique("u1")}@example.com`, first_name: "Id" })).expect(200)).body.user;

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { groupUrn, patchOpUrn, userUrn } from "../../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
-import { expectVyteError, objectIdPattern, seedUserObject, unique, userBody, vyteClient, vyteTeamUrn, vyteUserUrn, type VyteClient } from "./fixtures.ts";
+import { expectVyteError, objectIdPattern, documentedUserObject, unique, userBody, vyteClient, vyteTeamUrn, vyteUserUrn, type VyteClient } from "./fixtures.ts";
 
-// compat-contracts.md §0.3 (one identity store), §2.6 (mapping), §6 (Vyte's deactivation is the
-// unlink): writes through /compat/vyte read through /scim/v2 and the reverse.
+// docs/compat/README.md §5 (one identity store), docs/compat/vyte.md §8 (mapping) and §6.4 (Vyte's
+// deactivation is the unlink): writes through /compat/vyte read through /scim/v2 and the reverse.
 
 let app: TestApp;
 let vyte: VyteClient;
@@ -31,7 +31,7 @@ describe("Vyte writes, SCIM reads", () => {
         userBody(
           vyte.organization,
           { email, first_name: "Jean", last_name: "Dupont", language: "fr", timezone: "Europe/Paris", picture_url: "https://example.com/p.png", account: { organization: { extid, admin: true } } },
-          { availability: seedUserObject.availability, vyteme: seedUserObject.vyteme },
+          { availability: documentedUserObject.availability, vyteme: documentedUserObject.vyteme },
         ),
       )
       .expect(200);
@@ -54,8 +54,8 @@ describe("Vyte writes, SCIM reads", () => {
         linked: true,
         orgAdmin: true,
         signedUpWith: "api",
-        availability: JSON.stringify(seedUserObject.availability),
-        vyteme: JSON.stringify(seedUserObject.vyteme),
+        availability: JSON.stringify(documentedUserObject.availability),
+        vyteme: JSON.stringify(documentedUserObject.vyteme),
       },
       meta: expect.objectContaining({ resourceType: "User", version: 'W/"1"' }),
     });

@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { expectVyteError, unique, userBody, vyteClient, type VyteClient } from "./fixtures.ts";
 
-// compat-contracts.md §0.2 (JSON whatever the Content-Type), §2.2 (errors by status, body
-// {status, message}), §2.4 (out-of-scope endpoints answer 404).
+// docs/compat/README.md §2 (JSON whatever the Content-Type) and docs/compat/vyte.md §3 (errors by
+// status, body {status, message}; out-of-scope endpoints answer 404).
 
 let app: TestApp;
 let vyte: VyteClient;

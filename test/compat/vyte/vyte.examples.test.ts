@@ -1,15 +1,26 @@
-import { existsSync, readFileSync } from "node:fs";
+import { readFileSync } from "node:fs";
+import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type TestApp } from "../../support/app.ts";
 import { listenForCurl, type CurlTarget } from "../../support/curl.ts";
 import { isoMillis, objectIdPattern, userBody, vyteClient, type VyteClient } from "./fixtures.ts";
 import { vendorBaseUrl, vendorExamples, vendorKeyPlaceholder, vendorUserIdPlaceholder } from "./vendor-examples.ts";
 
-// The vendor excerpt's curl commands, run with the real curl against the app on an ephemeral
-// port. Only the base URL, the key placeholder and the user id are substituted; the commands
-// stay as written.
+// Vyte's documented curl commands (docs/compat/vyte.md §10.1), run with the real curl against the
+// app on an ephemeral port. Only the base URL, the key placeholder and the user id are
+// substituted; the commands stay as written.
 
-const excerpt = "../shared/spec/vendor-docs/vyte-users.md";
+const guide = join(import.meta.dirname, "../../../docs/compat/vyte.md");
+
+// The `shell` blocks of the guide's section with this title.
+function documentedCommands(markdown: string, heading: string): string[] {
+  const start = markdown.search(new RegExp(`^### [\\d.]+ ${heading}$`, "m"));
+  if (start === -1) throw new Error(`no section "${heading}"`);
+  const rest = markdown.slice(markdown.indexOf("\n", start));
+  const end = rest.search(/^#{2,3} \d/m);
+  const section = end === -1 ? rest : rest.slice(0, end);
+  return [...section.matchAll(/```shell\n([\s\S]*?)\n```/g)].map((match) => match[1] as string);
+}
 
 let app: TestApp;
 let vyte: VyteClient;
@@ -35,10 +46,10 @@ async function curl(command: string): Promise<{ status: number; body: any }> {
   return { status: response.status, body: response.body };
 }
 
-describe("vendor examples (vyte-users.md)", () => {
-  it.skipIf(!existsSync(excerpt))("are the excerpt's commands, verbatim", () => {
-    const blocks = [...readFileSync(excerpt, "utf8").matchAll(/```shell\n([\s\S]*?)\n```/g)].map((match) => (match[1] as string).trim());
-    expect(blocks).toEqual(Object.values(vendorExamples));
+describe("Vyte's documented commands", () => {
+  it("are the commands docs/compat/vyte.md §10.1 shows, verbatim and in order", () => {
+    const documented = documentedCommands(readFileSync(guide, "utf8"), "Vyte's documented commands");
+    expect(documented).toStrictEqual(Object.values(vendorExamples));
   });
 
   it("GET /v2/users lists the organisation's users", async () => {

@@ -1,10 +1,10 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { keyIdLength } from "../../../src/auth/api-keys.ts";
 import { startTestApp, type TestApp } from "../../support/app.ts";
-import { expectVyteError, seedBody, unique, userBody, vyteClient, type VyteClient } from "./fixtures.ts";
+import { expectVyteError, documentedBody, unique, userBody, vyteClient, type VyteClient } from "./fixtures.ts";
 
-// compat-contracts.md §0.5 and §2.1: the raw organisation key (leniently Bearer / apiKey), bound to
-// the Vyte API and to one tenant; §8 Vyte checklist line 1. Secrets never come back.
+// docs/compat/vyte.md §2 and docs/compat/README.md §4: the raw organisation key (leniently Bearer /
+// apiKey), bound to the Vyte API and to one tenant. Secrets never come back.
 
 let app: TestApp;
 let vyte: VyteClient;
@@ -153,7 +153,7 @@ describe("tenant isolation", () => {
 describe("secrets", () => {
   it("neither the login password nor calendar credentials come back from any endpoint", async () => {
     const secrets = ["Login-Secret-1", "Calendar-Secret-2"];
-    const body = seedBody(vyte.organization, { without: ["finish_signup_with"], user: { email: `${unique("secret")}@example.com`, account: {} } });
+    const body = documentedBody(vyte.organization, { without: ["finish_signup_with"], user: { email: `${unique("secret")}@example.com`, account: {} } });
     body.login = { credentials: { username: unique("secret-user"), password: secrets[0] } };
     body.calendars = [{ source: "exchange", credentials: { server: "mail.example.com", username: "cal", password: secrets[1] } }];
     const created = await vyte.post("/v2/users", body).expect(200);

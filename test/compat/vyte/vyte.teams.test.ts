@@ -2,8 +2,8 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { expectVyteError, isoMillis, objectIdPattern, unique, userBody, vyteClient, type VyteClient } from "./fixtures.ts";
 
-// compat-contracts.md §2.4 V8-V12 (Team object, members/admins references, public coercion,
-// /v2/team alias) and §2.5 (the `teams` of a user body); §8 Vyte checklist lines 3 and 8.
+// docs/compat/vyte.md §4.3, §4.5 and §5.9-§5.13 (Team object, members/admins references, public
+// coercion, /v2/team alias) and §6.3 (the `teams` of a user body).
 
 let app: TestApp;
 let vyte: VyteClient;
@@ -23,7 +23,7 @@ const createUser = async (user: Record<string, unknown> = {}, extra: Record<stri
 
 const teamsNamed = async (name: string) => (await vyte.get("/v2/teams").expect(200)).body.filter((team: any) => team.name === name);
 
-describe("Teams CRUD (V8-V12)", () => {
+describe("Teams CRUD (§5.9-§5.13)", () => {
   it("POST creates a team: members and admins by id, {_id}, {email} or {extid}; public coerced from a string", async () => {
     const alice = await createUser({ account: { organization: { extid: unique("alice") } } });
     const bob = await createUser();
@@ -136,7 +136,7 @@ describe("Teams CRUD (V8-V12)", () => {
   });
 });
 
-describe("the teams of a user body (§2.5)", () => {
+describe("the teams of a user body (§6.3)", () => {
   it("creates the team named by extid, with the user as member; admin:true puts it in admins", async () => {
     const name = unique("Management team");
     const extid = unique("teamIdInThirdPartyAppDatabase");

@@ -1,11 +1,11 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import {
-  defaultModules, expectVyteError, isoMillis, noCalendars, objectIdPattern, seedBody, seedUserObject, unique, userBody, vyteClient,
+  defaultModules, expectVyteError, isoMillis, noCalendars, objectIdPattern, documentedBody, documentedUserObject, unique, userBody, vyteClient,
   vyteUserUrn, type VyteClient,
 } from "./fixtures.ts";
 
-// compat-contracts.md §2.3-§2.5, V1-V4, V7, V13; §8 Vyte checklist lines 1, 2, 4, 7.
+// docs/compat/vyte.md §4.1, §4.2, §5.1-§5.6 and §6.1-§6.4: the user endpoints.
 
 let app: TestApp;
 let vyte: VyteClient;
@@ -29,9 +29,9 @@ const scimUserOf = async (objectId: string) => {
   return response.body.Resources[0] as Record<string, any>;
 };
 
-describe("POST /v2/users (V3)", () => {
-  it("creates a user from the seed's user object: 200 {user} with _id, emails, full_name and extid", async () => {
-    const response = await vyte.post("/v2/users", seedBody(vyte.organization));
+describe("POST /v2/users (§5.4)", () => {
+  it("creates a user from the documented user object: 200 {user} with _id, emails, full_name and extid", async () => {
+    const response = await vyte.post("/v2/users", documentedBody(vyte.organization));
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toMatch(/^application\/json/);
     expect(Object.keys(response.body).sort()).toEqual(["finish_signup_with", "link", "user"]);
@@ -53,8 +53,8 @@ describe("POST /v2/users (V3)", () => {
         organization: { name: "vyte-users", id: vyte.organization, extid: "userIdInThirdPartyAppDatabase", admin: false },
         plan: "pro",
       },
-      availability: seedUserObject.availability,
-      vyteme: seedUserObject.vyteme,
+      availability: documentedUserObject.availability,
+      vyteme: documentedUserObject.vyteme,
       createdAt: expect.stringMatching(isoMillis),
       updatedAt: expect.stringMatching(isoMillis),
       __v: 0,
@@ -62,9 +62,9 @@ describe("POST /v2/users (V3)", () => {
   });
 
   it("is idempotent: the same extid again answers the same _id, updated in place", async () => {
-    const first = await vyte.post("/v2/users", seedBody(vyte.organization, { without: ["login"] })).expect(200);
+    const first = await vyte.post("/v2/users", documentedBody(vyte.organization, { without: ["login"] })).expect(200);
     const again = await vyte
-      .post("/v2/users", seedBody(vyte.organization, { without: ["login", "finish_signup_with"], user: { first_name: "Jeanne", email: "jeanne@acme.fr" } }))
+      .post("/v2/users", documentedBody(vyte.organization, { without: ["login", "finish_signup_with"], user: { first_name: "Jeanne", email: "jeanne@acme.fr" } }))
       .expect(200);
     expect(again.body).toStrictEqual({ user: expect.any(Object) });
     expect(again.body.user._id).toBe(first.body.user._id);
@@ -84,7 +84,7 @@ describe("POST /v2/users (V3)", () => {
     expect(byIdAlias).toMatchObject({ first_name: "Again", last_name: "Identified", full_name: "Again Identified", emails: [email] });
   });
 
-  it("finds the user by email when it has neither _id nor extid [inferred]", async () => {
+  it("finds the user by email when it has neither _id nor extid", async () => {
     const email = `${unique("byemail")}@example.com`;
     const created = await createUser({ email, first_name: "Mail" });
     const again = await createUser({ emails: [email.toUpperCase()], last_name: "Match" });
@@ -93,7 +93,7 @@ describe("POST /v2/users (V3)", () => {
   });
 
   it("takes login credentials as userName and password, and never echoes the password", async () => {
-    const body = seedBody(vyte.organization, {
+    const body = documentedBody(vyte.organization, {
       without: ["finish_signup_with"],
       user: { email: `${unique("login")}@acme.fr`, account: { organization: { extid: unique("ext") } } },
     });
@@ -107,10 +107,10 @@ describe("POST /v2/users (V3)", () => {
     expect(JSON.stringify(stored)).not.toMatch(/youllneverguessit|calendarPassword|mail\.exchangeserverdomain\.com/);
   });
 
-  it("accepts the seed's user object as a whole: login credentials set, sign-up link answered", async () => {
+  it("accepts the documented user object as a whole: login credentials set, sign-up link answered", async () => {
     const extid = unique("both");
     const username = `${unique("both")}@example.com`;
-    const body = seedBody(vyte.organization, { user: { email: `${extid}@acme.fr`, account: { organization: { extid } } } });
+    const body = documentedBody(vyte.organization, { user: { email: `${extid}@acme.fr`, account: { organization: { extid } } } });
     body.login.credentials.username = username;
     const response = await vyte.post("/v2/users", body).expect(200);
     expect(Object.keys(response.body).sort()).toEqual(["finish_signup_with", "link", "user"]);
@@ -162,7 +162,7 @@ describe("POST /v2/users (V3)", () => {
   });
 });
 
-describe("GET /v2/users (V1) and /v2/users/:id (V2)", () => {
+describe("GET /v2/users (§5.2) and /v2/users/:id (§5.3)", () => {
   it("lists the organisation's linked users as a bare array, oldest first", async () => {
     const tenant = await vyteClient(app, unique("list"));
     expect((await tenant.get("/v2/users").expect(200)).body).toStrictEqual([]);
@@ -179,7 +179,7 @@ describe("GET /v2/users (V1) and /v2/users/:id (V2)", () => {
   });
 });
 
-describe("PUT /v2/users/:id (V4)", () => {
+describe("PUT /v2/users/:id (§5.5)", () => {
   it('changes only last_name (and the derived full_name) for {"user":{"last_name":"Snow"}}', async () => {
     const user = await createUser({ email: `${unique("put")}@example.com`, first_name: "Jon", last_name: "Stark", language: "de", timezone: "Europe/Berlin" });
     const response = await vyte.put(`/v2/users/${user._id}`, { organization: vyte.organization, user: { last_name: "Snow" } }).expect(200);
@@ -212,7 +212,7 @@ describe("PUT /v2/users/:id (V4)", () => {
   });
 });
 
-describe("DELETE /v2/users/:id (V7): unlink", () => {
+describe("DELETE /v2/users/:id (§5.6): unlink", () => {
   it("answers the organisation, hides the user from the list and GET, and a re-POST re-links it", async () => {
     const tenant = await vyteClient(app, unique("unlink"));
     const keep = (await tenant.post("/v2/users", userBody(tenant.organization, { email: "keep@example.com", first_name: "Keep" })).expect(200)).body.user;
@@ -249,7 +249,7 @@ describe("DELETE /v2/users/:id (V7): unlink", () => {
     expect(taken.status).toBe(409);
   });
 
-  it("takes the user out of its teams, as a member and as an admin [inferred]", async () => {
+  it("takes the user out of its teams, as a member and as an admin", async () => {
     const user = await createUser({ email: `${unique("teamed")}@example.com` }, { teams: [{ name: unique("Team"), extid: unique("t"), admin: true }] });
     const team = (await vyte.get("/v2/teams").expect(200)).body.find((candidate: any) => candidate.members.includes(user._id));
     expect(team.admins).toEqual([user._id]);
@@ -259,7 +259,7 @@ describe("DELETE /v2/users/:id (V7): unlink", () => {
   });
 });
 
-describe("GET /v2/auth/test (V13)", () => {
+describe("GET /v2/auth/test (§5.1)", () => {
   it("answers the organisation with its members' and admins' ids", async () => {
     const tenant = await vyteClient(app, unique("org"));
     const admin = (

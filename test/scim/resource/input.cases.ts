@@ -118,7 +118,7 @@ export const acceptedCases: readonly AcceptedCase[] = [
     resource: only({ userName: "b" }),
   },
 
-  // leniency (idp-behaviours 14)
+  // leniency (docs/idp-requests.md §1.14)
   {
     name: "readOnly attributes and sub-attributes are dropped, not rejected, and not reported",
     body: {

@@ -7,7 +7,7 @@ import { groupSchema } from "../../../src/scim/schema/group.js";
 import { userSchema } from "../../../src/scim/schema/user.js";
 import { enterpriseUserUrn, groupUrn, userUrn } from "../../../src/scim/schema/urns.js";
 
-// readResource against the RFC 7643 schema data, with bodies real clients send (spec/entra-requests.md).
+// readResource against the RFC 7643 schema data, with bodies real clients send (docs/idp-requests.md §3).
 
 const users: ResourceSchemas = { schema: userSchema, extensions: [enterpriseUserSchema], common: commonAttributes };
 const groups: ResourceSchemas = { schema: groupSchema, extensions: [], common: commonAttributes };

@@ -4,7 +4,7 @@ import type { PatchOperation } from "../operations.ts";
 
 // Okta renames a group with {"op":"replace","value":{"id":"...","displayName":"..."}}: the id
 // (and any meta or schemas) it echoes back are not changes; dropping them keeps a rename from
-// being read as an attempt to change read-only attributes.
+// being read as an attempt to change read-only attributes (docs/idp-requests.md §2.8).
 function withoutEchoedIdentity(operation: PatchOperation): PatchOperation {
   if (operation.path || typeof operation.value !== "object" || operation.value === null || Array.isArray(operation.value)) {
     return operation;

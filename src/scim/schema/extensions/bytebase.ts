@@ -2,7 +2,7 @@ import { defineAttribute } from "../defaults.ts";
 import type { SchemaDefinition } from "../types.ts";
 import { extensionUrn } from "./urn.ts";
 
-// Bytebase v1 fields that SCIM lacks (compat-contracts.md §1.7): the integer uid behind
+// Bytebase v1 fields that SCIM lacks (docs/compat/bytebase.md §8.3): the integer uid behind
 // `users/{uid}`, the user type, MFA state; a group's `groups/{email}` name, its description and
 // its OWNER members.
 export const bytebaseUserSchema: SchemaDefinition = {

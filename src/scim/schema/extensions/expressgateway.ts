@@ -2,7 +2,7 @@ import { defineAttribute } from "../defaults.ts";
 import type { SchemaDefinition } from "../types.ts";
 import { extensionUrn } from "./urn.ts";
 
-// Express Gateway user fields (compat-contracts.md §5.5).
+// Express Gateway user fields (docs/compat/express-gateway.md §7.2).
 export const expressGatewayUserSchema: SchemaDefinition = {
   id: extensionUrn("expressgateway", "User"),
   name: "ExpressGatewayUser",

@@ -2,8 +2,8 @@ import { defineAttribute } from "../defaults.ts";
 import type { SchemaDefinition } from "../types.ts";
 import { extensionUrn } from "./urn.ts";
 
-// Fields of the /api/v2/user API with permission groups (compat-contracts.md §3.4). Its roles
-// ("permission groups") are Groups with an integer role id and a list of permissions.
+// Fields of the /api/v2/user API with permission groups (docs/compat/perm-api.md §7.3, §7.4). Its
+// roles ("permission groups") are Groups with an integer role id and a list of permissions.
 export const permGroupsUserSchema: SchemaDefinition = {
   id: extensionUrn("permgroups", "User"),
   name: "PermGroupsUser",

@@ -2,7 +2,7 @@ import { defineAttribute } from "../defaults.ts";
 import type { SchemaDefinition } from "../types.ts";
 import { extensionUrn } from "./urn.ts";
 
-// Qase SCIM profile fields (compat-contracts.md §4.4): Qase's numeric user id and the workspace
+// Qase SCIM profile fields (docs/compat/qase.md §7.3): Qase's numeric user id and the workspace
 // owner flag, which blocks deletion.
 export const qaseUserSchema: SchemaDefinition = {
   id: extensionUrn("qase", "User"),

@@ -2,7 +2,7 @@ import { defineAttribute } from "../defaults.ts";
 import type { SchemaDefinition } from "../types.ts";
 import { extensionUrn } from "./urn.ts";
 
-// Vyte v2 fields that SCIM lacks (compat-contracts.md §2.6). Vyte's free-form objects
+// Vyte v2 fields that SCIM lacks (docs/compat/vyte.md §8.3). Vyte's free-form objects
 // (availability, vyteme, modules, consent) are kept as JSON text.
 export const vyteUserSchema: SchemaDefinition = {
   id: extensionUrn("vyte", "User"),
