@@ -1,25 +1,51 @@
+import { createPrivateKey, createPublicKey, type KeyObject } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { isIP } from "node:net";
+import { resolve } from "node:path";
 import { z } from "zod";
 
 // Environment variables, parsed and validated once at boot. Every variable is documented in
-// .env.example; a bad value stops the boot with a message naming the variable.
+// .env.example; a bad value stops the boot with one line naming the variable.
 
 const integer = (fallback: number, min: number, max: number) =>
-  z.coerce.number().int().min(min).max(max).default(fallback);
+  z.coerce
+    .number({ error: `must be a whole number from ${min} to ${max}` })
+    .int(`must be a whole number from ${min} to ${max}`)
+    .min(min, `must be at least ${min}`)
+    .max(max, `must be at most ${max}`)
+    .default(fallback);
+
+const flag = (fallback: boolean) =>
+  z
+    .string()
+    .toLowerCase()
+    .pipe(z.enum(["true", "false"], { error: "must be true or false" }))
+    .transform((value) => value === "true")
+    .default(fallback);
+
+export const defaultDatabaseUrl = "file:./data/scim.db";
 
 const configSchema = z.object({
   PORT: integer(8080, 0, 65535),
-  HOST: z.string().min(1).default("0.0.0.0"),
+  // An IP address or a host name: anything else is refused before the server tries to bind it.
+  HOST: z
+    .string()
+    .refine((host) => isIP(host) !== 0 || /^[A-Za-z0-9]([A-Za-z0-9.-]*[A-Za-z0-9])?$/.test(host), "must be an IP address or a host name")
+    .default("0.0.0.0"),
   DATABASE_URL: z
     .string()
-    .default("file:./data/scim.db")
-    .refine((url) => /^(file:|postgres(ql)?:\/\/)/.test(url), {
+    .default(defaultDatabaseUrl)
+    .refine((url) => /^(file:.+|postgres(ql)?:\/\/.+)/.test(url), {
       message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
     }),
-  PUBLIC_BASE_URL: z.url().optional(),
-  TOKEN_ALGORITHM: z.enum(["HS256", "RS256", "ES256"]).default("HS256"),
+  DATABASE_POOL_SIZE: integer(10, 1, 1000),
+  PUBLIC_BASE_URL: z.url("must be an absolute http(s) URL").optional(),
+  TOKEN_ALGORITHM: z.enum(["HS256", "RS256", "ES256"], { error: "must be HS256, RS256 or ES256" }).default("HS256"),
   TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   TOKEN_PUBLIC_KEY: z.string().optional(),
   TOKEN_PRIVATE_KEY: z.string().optional(),
+  TOKEN_PUBLIC_KEY_FILE: z.string().optional(),
+  TOKEN_PRIVATE_KEY_FILE: z.string().optional(),
   TOKEN_ISSUER: z.string().min(1).default("scim-server"),
   TOKEN_CACHE_SECONDS: integer(5, 0, 3600),
   MAX_BODY_BYTES: integer(1_048_576, 1024, 104_857_600),
@@ -30,29 +56,118 @@ const configSchema = z.object({
   FILTER_MAX_LENGTH: integer(4096, 16, 1_048_576),
   FILTER_MAX_DEPTH: integer(16, 1, 256),
   FILTER_MAX_TERMS: integer(64, 1, 10_000),
-  LOG_LEVEL: z.enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"]).default("info"),
+  LOG_LEVEL: z
+    .enum(["fatal", "error", "warn", "info", "debug", "trace", "silent"], { error: "must be fatal, error, warn, info, debug, trace or silent" })
+    .default("info"),
+  LOG_FORMAT: z.enum(["json", "pretty"], { error: "must be json or pretty" }).default("json"),
+  SHUTDOWN_TIMEOUT_SECONDS: integer(10, 0, 3600),
+  METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
+  METRICS_TENANT_LABEL: flag(false),
 });
 
 export type Config = z.infer<typeof configSchema>;
 
-export class ConfigError extends Error {}
+// Every variable the server reads.
+export const settingNames = Object.keys(configSchema.shape) as (keyof Config)[];
 
-// Reads the configuration from an environment; throws ConfigError listing every bad variable.
+// A setting that stops the boot: its name and what is wrong with it, printed as one line.
+export class ConfigError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly problem: string,
+  ) {
+    super(`${setting}: ${problem}`);
+  }
+}
+
+// Something the process needs at start that is not there or not usable (a port in use, a
+// database that does not answer): the setting that names it and the cause, printed as one line.
+export class StartupError extends Error {
+  constructor(
+    readonly setting: string,
+    readonly problem: string,
+  ) {
+    super(`${setting}: ${problem}`);
+  }
+}
+
+// Reads the configuration from an environment; throws ConfigError naming every bad variable.
 export function readConfig(env: NodeJS.ProcessEnv): Config {
   const present = Object.fromEntries(Object.entries(env).filter(([, value]) => value !== ""));
   const parsed = configSchema.safeParse(present);
   if (!parsed.success) {
-    const lines = parsed.error.issues.map((issue) => `  ${issue.path.join(".")}: ${issue.message}`);
-    throw new ConfigError(`Invalid configuration:\n${lines.join("\n")}`);
+    const settings = [...new Set(parsed.error.issues.map((issue) => String(issue.path[0])))];
+    const problems = parsed.error.issues.map((issue) => `${issue.path.join(".")}: ${issue.message}`);
+    throw new ConfigError(settings.join(", "), problems.map((line) => line.slice(line.indexOf(": ") + 2)).join("; "));
   }
-  const config = parsed.data;
-  if (config.TOKEN_ALGORITHM !== "HS256" && !config.TOKEN_PUBLIC_KEY) {
-    throw new ConfigError(
-      `Invalid configuration:\n  TOKEN_PUBLIC_KEY: required when TOKEN_ALGORITHM is ${config.TOKEN_ALGORITHM}`,
-    );
+  const config = withKeyFiles(parsed.data);
+  if (config.TOKEN_ALGORITHM !== "HS256") {
+    if (!config.TOKEN_PUBLIC_KEY) throw new ConfigError("TOKEN_PUBLIC_KEY", `required when TOKEN_ALGORITHM is ${config.TOKEN_ALGORITHM}`);
+    checkKey(config, "TOKEN_PUBLIC_KEY");
+    if (config.TOKEN_PRIVATE_KEY) checkKey(config, "TOKEN_PRIVATE_KEY");
   }
   if (config.DEFAULT_PAGE_SIZE > config.MAX_PAGE_SIZE) {
-    throw new ConfigError("Invalid configuration:\n  DEFAULT_PAGE_SIZE: must not exceed MAX_PAGE_SIZE");
+    throw new ConfigError("DEFAULT_PAGE_SIZE", `must not exceed MAX_PAGE_SIZE (${config.MAX_PAGE_SIZE})`);
   }
   return config;
+}
+
+// Reads `.env` from the working directory into process.env, if there is one. Variables already
+// in the environment win over the file's.
+export function loadEnvFile(directory = process.cwd()): void {
+  const file = resolve(directory, ".env");
+  if (!existsSync(file)) return;
+  try {
+    process.loadEnvFile(file);
+  } catch (error) {
+    throw new ConfigError(".env", `cannot be read (${(error as Error).message})`);
+  }
+}
+
+// TOKEN_PUBLIC_KEY_FILE / TOKEN_PRIVATE_KEY_FILE: the PEM read from a file (a mounted secret)
+// instead of the variable itself.
+function withKeyFiles(config: Config): Config {
+  let result = config;
+  for (const name of ["TOKEN_PUBLIC_KEY", "TOKEN_PRIVATE_KEY"] as const) {
+    const file = config[`${name}_FILE`];
+    if (file === undefined) continue;
+    if (config[name] !== undefined) throw new ConfigError(`${name}_FILE`, `set either ${name} or ${name}_FILE, not both`);
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      const code = (error as NodeJS.ErrnoException).code;
+      const reason = code === "ENOENT" ? "no such file" : code === "EACCES" ? "permission denied" : code === "EISDIR" ? "is a folder" : (error as Error).message;
+      throw new ConfigError(`${name}_FILE`, `cannot read ${file}: ${reason}`);
+    }
+    result = { ...result, [name]: text };
+  }
+  return result;
+}
+
+const keyTypes = { RS256: "rsa", ES256: "ec" } as const;
+
+// The key must parse as a PEM key of the algorithm's type, so that a wrong or truncated key
+// stops the boot rather than the first request.
+function checkKey(config: Config, name: "TOKEN_PUBLIC_KEY" | "TOKEN_PRIVATE_KEY"): void {
+  const setting = config[`${name}_FILE`] === undefined ? name : `${name}_FILE`;
+  const text = pemText(config[name] as string);
+  let key: KeyObject;
+  try {
+    key = name === "TOKEN_PUBLIC_KEY" ? createPublicKey(text) : createPrivateKey(text);
+  } catch {
+    throw new ConfigError(setting, `not a PEM ${name === "TOKEN_PUBLIC_KEY" ? "public" : "private"} key`);
+  }
+  const expected = keyTypes[config.TOKEN_ALGORITHM as "RS256" | "ES256"];
+  if (key.asymmetricKeyType !== expected) {
+    throw new ConfigError(setting, `${config.TOKEN_ALGORITHM} needs an ${expected.toUpperCase()} key, not ${key.asymmetricKeyType?.toUpperCase() ?? "this one"}`);
+  }
+  if (expected === "ec" && key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
+    throw new ConfigError(setting, `ES256 needs a P-256 key, not ${key.asymmetricKeyDetails?.namedCurve ?? "this curve"}`);
+  }
+}
+
+// Keys may be given with literal "\n" sequences, as environment files often carry them.
+export function pemText(key: string): string {
+  return key.includes("\\n") ? key.replace(/\\n/g, "\n") : key;
 }

@@ -1,5 +1,5 @@
 import type { Express } from "express";
-import pino, { type Logger } from "pino";
+import type { Logger } from "pino";
 import { createApp } from "./app.ts";
 import { hashPassword, verifyPassword } from "./auth/passwords.ts";
 import type { CredentialStore, TenantStore } from "./auth/ports.ts";
@@ -12,7 +12,8 @@ import { createPermApiRouter } from "./compat/perm-api/router.ts";
 import { createQaseRouter } from "./compat/qase/router.ts";
 import { compatSurfaces } from "./compat/surfaces.ts";
 import { createVyteRouter } from "./compat/vyte/router.ts";
-import type { Config } from "./config.ts";
+import { defaultDatabaseUrl, type Config } from "./config.ts";
+import { createLogger } from "./logger.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
 import { BulkService } from "./scim/bulk.ts";
 import { GroupService } from "./scim/groups.ts";
@@ -45,10 +46,14 @@ export interface Server {
 // The object graph: the only place that wires storage into the core.
 export async function buildServer(
   config: Config,
-  logger: Logger = pino({ level: config.LOG_LEVEL }),
+  logger: Logger = createLogger(config),
   databaseOptions: DatabaseOptions = {},
 ): Promise<Server> {
-  const database = await openDatabase(config.DATABASE_URL, databaseOptions);
+  const database = await openDatabase(config.DATABASE_URL, {
+    createFolder: config.DATABASE_URL === defaultDatabaseUrl,
+    poolSize: config.DATABASE_POOL_SIZE,
+    ...databaseOptions,
+  });
   const tenants = new SqlTenantStore(database.sql);
   const credentials = new SqlCredentialStore(database.sql);
   const tokens = await TokenService.create(config, credentials);

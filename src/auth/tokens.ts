@@ -1,6 +1,6 @@
 import { createPublicKey, createSecretKey, randomBytes, randomUUID, type KeyObject } from "node:crypto";
 import jwt from "jsonwebtoken";
-import type { Config } from "../config.ts";
+import { pemText, type Config } from "../config.ts";
 import { ScimError } from "../scim/errors.ts";
 import type { CredentialRecord, CredentialStore, Scope } from "./ports.ts";
 
@@ -90,8 +90,8 @@ export class TokenService {
     return new TokenService(
       credentials,
       config.TOKEN_ALGORITHM,
-      createPublicKey(pem(config.TOKEN_PUBLIC_KEY as string)),
-      config.TOKEN_PRIVATE_KEY === undefined ? undefined : pem(config.TOKEN_PRIVATE_KEY),
+      createPublicKey(pemText(config.TOKEN_PUBLIC_KEY as string)),
+      config.TOKEN_PRIVATE_KEY === undefined ? undefined : pemText(config.TOKEN_PRIVATE_KEY),
       config.TOKEN_ISSUER,
       config.TOKEN_CACHE_SECONDS,
     );
@@ -173,8 +173,3 @@ export class TokenService {
 
 // Tokens whose checked claims are kept (TokenService.claimsOf).
 const verifiedTokenLimit = 1000;
-
-// Keys may be given with literal "\n" sequences, as environment files often carry them.
-function pem(key: string): string {
-  return key.includes("\\n") ? key.replace(/\\n/g, "\n") : key;
-}

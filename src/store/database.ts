@@ -1,11 +1,12 @@
-import { mkdirSync } from "node:fs";
-import { dirname } from "node:path";
+import { existsSync, mkdirSync } from "node:fs";
+import { dirname, resolve } from "node:path";
 import { PrismaPg } from "@prisma/adapter-pg";
 import pg from "pg";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
+import { StartupError } from "../config.ts";
 import { startCheckpointer } from "./checkpoint.ts";
-import { migrate, sqlitePath } from "./migrate.ts";
+import { migrate, pendingMigrations, sqlitePath } from "./migrate.ts";
 import { PostgresSql, SqliteSql, type Sql } from "./sql.ts";
 import { SqliteAdapterFactory } from "./sqlite.ts";
 
@@ -24,8 +25,12 @@ export interface Database {
   // (WebAssembly, about 50 MB resident once compiled) is never loaded.
   readonly prisma: Db;
   readonly migrationsApplied: readonly string[];
+  // Whether the database answers, and the committed migrations it has not applied (readiness).
+  readiness(): Promise<Readiness>;
   close(): Promise<void>;
 }
+
+export type Readiness = { readonly reachable: false } | { readonly reachable: true; readonly pendingMigrations: readonly string[] };
 
 export function databaseKind(url: string): DatabaseKind {
   return url.startsWith("file:") ? "sqlite" : "postgresql";
@@ -40,16 +45,44 @@ export interface QueryEvent {
 
 export interface DatabaseOptions {
   readonly poolSize?: number;
+  // Creates the SQLite file's folder when it does not exist (the default ./data); otherwise a
+  // missing folder is a start-up error, as it is most often a mistyped path.
+  readonly createFolder?: boolean;
   // Receives every statement sent, for tests that inspect query plans.
   readonly onQuery?: (event: QueryEvent) => void;
 }
 
-// Opens the database named by url, applying pending migrations first.
+// Where the database is, for logs and messages: the SQLite file, or PostgreSQL's host, port and
+// database without the user name or password.
+export function databaseLocation(url: string): string {
+  if (databaseKind(url) === "sqlite") return `sqlite ${sqlitePath(url)}`;
+  try {
+    const parsed = new URL(url);
+    return `postgresql ${parsed.hostname || "localhost"}:${parsed.port || 5432}${parsed.pathname}`;
+  } catch {
+    return "postgresql (unreadable URL)";
+  }
+}
+
+// Opens the database named by url, applying pending migrations first. A database that cannot
+// be opened is a StartupError naming DATABASE_URL and the cause.
 export async function openDatabase(url: string, options: DatabaseOptions = {}): Promise<Database> {
+  try {
+    return await open(url, options);
+  } catch (error) {
+    throw openFailure(error, url);
+  }
+}
+
+async function open(url: string, options: DatabaseOptions): Promise<Database> {
   const kind = databaseKind(url);
   if (kind === "sqlite") {
     const path = sqlitePath(url);
-    if (path !== ":memory:") mkdirSync(dirname(path), { recursive: true });
+    const folder = dirname(resolve(path));
+    if (path !== ":memory:" && !existsSync(folder)) {
+      if (!options.createFolder) throw new StartupError("DATABASE_URL", `the folder ${folder} does not exist`);
+      mkdirSync(folder, { recursive: true });
+    }
   }
   const migrationsApplied = await migrate(kind, url);
   const log = options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {};
@@ -58,15 +91,17 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
     const factory = new SqliteAdapterFactory({ url: path, timeout: 30_000 });
     const adapter = await factory.connect();
     const checkpointer = path === ":memory:" ? undefined : startCheckpointer(path);
+    const sql = new SqliteSql(factory.connection, factory.gate, options.onQuery);
     let client: Db | undefined;
     return {
       kind,
-      sql: new SqliteSql(factory.connection, factory.gate, options.onQuery),
+      sql,
       get prisma() {
         client ??= listen(new SqliteClient({ adapter: factory, ...log }) as Db, options);
         return client;
       },
       migrationsApplied,
+      readiness: () => readinessOf(sql, kind),
       close: async () => {
         await checkpointer?.stop();
         await client?.$disconnect();
@@ -74,24 +109,75 @@ export async function openDatabase(url: string, options: DatabaseOptions = {}): 
       },
     };
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10 });
+  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: poolConnectTimeoutMs });
   // An idle connection the server closed (restart, failover) is dropped by the pool and replaced
   // on next use; without a listener its error event would end the process.
   pool.on("error", () => undefined);
+  const sql = new PostgresSql(pool, options.onQuery);
   let client: Db | undefined;
   return {
     kind,
-    sql: new PostgresSql(pool, options.onQuery),
+    sql,
     get prisma() {
       client ??= listen(new PostgresClient({ adapter: new PrismaPg(pool), ...log }) as unknown as Db, options);
       return client;
     },
     migrationsApplied,
+    readiness: () => readinessOf(sql, kind),
     close: async () => {
       await client?.$disconnect();
       await pool.end();
     },
   };
+}
+
+// How long a request waits for a PostgreSQL connection (a new one, or one of the pool's) before
+// it fails, rather than hanging while the database does not answer.
+const poolConnectTimeoutMs = 30_000;
+
+async function readinessOf(sql: Sql, kind: DatabaseKind): Promise<Readiness> {
+  try {
+    return { reachable: true, pendingMigrations: await pendingMigrations(sql, kind) };
+  } catch {
+    return { reachable: false };
+  }
+}
+
+// The drivers' codes for a database that cannot be opened, as one line for the operator.
+const postgresCauses: Record<string, string> = {
+  ECONNREFUSED: "connection refused (is PostgreSQL running and listening there?)",
+  ENOTFOUND: "the host name does not resolve",
+  EAI_AGAIN: "the host name does not resolve",
+  ETIMEDOUT: "the connection timed out",
+  EHOSTUNREACH: "the host is unreachable",
+  ECONNRESET: "the connection was reset",
+  "3D000": "the database does not exist (create it first, e.g. createdb)",
+  "28P01": "password authentication failed",
+  "28000": "the server refused this user (check the user name and pg_hba.conf)",
+  "57P03": "the database is starting up or shutting down",
+  "53300": "the server has no connections left",
+};
+
+const sqliteCauses: Record<string, string> = {
+  SQLITE_NOTADB: "the file is not a SQLite database",
+  SQLITE_CANTOPEN: "the file cannot be opened (check its permissions)",
+  SQLITE_READONLY: "the file is read-only",
+  SQLITE_CORRUPT: "the database file is corrupt",
+  SQLITE_PERM: "permission denied",
+  EACCES: "permission denied",
+};
+
+function openFailure(error: unknown, url: string): unknown {
+  if (error instanceof StartupError) return error;
+  const where = databaseLocation(url);
+  const first = error instanceof AggregateError && error.errors.length > 0 ? error.errors[0] : error;
+  const code = String((first as { code?: unknown } | null)?.code ?? "");
+  const message = (first as Error | null)?.message ?? String(first);
+  const cause = (databaseKind(url) === "sqlite" ? sqliteCauses : postgresCauses)[code];
+  if (cause) return new StartupError("DATABASE_URL", `${where}: ${cause}`);
+  if (/timeout/i.test(message)) return new StartupError("DATABASE_URL", `${where}: the connection timed out`);
+  if (/was changed after it was applied/.test(message)) return new StartupError("DATABASE_URL", `${where}: ${message}`);
+  return new StartupError("DATABASE_URL", `${where}: ${message.split("\n")[0]}`);
 }
 
 function listen(prisma: Db, options: DatabaseOptions): Db {

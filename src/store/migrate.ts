@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseKind } from "./database.ts";
+import type { Sql } from "./sql.ts";
 
 // Applies the committed SQL migrations (prisma/<provider>/migrations) that a database lacks, and
 // records them in `_prisma_migrations` exactly as `prisma migrate deploy` does, so either tool can
@@ -59,6 +60,28 @@ const historyTable = {
     "started_at" TIMESTAMPTZ NOT NULL DEFAULT now(),
     "applied_steps_count" INTEGER NOT NULL DEFAULT 0)`,
 };
+
+// The committed migrations the database has not applied: none once the server has started,
+// unless the database was replaced or rolled back under it.
+export async function pendingMigrations(sql: Sql, kind: DatabaseKind): Promise<string[]> {
+  const rows = await sql.query<{ migration_name: string }>(
+    `SELECT migration_name FROM "_prisma_migrations" WHERE rolled_back_at IS NULL AND finished_at IS NOT NULL`,
+    [],
+  );
+  const applied = new Set(rows.map((row) => row.migration_name));
+  return committedNames(kind).filter((name) => !applied.has(name));
+}
+
+const names = new Map<DatabaseKind, readonly string[]>();
+
+function committedNames(kind: DatabaseKind): readonly string[] {
+  let list = names.get(kind);
+  if (list === undefined) {
+    list = committedMigrations(kind).map((migration) => migration.name);
+    names.set(kind, list);
+  }
+  return list;
+}
 
 // Returns the names of the migrations it applied.
 export async function migrate(kind: DatabaseKind, url: string): Promise<string[]> {
@@ -120,7 +143,7 @@ function migrateSqlite(path: string, migrations: Migration[]): string[] {
 const migrationLockKey = 72_707_369;
 
 async function migratePostgres(url: string, migrations: Migration[]): Promise<string[]> {
-  const client = new pg.Client({ connectionString: url });
+  const client = new pg.Client({ connectionString: url, connectionTimeoutMillis: 10_000 });
   await client.connect();
   try {
     await client.query("SELECT pg_advisory_lock($1)", [migrationLockKey]);
