@@ -3,15 +3,17 @@ import type { CompatSurface } from "./compat/surfaces.ts";
 import type { Logger } from "pino";
 import { scimErrorRenderer, scimRouteNotFound } from "./http/errors.ts";
 import { requestLog } from "./http/logging.ts";
+import type { Metrics } from "./http/metrics.ts";
 import { scimRouter, type ScimRouterDeps } from "./http/scim-router.ts";
 
 export interface AppDeps {
   readonly logger: Logger;
+  readonly metrics: Metrics;
   readonly scim: ScimRouterDeps;
   // One router per compat API; each renders its own errors and unknown routes.
   readonly compat: Readonly<Record<CompatSurface, Router>>;
-  // Reports whether the database answers.
-  readonly databaseReachable: () => Promise<boolean>;
+  // Whether the database answers, and which committed migrations it lacks.
+  readonly readiness: () => Promise<{ readonly reachable: boolean; readonly pendingMigrations?: readonly string[] }>;
 }
 
 // The mount table.
@@ -20,12 +22,28 @@ export function createApp(deps: AppDeps): Express {
   app.disable("x-powered-by");
   app.set("etag", false);
   app.set("case sensitive routing", false);
+  app.use(deps.metrics.middleware());
   app.use(requestLog(deps.logger));
 
-  app.get("/healthz", async (_req, res) => {
-    const database = await deps.databaseReachable();
-    res.status(database ? 200 : 503).json({ status: database ? "ok" : "unavailable", database: database ? "reachable" : "unreachable" });
+  // Liveness: the process serves HTTP. Readiness: it can serve requests (database and schema).
+  app.get("/healthz", (_req, res) => {
+    res.json({ status: "ok" });
   });
+  app.get("/readyz", async (_req, res) => {
+    const readiness = await deps.readiness();
+    if (!readiness.reachable) {
+      res.status(503).json({ status: "unavailable", database: "unreachable" });
+      return;
+    }
+    const pending = readiness.pendingMigrations ?? [];
+    res.status(pending.length === 0 ? 200 : 503).json({
+      status: pending.length === 0 ? "ready" : "unavailable",
+      database: "reachable",
+      migrations: pending.length === 0 ? "applied" : { pending },
+    });
+  });
+  app.get("/metrics", deps.metrics.handler());
+
   app.use("/scim/v2", scimRouter(deps.scim));
   app.use("/compat/bytebase", deps.compat.bytebase);
   app.use("/compat/vyte", deps.compat.vyte);
@@ -35,5 +53,6 @@ export function createApp(deps: AppDeps): Express {
 
   app.use(scimRouteNotFound);
   app.use(scimErrorRenderer(deps.logger));
+  deps.metrics.learnRoutes(app);
   return app;
 }

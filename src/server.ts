@@ -10,9 +10,10 @@ import type { CompatCore, CompatCredentialIssuer } from "./compat/core.ts";
 import { createExpressGatewayRouter } from "./compat/express-gateway/router.ts";
 import { createPermApiRouter } from "./compat/perm-api/router.ts";
 import { createQaseRouter } from "./compat/qase/router.ts";
-import { compatSurfaces } from "./compat/surfaces.ts";
+import { compatSurfaceNames, compatSurfaces } from "./compat/surfaces.ts";
 import { createVyteRouter } from "./compat/vyte/router.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
+import { Metrics } from "./http/metrics.ts";
 import { createLogger } from "./logger.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
 import { BulkService } from "./scim/bulk.ts";
@@ -29,6 +30,7 @@ import { SqlGroupStore } from "./store/groups.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
 import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
 import { SqlUserStore } from "./store/users.ts";
+import { timedSql } from "./store/timed-sql.ts";
 
 export interface Server {
   readonly app: Express;
@@ -40,6 +42,7 @@ export interface Server {
   readonly tenants: TenantStore;
   readonly credentials: CredentialStore;
   readonly logger: Logger;
+  readonly metrics: Metrics;
   close(): Promise<void>;
 }
 
@@ -54,13 +57,15 @@ export async function buildServer(
     poolSize: config.DATABASE_POOL_SIZE,
     ...databaseOptions,
   });
-  const tenants = new SqlTenantStore(database.sql);
-  const credentials = new SqlCredentialStore(database.sql);
+  const metrics = new Metrics({ compatSurfaces: compatSurfaceNames, tenantLabel: config.METRICS_TENANT_LABEL, token: config.METRICS_TOKEN });
+  const sql = timedSql(database.sql, (operation, seconds) => metrics.observeDatabase(operation, seconds));
+  const tenants = new SqlTenantStore(sql);
+  const credentials = new SqlCredentialStore(sql);
   const tokens = await TokenService.create(config, credentials);
   const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
-  const sequences = new SqlSequenceStore(database.sql);
-  const userService = new UserService(new SqlUserStore(database.sql), { hash: hashPassword, verify: verifyPassword }, sequences);
-  const groupService = new GroupService(new SqlGroupStore(database.sql), sequences);
+  const sequences = new SqlSequenceStore(sql);
+  const userService = new UserService(new SqlUserStore(sql), { hash: hashPassword, verify: verifyPassword }, sequences);
+  const groupService = new GroupService(new SqlGroupStore(sql), sequences);
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,
@@ -142,14 +147,8 @@ export async function buildServer(
 
   const app = createApp({
     logger,
-    databaseReachable: async () => {
-      try {
-        await database.sql.query("SELECT 1", []);
-        return true;
-      } catch {
-        return false;
-      }
-    },
+    metrics,
+    readiness: () => database.readiness(),
     scim: {
       tokens,
       registry: schemaRegistry,
@@ -169,7 +168,7 @@ export async function buildServer(
     },
   });
 
-  return { app, database, tokens, keys, issueCompatCredential, tenants, credentials, logger, close: () => database.close() };
+  return { app, database, tokens, keys, issueCompatCredential, tenants, credentials, logger, metrics, close: () => database.close() };
 }
 
 function attributeOf(schemaUrn: string, name: string) {

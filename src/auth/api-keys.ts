@@ -75,6 +75,7 @@ export class ApiKeyService {
     }
     return {
       tenantId: credential.tenantId,
+      tenantName: credential.tenantName,
       scopes: credential.scopes,
       credentialId: credential.id,
       ...(credential.subject === undefined ? {} : { subject: credential.subject }),

@@ -7,6 +7,7 @@ export interface Tenant {
   readonly name: string;
   // RFC 7240: the PATCH response when a request states no preference.
   readonly patchReturn: PatchReturn;
+  readonly createdAt: Date;
 }
 
 export type Scope = "scim:read" | "scim:write";
@@ -24,8 +25,15 @@ export interface CredentialRecord {
   readonly revokedAt?: Date;
 }
 
+// A credential as stored, with its tenant's name and when it was issued.
+export interface StoredCredential extends CredentialRecord {
+  readonly tenantName: string;
+  readonly createdAt: Date;
+}
+
 export interface TenantStore {
   ensure(name: string): Promise<Tenant>;
+  find(name: string): Promise<Tenant | undefined>;
   byId(id: string): Promise<Tenant | undefined>;
   list(): Promise<Tenant[]>;
   setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant>;
@@ -40,7 +48,9 @@ export interface TenantStore {
 
 export interface CredentialStore {
   record(credential: CredentialRecord): Promise<void>;
-  find(id: string): Promise<CredentialRecord | undefined>;
+  find(id: string): Promise<StoredCredential | undefined>;
+  // Every credential, or a tenant's, newest first.
+  list(tenantId?: string): Promise<StoredCredential[]>;
   revoke(id: string): Promise<boolean>;
   setting(key: string, create: () => string): Promise<string>;
 }

@@ -2,7 +2,7 @@ import { createPublicKey, createSecretKey, randomBytes, randomUUID, type KeyObje
 import jwt from "jsonwebtoken";
 import { pemText, type Config } from "../config.ts";
 import { ScimError } from "../scim/errors.ts";
-import type { CredentialRecord, CredentialStore, Scope } from "./ports.ts";
+import type { CredentialStore, Scope, StoredCredential } from "./ports.ts";
 
 // Bearer tokens are JWTs verified with one pinned algorithm (HS256 with a secret, or RS256 /
 // ES256 with a public key). Each carries its tenant, scopes and an id (jti) recorded at issue
@@ -12,6 +12,8 @@ export const allScopes: readonly Scope[] = ["scim:read", "scim:write"];
 
 export interface Principal {
   readonly tenantId: string;
+  // For logs and metrics.
+  readonly tenantName: string;
   readonly scopes: readonly string[];
   readonly credentialId: string;
   // The user the token acts for, if any (RFC 7644 §3.11 /Me).
@@ -41,11 +43,11 @@ const generatedSecretKey = "token.hs256.secret";
 // token: a revocation made by another process takes effect within the cache's lifetime, one
 // made through this service at once.
 export class CredentialCache {
-  private readonly entries = new Map<string, { credential: CredentialRecord | undefined; until: number }>();
+  private readonly entries = new Map<string, { credential: StoredCredential | undefined; until: number }>();
 
   constructor(private readonly lifetimeMs: number) {}
 
-  async get(id: string, load: () => Promise<CredentialRecord | undefined>): Promise<CredentialRecord | undefined> {
+  async get(id: string, load: () => Promise<StoredCredential | undefined>): Promise<StoredCredential | undefined> {
     const now = Date.now();
     const cached = this.entries.get(id);
     if (cached && cached.until > now) return cached.credential;
@@ -138,6 +140,7 @@ export class TokenService {
     if (credential.revokedAt) throw ScimError.unauthorized("The bearer token has been revoked");
     return {
       tenantId: credential.tenantId,
+      tenantName: credential.tenantName,
       scopes: credential.scopes,
       credentialId: credential.id,
       ...(credential.subject === undefined ? {} : { subject: credential.subject }),

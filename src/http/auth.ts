@@ -1,6 +1,7 @@
-import type { Request, RequestHandler, Response } from "express";
+import type { RequestHandler, Response } from "express";
 import type { Principal, TokenService } from "../auth/tokens.ts";
 import { ScimError } from "../scim/errors.ts";
+import { rememberPrincipal } from "./principal.ts";
 
 // RFC 7644 §2: every SCIM request carries a bearer token (RFC 6750). The tenant comes from it.
 export function bearerAuth(tokens: TokenService): RequestHandler {
@@ -15,7 +16,7 @@ export function bearerAuth(tokens: TokenService): RequestHandler {
     if (!principal.scopes.includes("scim:read") && !principal.scopes.includes("scim:write")) {
       throw ScimError.forbidden("The token does not allow SCIM access");
     }
-    res.locals.principal = principal;
+    rememberPrincipal(res, principal);
     next();
   };
 }
@@ -25,10 +26,7 @@ function isSafe(method: string, path: string): boolean {
   return method === "GET" || method === "HEAD" || (method === "POST" && path.endsWith("/.search"));
 }
 
+// The caller of a request that bearerAuth accepted.
 export function principalOf(res: Response): Principal {
   return res.locals.principal as Principal;
-}
-
-export function tenantOf(_req: Request, res: Response): string | undefined {
-  return (res.locals.principal as Principal | undefined)?.tenantId;
 }

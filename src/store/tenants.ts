@@ -1,17 +1,23 @@
 import { randomUUID } from "node:crypto";
-import type { CredentialRecord, CredentialStore, PatchReturn, Tenant, TenantStore } from "../auth/ports.ts";
+import type { CredentialRecord, CredentialStore, PatchReturn, StoredCredential, Tenant, TenantStore } from "../auth/ports.ts";
 import { sqlDate, type Sql } from "./sql.ts";
 
 type TenantRow = {
   id: string;
   name: string;
   patchReturn: string;
+  createdAt: unknown;
 };
 
-const selectTenant = 'SELECT "id", "name", "patchReturn" FROM "Tenant"';
+const selectTenant = 'SELECT "id", "name", "patchReturn", "createdAt" FROM "Tenant"';
 
 function toTenant(row: TenantRow): Tenant {
-  return { id: row.id, name: row.name, patchReturn: row.patchReturn === "minimal" ? "minimal" : "representation" };
+  return {
+    id: row.id,
+    name: row.name,
+    patchReturn: row.patchReturn === "minimal" ? "minimal" : "representation",
+    createdAt: sqlDate(row.createdAt),
+  };
 }
 
 // How long a tenant's PATCH default is remembered: `npm run tenant` may change it from another
@@ -57,7 +63,7 @@ export class SqlTenantStore implements TenantStore {
   }
 
   async ensure(name: string): Promise<Tenant> {
-    const existing = await this.byName(name);
+    const existing = await this.find(name);
     if (existing) return existing;
     // When another process creates it at the same moment, nothing is inserted and theirs is read.
     await this.sql.execute('INSERT INTO "Tenant" ("id", "name", "createdAt", "patchReturn") VALUES (?, ?, ?, ?) ON CONFLICT ("name") DO NOTHING', [
@@ -66,7 +72,7 @@ export class SqlTenantStore implements TenantStore {
       new Date(),
       "representation",
     ]);
-    return (await this.byName(name)) as Tenant;
+    return (await this.find(name)) as Tenant;
   }
 
   async byId(id: string): Promise<Tenant | undefined> {
@@ -85,7 +91,7 @@ export class SqlTenantStore implements TenantStore {
     return { ...tenant, patchReturn };
   }
 
-  private async byName(name: string): Promise<Tenant | undefined> {
+  async find(name: string): Promise<Tenant | undefined> {
     const [row] = await this.sql.query<TenantRow>(`${selectTenant} WHERE "name" = ?`, [name]);
     return row ? toTenant(row) : undefined;
   }
@@ -104,6 +110,8 @@ async function readSetting(sql: Sql, key: string): Promise<string | undefined> {
 type CredentialRow = {
   id: string;
   tenantId: string;
+  tenantName: string;
+  createdAt: unknown;
   kind: string;
   scopes: string;
   secretHash: string | null;
@@ -132,22 +140,17 @@ export class SqlCredentialStore implements CredentialStore {
     );
   }
 
-  async find(id: string): Promise<CredentialRecord | undefined> {
-    const [row] = await this.sql.query<CredentialRow>(
-      'SELECT "id", "tenantId", "kind", "scopes", "secretHash", "subject", "expiresAt", "revokedAt" FROM "Credential" WHERE "id" = ?',
-      [id],
-    );
-    if (!row) return undefined;
-    return {
-      id: row.id,
-      tenantId: row.tenantId,
-      kind: row.kind,
-      scopes: row.scopes.split(" ").filter(Boolean),
-      ...(row.secretHash === null ? {} : { secretHash: row.secretHash }),
-      ...(row.subject === null ? {} : { subject: row.subject }),
-      ...(row.expiresAt === null ? {} : { expiresAt: sqlDate(row.expiresAt) }),
-      ...(row.revokedAt === null ? {} : { revokedAt: sqlDate(row.revokedAt) }),
-    };
+  async find(id: string): Promise<StoredCredential | undefined> {
+    const [row] = await this.sql.query<CredentialRow>(`${selectCredential} WHERE c."id" = ?`, [id]);
+    return row ? toCredential(row) : undefined;
+  }
+
+  async list(tenantId?: string): Promise<StoredCredential[]> {
+    const rows =
+      tenantId === undefined
+        ? await this.sql.query<CredentialRow>(`${selectCredential} ORDER BY c."createdAt" DESC, c."id"`, [])
+        : await this.sql.query<CredentialRow>(`${selectCredential} WHERE c."tenantId" = ? ORDER BY c."createdAt" DESC, c."id"`, [tenantId]);
+    return rows.map(toCredential);
   }
 
   async revoke(id: string): Promise<boolean> {
@@ -162,4 +165,22 @@ export class SqlCredentialStore implements CredentialStore {
     await this.sql.execute('INSERT INTO "Setting" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING', [key, create()]);
     return (await readSetting(this.sql, key)) as string;
   }
+}
+
+const selectCredential = `SELECT c."id", c."tenantId", t."name" AS "tenantName", c."kind", c."scopes", c."secretHash", c."subject",
+  c."createdAt", c."expiresAt", c."revokedAt" FROM "Credential" c JOIN "Tenant" t ON t."id" = c."tenantId"`;
+
+function toCredential(row: CredentialRow): StoredCredential {
+  return {
+    id: row.id,
+    tenantId: row.tenantId,
+    tenantName: row.tenantName,
+    kind: row.kind,
+    scopes: row.scopes.split(" ").filter(Boolean),
+    createdAt: sqlDate(row.createdAt),
+    ...(row.secretHash === null ? {} : { secretHash: row.secretHash }),
+    ...(row.subject === null ? {} : { subject: row.subject }),
+    ...(row.expiresAt === null ? {} : { expiresAt: sqlDate(row.expiresAt) }),
+    ...(row.revokedAt === null ? {} : { revokedAt: sqlDate(row.revokedAt) }),
+  };
 }

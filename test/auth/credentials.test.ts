@@ -18,6 +18,7 @@ describe("API keys", () => {
     const key = await app.server.keys.issue({ tenantId, surface: "vyte", scopes: ["scim:read"], subject: "u-1" });
     expect(await app.server.keys.verify(key.id, key.secret, "vyte")).toStrictEqual({
       tenantId,
+      tenantName: "acme",
       scopes: ["scim:read"],
       credentialId: key.id,
       subject: "u-1",

@@ -1,14 +1,17 @@
-import pino from "pino";
+import { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it, vi } from "vitest";
+import { createLogger } from "../../src/logger.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 
-// One structured log line per request, without tokens, passwords or query strings.
+// One structured log line per request, with the tenant's name and id on every surface, an ISO
+// time, and no tokens, passwords or query strings.
 
 const lines: string[] = [];
 let app: TestApp;
 let scim: ScimClient;
 beforeAll(async () => {
-  app = await startTestApp({}, pino({ level: "info" }, { write: (line: string) => void lines.push(line) }));
+  const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => void (lines.push(chunk.toString()), done()) });
+  app = await startTestApp({}, createLogger({ LOG_LEVEL: "info", LOG_FORMAT: "json" }, sink));
   scim = await app.client();
 });
 afterAll(() => app.close());
@@ -22,22 +25,54 @@ async function logOf(send: () => Promise<unknown>, expectedLines: number): Promi
 }
 
 describe("request log", () => {
-  it("writes one line per request with tenant, method, path without query, status and duration", async () => {
-    const tenant = (await app.server.tenants.ensure("acme")).id;
+  it("writes one line per request with the tenant's name and id, method, path without query, status and duration", async () => {
+    const tenantId = (await app.server.tenants.ensure("acme")).id;
     const entries = await logOf(async () => {
       await scim.post("/Users?attributes=userName", { userName: "logged" }).expect(201);
       await scim.get("/Users?startIndex=1&count=5").expect(200);
       await scim.get("/Users/no-such-user").expect(404);
     }, 3);
-    expect(entries.map(({ tenant: t, method, path, status }) => ({ tenant: t, method, path, status }))).toStrictEqual([
-      { tenant, method: "POST", path: "/scim/v2/Users", status: 201 },
-      { tenant, method: "GET", path: "/scim/v2/Users", status: 200 },
-      { tenant, method: "GET", path: "/scim/v2/Users/no-such-user", status: 404 },
+    expect(entries.map(({ tenant, tenantId: id, method, path, status }) => ({ tenant, tenantId: id, method, path, status }))).toStrictEqual([
+      { tenant: "acme", tenantId, method: "POST", path: "/scim/v2/Users", status: 201 },
+      { tenant: "acme", tenantId, method: "GET", path: "/scim/v2/Users", status: 200 },
+      { tenant: "acme", tenantId, method: "GET", path: "/scim/v2/Users/no-such-user", status: 404 },
     ]);
     for (const entry of entries) {
       expect(entry.level).toBe(30);
       expect(typeof entry.durationMs).toBe("number");
+      expect(new Date(entry.time as string).toISOString()).toBe(entry.time);
     }
+  });
+
+  it.each([
+    { surface: "bytebase", path: "/compat/bytebase/v1/users", header: (credential: string) => `Bearer ${credential}` },
+    { surface: "vyte", path: "/compat/vyte/v2/users", header: (credential: string) => credential },
+    { surface: "perm-api", path: "/compat/perm-api/api/v2/user", header: (credential: string) => `Bearer ${credential}` },
+    { surface: "qase", path: "/compat/qase/scim/v2/Users", header: (credential: string) => `Bearer ${credential}` },
+    { surface: "express-gateway", path: "/compat/express-gateway/users", header: (credential: string) => `apiKey ${credential}` },
+  ] as const)("names the tenant on the $surface API too, also when the request is refused after authentication", async ({ surface, path, header }) => {
+    const tenant = `log-${surface}`;
+    const tenantId = (await app.server.tenants.ensure(tenant)).id;
+    const reader = await app.credential(surface, tenant, { scopes: ["scim:read"] });
+    const entries = await logOf(async () => {
+      await app.http().get(path).set("Authorization", header(reader)).expect(200);
+      await app.http().post(path).set("Authorization", header(reader)).set("Content-Type", "application/json").send("{}");
+    }, 2);
+    expect(entries.map((entry) => ({ tenant: entry.tenant, tenantId: entry.tenantId, path: entry.path }))).toStrictEqual([
+      { tenant, tenantId, path },
+      { tenant, tenantId, path },
+    ]);
+    expect(entries[1]!.status).toBeGreaterThanOrEqual(400);
+  });
+
+  it("LOG_FORMAT=pretty writes readable lines instead of JSON", () => {
+    const written: string[] = [];
+    const sink = new Writable({ write: (chunk: Buffer, _encoding, done) => void (written.push(chunk.toString()), done()) });
+    createLogger({ LOG_LEVEL: "info", LOG_FORMAT: "pretty" }, sink).info({ tenant: "acme", status: 200 }, "request");
+    const text = written.join("");
+    expect(() => JSON.parse(text)).toThrow();
+    expect(text).toMatch(/\d{4}-\d{2}-\d{2} \d{2}:\d{2}:\d{2}\.\d{3}.*INFO.*request/);
+    expect(text).toMatch(/tenant: "acme"/);
   });
 
   it("logs rejected requests too, without a tenant", async () => {

@@ -3,6 +3,7 @@ import { ScimError } from "../../scim/errors.ts";
 import type { RequestContext } from "../../scim/context.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import { userIdOf, type NameFormat } from "./translate.ts";
+import { rememberPrincipal } from "../../http/principal.ts";
 
 // Bytebase credentials (docs/compat/bytebase.md §2): `Authorization: Bearer <jwt>` (scheme in any
 // case, exactly two parts) or the cookie `access-token=<jwt>`, a JWT issued for the "bytebase"
@@ -44,12 +45,13 @@ function tokenOf(req: Request): string {
   throw ScimError.unauthorized("access token not found");
 }
 
-async function callerOf(core: CompatCore, req: Request): Promise<Caller> {
+async function callerOf(core: CompatCore, req: Request, res: Response): Promise<Caller> {
   const token = tokenOf(req);
   const principal = await core.tokens.verify(token, "bytebase").catch((error: unknown) => {
     if (!(error instanceof ScimError) || error.status !== 401) throw error;
     throw ScimError.unauthorized(error.detail.includes("expired") ? "access token expired" : "failed to parse claim");
   });
+  rememberPrincipal(res, principal);
   const context = compatContext(req, principal.tenantId, core.settings);
   if (principal.subject !== undefined) {
     // A token acting for a user stops working once the user is deactivated or gone.
@@ -79,7 +81,7 @@ export async function nameFormatOf(core: CompatCore, tenantId: string): Promise<
 // Authenticates the request; the handlers after it read the caller with `caller(res)`.
 export function authenticate(core: CompatCore): RequestHandler {
   return async (req, res, next) => {
-    res.locals.bytebaseCaller = await callerOf(core, req);
+    res.locals.bytebaseCaller = await callerOf(core, req, res);
     next();
   };
 }

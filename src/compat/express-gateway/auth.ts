@@ -2,6 +2,7 @@ import type { Request, RequestHandler, Response } from "express";
 import type { Principal } from "../../auth/tokens.ts";
 import { ScimError } from "../../scim/errors.ts";
 import type { CompatCore } from "../core.ts";
+import { rememberPrincipal } from "../../http/principal.ts";
 
 // Express Gateway's key-auth policy (docs/compat/express-gateway.md §2.2, §2.3):
 // `Authorization: apiKey <keyId>:<keySecret>` (scheme compared case-insensitively, the key is the
@@ -26,11 +27,11 @@ export function apiKeyAuth(core: CompatCore): RequestHandler {
     const separator = key?.indexOf(":") ?? -1;
     if (key === undefined || separator <= 0) throw ScimError.unauthorized("Missing API Key");
     const principal = await core.keys.verify(key.slice(0, separator), key.slice(separator + 1), surface);
+    rememberPrincipal(res, principal);
     const writes = req.method !== "GET" && req.method !== "HEAD";
     if (writes ? !principal.scopes.includes("scim:write") : !principal.scopes.some((scope) => scope === "scim:read" || scope === "scim:write")) {
       throw ScimError.forbidden("The key's scopes do not allow this request");
     }
-    res.locals.principal = principal;
     next();
   };
 }

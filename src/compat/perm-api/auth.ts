@@ -3,6 +3,7 @@ import type { Principal } from "../../auth/tokens.ts";
 import { ScimError } from "../../scim/errors.ts";
 import type { CompatCore } from "../core.ts";
 import { detailMessages } from "./contract.ts";
+import { rememberPrincipal } from "../../http/principal.ts";
 
 // docs/compat/perm-api.md §2.2, §2.3: `Authorization: Bearer <token>`, read as DRF's
 // TokenAuthentication reads its header, the token being a JWT issued for this API and bound to a
@@ -19,8 +20,8 @@ export function permApiAuth(core: CompatCore): RequestHandler {
     if (parts.length === 1) throw ScimError.unauthorized(detailMessages.noCredentials);
     if (parts.length > 2) throw ScimError.unauthorized(detailMessages.tokenWithSpaces);
     const principal = await core.tokens.verify(parts[1] as string, surface);
+    rememberPrincipal(res, principal);
     if (!safeMethods.has(req.method) && !principal.scopes.includes("scim:write")) throw ScimError.forbidden(detailMessages.permissionDenied);
-    res.locals.principal = principal;
     next();
   };
 }

@@ -2,10 +2,11 @@ import type { RequestHandler, Response } from "express";
 import type { Principal } from "../../auth/tokens.ts";
 import { ScimError } from "../../scim/errors.ts";
 import type { CompatCore } from "../core.ts";
+import { rememberPrincipal } from "../../http/principal.ts";
 
-// compat-contracts.md §4.1: `Authorization: Bearer <SCIM API token>`, a JWT issued for the qase
-// surface only (401 otherwise). 403 when the tenant has SCIM disabled (option qase.scim=disabled)
-// or the token's scopes do not allow the request.
+// docs/compat/qase.md §2.2, §2.3: `Authorization: Bearer <SCIM API token>`, a JWT issued for the
+// qase surface only (401 otherwise). 403 when the tenant has SCIM disabled (option
+// qase.scim=disabled) or the token's scopes do not allow the request.
 export const qaseScimOption = "qase.scim";
 
 export function qaseAuth(core: CompatCore): RequestHandler {
@@ -13,6 +14,7 @@ export function qaseAuth(core: CompatCore): RequestHandler {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
     if (!match) throw ScimError.unauthorized("A bearer token is required");
     const principal = await core.tokens.verify(match[1] as string, "qase");
+    rememberPrincipal(res, principal);
     if ((await core.tenants.option(principal.tenantId, qaseScimOption)) === "disabled") {
       throw ScimError.forbidden("SCIM is disabled for this workspace");
     }

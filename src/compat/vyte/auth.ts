@@ -5,6 +5,7 @@ import type { RequestContext } from "../../scim/context.ts";
 import { ScimError } from "../../scim/errors.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import type { Organisation } from "./translate.ts";
+import { rememberPrincipal } from "../../http/principal.ts";
 
 // docs/compat/vyte.md §2: `Authorization: <apiKey>`, the organisation's key with no scheme;
 // `Bearer <key>` and `apiKey <key>` are accepted too. A key is `<16-hex id><secret>` issued for
@@ -29,6 +30,7 @@ export function vyteAuth(core: CompatCore): RequestHandler {
     if (key === undefined) throw ScimError.unauthorized("An API key is required in the Authorization header");
     if (key.length <= keyIdLength) throw ScimError.unauthorized("The API key is not valid");
     const principal = await core.keys.verify(key.slice(0, keyIdLength), key.slice(keyIdLength), surface);
+    rememberPrincipal(res, principal);
     const reads = req.method === "GET" || req.method === "HEAD";
     if (!reads && !principal.scopes.includes("scim:write")) throw ScimError.forbidden("This API key cannot make changes");
     const tenant = await core.tenants.byId(principal.tenantId);
