@@ -4,6 +4,8 @@ import type { Logger } from "pino";
 import { scimErrorRenderer, scimRouteNotFound } from "./http/errors.ts";
 import { requestLog } from "./http/logging.ts";
 import type { Metrics } from "./http/metrics.ts";
+import { openApiDocument } from "./http/openapi/document.ts";
+import { openApiRouter } from "./http/openapi/router.ts";
 import { scimRouter, type ScimRouterDeps } from "./http/scim-router.ts";
 
 export interface AppDeps {
@@ -43,6 +45,8 @@ export function createApp(deps: AppDeps): Express {
     });
   });
   app.get("/metrics", deps.metrics.handler());
+  // GET /openapi.json and the /docs page rendering it; the document is built here, once.
+  app.use(openApiRouter(openApiDocument(deps.scim.registry)));
 
   app.use("/scim/v2", scimRouter(deps.scim));
   app.use("/compat/bytebase", deps.compat.bytebase);

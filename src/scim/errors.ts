@@ -19,7 +19,7 @@ export type ScimType =
 export type ScimErrorStatus = 400 | 401 | 403 | 404 | 405 | 409 | 412 | 413 | 415 | 500 | 501;
 
 // RFC 7644 §3.12, Table 9: the status each scimType is returned with.
-const scimTypeStatus = {
+export const scimTypeStatus = {
   invalidFilter: 400,
   tooMany: 400,
   uniqueness: 409,

@@ -9,7 +9,7 @@ const attributeList = z
   .union([z.array(z.string()), z.string()])
   .transform((value) => (Array.isArray(value) ? value.join(",") : value));
 
-const searchRequest = z.looseObject({
+export const searchRequest = z.looseObject({
   schemas: z.array(z.string()).optional(),
   attributes: attributeList.optional(),
   excludedAttributes: attributeList.optional(),

@@ -134,7 +134,7 @@ export type UserType = (typeof userTypes)[number];
 // ---------------------------------------------------------------------------------------------
 // Requests
 
-const userInput = z.object({
+export const userInput = z.object({
   name: text,
   state: enumOf(userStates),
   email: text,
@@ -152,7 +152,7 @@ const userInput = z.object({
   profile: z.object({ lastLoginTime: timestamp, lastChangePasswordTime: timestamp, source: text }).nullish(),
 });
 
-const groupInput = z.object({
+export const groupInput = z.object({
   name: text,
   title: text,
   description: text,
@@ -165,7 +165,7 @@ const groupInput = z.object({
   source: text,
 });
 
-const loginInput = z.object({ email: text, password: text, web: flag });
+export const loginInput = z.object({ email: text, password: text, web: flag });
 
 export type UserInput = z.output<typeof userInput>;
 export type GroupInput = z.output<typeof groupInput>;

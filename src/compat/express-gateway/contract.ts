@@ -97,7 +97,7 @@ export function readStatusRequest(body: unknown): { status: unknown } {
 // §4.2 query: `start` is the offset the previous page's nextKey gave (0 first), `count` the most
 // users to return. Upstream hands both to Redis SCAN, whose errors come back as 500s.
 const nonNegativeInteger = z.string().regex(/^\d{1,15}$/).transform(Number);
-const listQuerySchema = z.object({
+export const listQuerySchema = z.object({
   start: nonNegativeInteger.optional(),
   count: nonNegativeInteger.refine((count) => count > 0).optional(),
 });

@@ -1,0 +1,71 @@
+import packageJson from "../../../package.json" with { type: "json" };
+import { bytebaseApi } from "../../compat/bytebase/openapi.ts";
+import { expressGatewayApi } from "../../compat/express-gateway/openapi.ts";
+import { permApi } from "../../compat/perm-api/openapi.ts";
+import { qaseApi } from "../../compat/qase/openapi.ts";
+import type { CompatSurface } from "../../compat/surfaces.ts";
+import { vyteApi } from "../../compat/vyte/openapi.ts";
+import type { SchemaRegistry } from "../../scim/schema/registry.ts";
+import { operationalApi } from "./operational.ts";
+import { scimApi } from "./scim.ts";
+import type { ApiDescription, JsonSchema, Operation, PathItem, SecurityScheme } from "./spec.ts";
+
+// Each compat API describes its own routes (compat/<name>/openapi.ts); app.ts mounts it at
+// /compat/<name>.
+const compatApis: Readonly<Record<CompatSurface, ApiDescription>> = {
+  bytebase: bytebaseApi,
+  vyte: vyteApi,
+  "perm-api": permApi,
+  qase: qaseApi,
+  "express-gateway": expressGatewayApi,
+};
+
+export interface OpenApiDocument {
+  readonly openapi: string;
+  readonly info: { readonly title: string; readonly version: string; readonly description: string };
+  readonly tags: readonly ApiDescription["tag"][];
+  readonly paths: Readonly<Record<string, PathItem>>;
+  readonly components: {
+    readonly schemas: Readonly<Record<string, JsonSchema>>;
+    readonly securitySchemes: Readonly<Record<string, SecurityScheme>>;
+  };
+}
+
+// OpenAPI 3.1: everything the app serves, each API under the path it is mounted at and its
+// operations under its tag. A path or component named twice is a mistake in a description.
+export function openApiDocument(registry: SchemaRegistry): OpenApiDocument {
+  const mounted: [string, ApiDescription][] = [
+    ["", operationalApi],
+    ["/scim/v2", scimApi(registry)],
+    ...Object.entries(compatApis).map(([name, api]): [string, ApiDescription] => [`/compat/${name}`, api]),
+  ];
+  const paths: Record<string, PathItem> = {};
+  const schemas: Record<string, JsonSchema> = {};
+  const securitySchemes: Record<string, SecurityScheme> = {};
+  for (const [base, api] of mounted) {
+    for (const [path, item] of Object.entries(api.paths)) addOnce(paths, `${base}${path}`, tagged(item, api.tag.name));
+    for (const [name, schema] of Object.entries(api.schemas)) addOnce(schemas, name, schema);
+    for (const [name, scheme] of Object.entries(api.securitySchemes)) addOnce(securitySchemes, name, scheme);
+  }
+  return {
+    openapi: "3.1.1",
+    info: {
+      title: "scim-server",
+      version: packageJson.version,
+      description:
+        "A SCIM 2.0 (RFC 7643 / RFC 7644) provisioning server, and five compat APIs that translate other products' user-management APIs onto the same store. Each API has its own credentials and its own error envelope.",
+    },
+    tags: mounted.map(([, api]) => api.tag),
+    paths,
+    components: { schemas, securitySchemes },
+  };
+}
+
+function tagged(item: PathItem, tag: string): PathItem {
+  return Object.fromEntries(Object.entries(item).map(([method, operation]): [string, Operation] => [method, { ...operation, tags: [tag] }]));
+}
+
+function addOnce<T>(into: Record<string, T>, key: string, value: T): void {
+  if (Object.hasOwn(into, key)) throw new Error(`the OpenAPI description names ${key} twice`);
+  into[key] = value;
+}
