@@ -1,61 +1,87 @@
-import { parseArgs } from "node:util";
-import pino from "pino";
-import type { PatchReturn } from "../auth/ports.ts";
-import { readConfig } from "../config.ts";
-import { buildServer } from "../server.ts";
+import type { Tenant } from "../auth/ports.ts";
+import { optionProblem, tenantOptions } from "../compat/options.ts";
+import { openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
 
-// npm run tenant -- <name> [--patch-response minimal|representation] [--option name=value ...]
-// Creates the tenant if needed, applies the given settings, and prints the tenant as JSON.
+// npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...]
+// npm run tenant -- --list [--json]
+// Shows a tenant (creating it when only its name is given), or changes its settings, and prints it
+// as JSON.
 
 const usage = `usage:
-  npm run tenant -- <name> [--patch-response minimal|representation] [--option name=value ...]
+  npm run tenant -- <name>             shows the tenant, creating it if it does not exist
+  npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...]
+  npm run tenant -- --list [--json]
 
+  --create          creates the tenant if it does not exist; without it, changing the settings
+                    of a tenant that does not exist is an error
   --patch-response  what PATCH answers when a request sends no Prefer header (RFC 7240):
                     representation (200 with the resource, the default) or minimal (204)
-  --option          sets an option of a compat API for the tenant (see README); "name=" clears it`;
+  --option          sets an option of a compat API for the tenant; "name=" clears it. Options:
+${tenantOptions.map((option) => `                      ${option.name}: ${option.description}`).join("\n")}
+  --list            every tenant: id, name, created, PATCH response`;
 
-async function main(): Promise<void> {
-  let parsed;
-  try {
-    parsed = parseArgs({
-      options: { "patch-response": { type: "string" }, option: { type: "string", multiple: true }, help: { type: "boolean", short: "h" } },
-      allowPositionals: true,
-    });
-  } catch (error) {
-    console.error(`${(error as Error).message}\n\n${usage}`);
-    process.exit(2);
+function listed(tenant: Tenant): Record<string, string> {
+  return { id: tenant.id, name: tenant.name, created: tenant.createdAt.toISOString(), "patch-response": tenant.patchReturn };
+}
+
+runCommand("tenant", "npm run tenant -- --help", async () => {
+  const { values, positionals } = parseCommandLine(
+    {
+      create: { type: "boolean" },
+      "patch-response": { type: "string" },
+      option: { type: "string", multiple: true },
+      list: { type: "boolean" },
+      json: { type: "boolean" },
+      help: { type: "boolean", short: "h" },
+    },
+    true,
+  );
+  if (values.help) {
+    console.log(usage);
+    return;
   }
-  const name = parsed.positionals[0];
-  if (parsed.values.help || !name || parsed.positionals.length > 1) {
-    console.error(usage);
-    process.exit(parsed.values.help ? 0 : 2);
-  }
-  const patchResponse = parsed.values["patch-response"];
-  if (patchResponse !== undefined && patchResponse !== "minimal" && patchResponse !== "representation") {
-    console.error(`--patch-response must be minimal or representation\n\n${usage}`);
-    process.exit(2);
-  }
-  const options = (parsed.values.option ?? []).map((option) => {
-    const match = /^([\w.-]+)=(.*)$/.exec(option);
-    if (!match) {
-      console.error(`--option must be name=value, not "${option}"\n\n${usage}`);
-      process.exit(2);
+  if (values.list) {
+    if (positionals.length > 0 || values.create || values["patch-response"] !== undefined || values.option) {
+      throw new UsageError("--list takes only --json");
     }
-    return [match[1] as string, match[2] as string] as const;
+  } else {
+    if (positionals.length !== 1) throw new UsageError(positionals.length === 0 ? "a tenant name is required" : `one tenant name, not ${positionals.length}`);
+    if (values.json) throw new UsageError("--json goes with --list");
+  }
+  const patchResponse = values["patch-response"];
+  if (patchResponse !== undefined && patchResponse !== "minimal" && patchResponse !== "representation") {
+    throw new UsageError(`--patch-response must be minimal or representation, not "${patchResponse}"`);
+  }
+  const options = (values.option ?? []).map((option) => {
+    const match = /^([\w.-]+)=(.*)$/.exec(option);
+    if (!match) throw new UsageError(`--option must be name=value, not "${option}"`);
+    const [, name, given] = match as unknown as [string, string, string];
+    const value = given === "" ? undefined : given;
+    const problem = optionProblem(name, value);
+    if (problem !== undefined) throw new UsageError(problem);
+    return [name, value] as const;
   });
-  const server = await buildServer(readConfig(process.env), pino({ level: "silent" }));
+
+  const server = await openServer();
   try {
-    let tenant = patchResponse
-      ? await server.tenants.setPatchReturn(name, patchResponse as PatchReturn)
-      : await server.tenants.ensure(name);
-    for (const [option, value] of options) tenant = await server.tenants.setOption(name, option, value === "" ? undefined : value);
-    process.stdout.write(`${JSON.stringify(tenant)}\n`);
+    if (values.list) {
+      const rows = (await server.tenants.list()).map(listed);
+      if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+      else printTable(rows, ["id", "name", "created", "patch-response"]);
+      return;
+    }
+    const name = positionals[0] as string;
+    const changes = patchResponse !== undefined || options.length > 0;
+    let tenant = await server.tenants.find(name);
+    if (!tenant) {
+      if (changes && !values.create) throw new Error(`no tenant named ${name} (add --create to create it)`);
+      tenant = await server.tenants.ensure(name);
+      console.error(`created tenant ${tenant.name}`);
+    }
+    if (patchResponse !== undefined) tenant = await server.tenants.setPatchReturn(name, patchResponse);
+    for (const [option, value] of options) tenant = await server.tenants.setOption(name, option, value);
+    process.stdout.write(`${JSON.stringify({ id: tenant.id, name: tenant.name, patchResponse: tenant.patchReturn, createdAt: tenant.createdAt.toISOString() })}\n`);
   } finally {
     await server.close();
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof Error ? error.message : error);
-  process.exit(1);
 });

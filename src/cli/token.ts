@@ -1,18 +1,17 @@
-import { parseArgs } from "node:util";
-import pino from "pino";
-import type { Scope } from "../auth/ports.ts";
+import type { Scope, StoredCredential } from "../auth/ports.ts";
 import { allScopes } from "../auth/tokens.ts";
 import { compatSurfaceNames, isCompatSurface } from "../compat/surfaces.ts";
-import { ConfigError, readConfig } from "../config.ts";
-import { buildServer } from "../server.ts";
+import { openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
 
 // npm run token -- --tenant <name> [--scope read|write] [--ttl 90d] [--subject <userId>] [--api <api>]
 // npm run token -- --revoke <token id>
-// Prints the credential and nothing else on stdout; its id goes to stderr.
+// npm run token -- --list [--tenant <name>] [--json]
+// Issuing prints the credential and nothing else on stdout; its id goes to stderr.
 
 const usage = `usage:
   npm run token -- --tenant <name> [--scope read|write] [--ttl <seconds|30m|12h|90d>] [--subject <user id>] [--api <api>]
   npm run token -- --revoke <token id>
+  npm run token -- --list [--tenant <name>] [--json]
 
   --api          the API the credential is for: scim (the default, a bearer token for /scim/v2) or
                  a compat API (${compatSurfaceNames.join(", ")}), printed in the form that
@@ -21,12 +20,11 @@ const usage = `usage:
   --scope read   read-only token (scim:read)
   --scope write  read-write token (scim:read scim:write), the default
   --ttl          lifetime; without it the token lives until revoked
-  --subject      the user the token acts for (/Me)`;
-
-function fail(message: string): never {
-  console.error(`${message}\n\n${usage}`);
-  process.exit(2);
-}
+  --subject      the user the token acts for (/Me)
+  --revoke       revokes a token or key by its id; a running server refuses it within
+                 TOKEN_CACHE_SECONDS (5 by default)
+  --list         every token and key (of one tenant with --tenant): id, tenant, api, scope,
+                 created, expires, revoked; never a secret`;
 
 function scopesOf(scope: string | undefined): Scope[] {
   switch ((scope ?? "write").toLowerCase()) {
@@ -38,59 +36,91 @@ function scopesOf(scope: string | undefined): Scope[] {
     case "scim:write":
       return [...allScopes];
     default:
-      return fail(`Unknown scope "${scope}"`);
+      throw new UsageError(`--scope must be read or write, not "${scope}"`);
   }
 }
 
 function secondsOf(ttl: string | undefined): number | undefined {
   if (ttl === undefined) return undefined;
   const match = /^(\d+)\s*([smhd]?)$/.exec(ttl.trim());
-  if (!match) return fail(`Cannot read --ttl "${ttl}"`);
+  if (!match) throw new UsageError(`--ttl must be a number of seconds or end in s, m, h or d, not "${ttl}"`);
   const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as "" | "s" | "m" | "h" | "d"];
   const seconds = Number(match[1]) * unit;
-  return seconds > 0 ? seconds : fail("--ttl must be positive");
+  if (seconds <= 0) throw new UsageError("--ttl must be positive");
+  return seconds;
 }
 
-async function main(): Promise<void> {
-  let args;
-  try {
-    args = parseArgs({
-      options: {
-        tenant: { type: "string" },
-        scope: { type: "string" },
-        ttl: { type: "string" },
-        subject: { type: "string" },
-        revoke: { type: "string" },
-        api: { type: "string" },
-        help: { type: "boolean", short: "h" },
-      },
-      strict: true,
-    }).values;
-  } catch (error) {
-    return fail((error as Error).message);
-  }
+// The API a credential is for, as --api names it.
+function apiOf(kind: string): string {
+  if (kind === "jwt") return "scim";
+  return kind.replace(/^(jwt|key):/, "");
+}
+
+function listed(credential: StoredCredential): Record<string, string> {
+  return {
+    id: credential.id,
+    tenant: credential.tenantName,
+    api: apiOf(credential.kind),
+    scope: credential.scopes.includes("scim:write") ? "write" : "read",
+    created: credential.createdAt.toISOString(),
+    expires: credential.expiresAt?.toISOString() ?? "never",
+    revoked: credential.revokedAt?.toISOString() ?? "",
+  };
+}
+
+runCommand("token", "npm run token -- --help", async () => {
+  const { values: args } = parseCommandLine({
+    tenant: { type: "string" },
+    scope: { type: "string" },
+    ttl: { type: "string" },
+    subject: { type: "string" },
+    revoke: { type: "string" },
+    api: { type: "string" },
+    list: { type: "boolean" },
+    json: { type: "boolean" },
+    help: { type: "boolean", short: "h" },
+  });
   if (args.help) {
     console.log(usage);
     return;
   }
-  if (!args.revoke && !args.tenant) fail("--tenant or --revoke is required");
+  const issuing = ["scope", "ttl", "subject", "api"].filter((name) => args[name as keyof typeof args] !== undefined);
+  if (args.list) {
+    if (args.revoke !== undefined || issuing.length > 0) throw new UsageError(`--list takes only --tenant and --json`);
+  } else if (args.revoke !== undefined) {
+    if (args.tenant !== undefined || issuing.length > 0 || args.json) throw new UsageError("--revoke takes no other option");
+  } else {
+    if (args.tenant === undefined) throw new UsageError("--tenant, --revoke or --list is required");
+    if (args.json) throw new UsageError("--json goes with --list");
+  }
+  const api = (args.api ?? "scim").toLowerCase();
+  if (api !== "scim" && !isCompatSurface(api)) throw new UsageError(`--api must be scim or one of ${compatSurfaceNames.join(", ")}, not "${args.api}"`);
+  const scopes = scopesOf(args.scope);
+  const ttlSeconds = secondsOf(args.ttl);
 
-  const config = readConfig(process.env);
-  const server = await buildServer(config, pino({ level: "silent" }));
+  const server = await openServer();
   try {
-    if (args.revoke) {
-      const revoked = await server.tokens.revoke(args.revoke);
-      console.error(revoked ? `revoked ${args.revoke}` : `no active token ${args.revoke}`);
-      process.exitCode = revoked ? 0 : 1;
+    if (args.list) {
+      const tenant = args.tenant === undefined ? undefined : await server.tenants.find(args.tenant);
+      if (args.tenant !== undefined && !tenant) throw new Error(`no tenant named ${args.tenant}`);
+      const rows = (await server.credentials.list(tenant?.id)).map(listed);
+      if (args.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+      else printTable(rows, ["id", "tenant", "api", "scope", "created", "expires", "revoked"]);
       return;
     }
-    const api = (args.api ?? "scim").toLowerCase();
-    if (api !== "scim" && !isCompatSurface(api)) fail(`Unknown --api "${args.api}"`);
-    const tenant = await server.tenants.ensure(args.tenant as string);
-    const ttlSeconds = secondsOf(args.ttl);
+    if (args.revoke !== undefined) {
+      const revoked = await server.tokens.revoke(args.revoke);
+      if (!revoked) throw new Error(`no active token or key ${args.revoke}`);
+      console.error(`revoked ${args.revoke}`);
+      return;
+    }
+    const name = args.tenant as string;
+    const existing = await server.tenants.find(name);
+    const tenant = existing ?? (await server.tenants.ensure(name));
+    if (!existing) console.error(`created tenant ${tenant.name}`);
     const request = {
       tenantId: tenant.id,
-      scopes: scopesOf(args.scope),
+      scopes,
       ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
       ...(args.subject === undefined ? {} : { subject: args.subject }),
     };
@@ -102,9 +132,4 @@ async function main(): Promise<void> {
   } finally {
     await server.close();
   }
-}
-
-main().catch((error: unknown) => {
-  console.error(error instanceof ConfigError || error instanceof Error ? error.message : error);
-  process.exit(1);
 });

@@ -130,16 +130,57 @@ describe("npm run token", { timeout: 120_000 }, () => {
     expectScimError(await scim(token).get("/Users"), 401);
   });
 
+  it("says on stderr that it created a tenant it did not find", async () => {
+    const first = await cli("--tenant", "brand-new-tenant");
+    issued(first);
+    expect(first.stderr).toMatch(/^created tenant brand-new-tenant$/m);
+    const again = await cli("--tenant", "brand-new-tenant");
+    issued(again);
+    expect(again.stderr).not.toContain("created tenant");
+  });
+
+  it("--list shows every credential's id, tenant, api, scope, dates and revocation, never a secret", async () => {
+    const kept = issued(await cli("--tenant", "listed", "--scope", "read", "--ttl", "1d"));
+    const revoked = issued(await cli("--tenant", "listed"));
+    expect((await cli("--revoke", revoked.id)).code).toBe(0);
+    const key = await cli("--tenant", "listed", "--api", "express-gateway");
+    const [keyId, keySecret] = key.stdout.trim().split(":") as [string, string];
+
+    const json = await cli("--list", "--tenant", "listed", "--json");
+    expect(json.code).toBe(0);
+    const rows = JSON.parse(json.stdout) as Record<string, string>[];
+    expect(rows.map((row) => row.id).sort()).toStrictEqual([kept.id, revoked.id, keyId].sort());
+    const byId = new Map(rows.map((row) => [row.id, row]));
+    expect(byId.get(kept.id)).toMatchObject({ tenant: "listed", api: "scim", scope: "read", revoked: "" });
+    expect(Date.parse(byId.get(kept.id)!.expires!) - Date.parse(byId.get(kept.id)!.created!)).toBeGreaterThan(86_000_000);
+    expect(byId.get(revoked.id)).toMatchObject({ api: "scim", scope: "write", expires: "never", revoked: expect.stringMatching(/^\d{4}-/) });
+    expect(byId.get(keyId)).toMatchObject({ api: "express-gateway", scope: "write" });
+
+    const table = await cli("--list", "--tenant", "listed");
+    expect(table.stdout.split("\n")[0]).toMatch(/^id\s+tenant\s+api\s+scope\s+created\s+expires\s+revoked$/);
+    expect(table.stdout).toContain(kept.id);
+    for (const secret of [kept.token, revoked.token, keySecret]) {
+      expect(json.stdout).not.toContain(secret);
+      expect(table.stdout).not.toContain(secret);
+    }
+    const all = JSON.parse((await cli("--list", "--json")).stdout) as Record<string, string>[];
+    expect(new Set(all.map((row) => row.tenant))).toContain("acme");
+  });
+
   it.concurrent.each([
-    { name: "no arguments", args: [], code: 2 },
-    { name: "an unknown API", args: ["--tenant", "acme", "--api", "okta"], code: 2 },
-    { name: "an unknown scope", args: ["--tenant", "acme", "--scope", "admin"], code: 2 },
-    { name: "an unreadable ttl", args: ["--tenant", "acme", "--ttl", "soon"], code: 2 },
-    { name: "an unknown option", args: ["--tenant", "acme", "--tennant", "x"], code: 2 },
-    { name: "revoking an unknown id", args: ["--revoke", "00000000-0000-4000-8000-000000000000"], code: 1 },
-  ])("$name exits $code with nothing on stdout", async ({ args, code }) => {
+    { name: "no arguments", args: [], code: 2, line: /--tenant, --revoke or --list is required/ },
+    { name: "an unknown API", args: ["--tenant", "acme", "--api", "okta"], code: 2, line: /--api must be .*"okta"/ },
+    { name: "an unknown scope", args: ["--tenant", "acme", "--scope", "admin"], code: 2, line: /--scope must be read or write, not "admin"/ },
+    { name: "an unreadable ttl", args: ["--tenant", "acme", "--ttl", "soon"], code: 2, line: /--ttl .*"soon"/ },
+    { name: "an unknown option", args: ["--tenant", "acme", "--tennant", "x"], code: 2, line: /unknown option --tennant/ },
+    { name: "an option without its value", args: ["--tenant"], code: 2, line: /option --tenant needs a value/ },
+    { name: "--list with issuing options", args: ["--list", "--scope", "read"], code: 2, line: /--list takes only/ },
+    { name: "--list of a tenant that does not exist", args: ["--list", "--tenant", "nobody-here"], code: 1, line: /no tenant named nobody-here/ },
+    { name: "revoking an unknown id", args: ["--revoke", "00000000-0000-4000-8000-000000000000"], code: 1, line: /no active token or key/ },
+  ])("$name exits $code with one line naming the problem and nothing on stdout", async ({ args, code, line }) => {
     const run = await cli(...args);
     expect({ code: run.code, stdout: run.stdout }).toStrictEqual({ code, stdout: "" });
-    expect(run.stderr.length).toBeGreaterThan(0);
+    expect(run.stderr.trimEnd().split("\n")).toHaveLength(1);
+    expect(run.stderr).toMatch(line);
   });
 });

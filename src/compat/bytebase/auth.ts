@@ -3,6 +3,7 @@ import { ScimError } from "../../scim/errors.ts";
 import type { RequestContext } from "../../scim/context.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import { userIdOf, type NameFormat } from "./translate.ts";
+import { userNameFormatOption } from "./options.ts";
 import { rememberPrincipal } from "../../http/principal.ts";
 
 // Bytebase credentials (docs/compat/bytebase.md §2): `Authorization: Bearer <jwt>` (scheme in any
@@ -75,7 +76,7 @@ async function callerOf(core: CompatCore, req: Request, res: Response): Promise<
 
 // The tenant option bytebase.userNameFormat: "email" writes users/{email}, else users/{uid}.
 export async function nameFormatOf(core: CompatCore, tenantId: string): Promise<NameFormat> {
-  return (await core.tenants.option(tenantId, "bytebase.userNameFormat")) === "email" ? "email" : "uid";
+  return (await core.tenants.option(tenantId, userNameFormatOption)) === "email" ? "email" : "uid";
 }
 
 // Authenticates the request; the handlers after it read the caller with `caller(res)`.

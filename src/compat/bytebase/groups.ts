@@ -18,6 +18,7 @@ import {
   scimGroupOfCreate,
   sliceOf,
 } from "./translate.ts";
+import { workspaceDomainsOption } from "./options.ts";
 
 // The endpoints of Bytebase's GroupService (docs/compat/bytebase.md §5.8-§5.12). Groups are SCIM
 // groups with the Bytebase Group extension; its `email` is the group's name (§8.2).
@@ -33,7 +34,7 @@ function owns(who: Caller, group: StoredGroup): boolean {
 
 // The tenant's bytebase.workspaceDomains option: group emails must be in one of these domains.
 async function assertWorkspaceDomain(core: CompatCore, who: Caller, email: string): Promise<void> {
-  const option = await core.tenants.option(who.tenantId, "bytebase.workspaceDomains");
+  const option = await core.tenants.option(who.tenantId, workspaceDomainsOption);
   const domains = (option ?? "").split(",").map((domain) => domain.trim().toLowerCase()).filter((domain) => domain !== "");
   const domain = email.slice(email.lastIndexOf("@") + 1);
   if (domains.length > 0 && !domains.includes(domain)) {

@@ -6,6 +6,7 @@ import { nameFormatOf } from "./auth.ts";
 import { decodeLogin, type LoginResponse } from "./contract.ts";
 import { Directory } from "./directory.ts";
 import { bytebaseUser, uidOf } from "./translate.ts";
+import { loginRoleOption } from "./options.ts";
 
 // POST /v1/auth/login (docs/compat/bytebase.md §5.1): email and password (a service account's
 // password is its service key) against the users of every tenant; the token acts for the user.
@@ -27,7 +28,7 @@ export function login(core: CompatCore): RequestHandler {
     if (found.user.attributes.active === false) throw ScimError.unauthorized("user has been deactivated by administrators");
     const context = compatContext(req, found.tenantId, core.settings);
     const user = await new Directory(core, context).exposed(found.user);
-    const role = await core.tenants.option(found.tenantId, "bytebase.loginRole");
+    const role = await core.tenants.option(found.tenantId, loginRoleOption);
     const scopes: Scope[] = role === "member" ? ["scim:read"] : ["scim:read", "scim:write"];
     const ttlSeconds = request.web ? webTokenSeconds : apiTokenSeconds;
     const { token } = await core.tokens.issue({ tenantId: found.tenantId, scopes, subject: user.id, surface: "bytebase", ttlSeconds });

@@ -1,5 +1,6 @@
 import type { CompatCore } from "../core.ts";
-import { defaultRequiredProperties } from "./contract.ts";
+import { choice, type TenantOption } from "../tenant-option.ts";
+import { defaultRequiredProperties, userModel } from "./contract.ts";
 
 // The per-tenant options of the Express Gateway API (docs/compat/express-gateway.md §8;
 // npm run tenant -- <tenant> --option name=value).
@@ -22,3 +23,15 @@ export async function requiredProperties(core: CompatCore, tenantId: string): Pr
 export async function strictUpstreamStatus(core: CompatCore, tenantId: string): Promise<boolean> {
   return (await core.tenants.option(tenantId, strictUpstreamStatusOption))?.trim().toLowerCase() !== "false";
 }
+
+export const expressGatewayOptions: readonly TenantOption[] = [
+  {
+    name: requiredPropertiesOption,
+    description: `comma-separated properties a create requires, of ${Object.keys(userModel).join(", ")} ("," for none)`,
+    check: (value) => {
+      const unknown = value.split(",").map((name) => name.trim()).filter((name) => name !== "" && !Object.hasOwn(userModel, name));
+      return unknown.length === 0 ? undefined : `not a user property: ${unknown.join(", ")}`;
+    },
+  },
+  choice(strictUpstreamStatusOption, "false answers validation failures with their own 4xx status instead of upstream's 500", ["true", "false"]),
+];

@@ -2,13 +2,12 @@ import type { RequestHandler, Response } from "express";
 import type { Principal } from "../../auth/tokens.ts";
 import { ScimError } from "../../scim/errors.ts";
 import type { CompatCore } from "../core.ts";
+import { qaseScimOption } from "./options.ts";
 import { rememberPrincipal } from "../../http/principal.ts";
 
 // docs/compat/qase.md §2.2, §2.3: `Authorization: Bearer <SCIM API token>`, a JWT issued for the
 // qase surface only (401 otherwise). 403 when the tenant has SCIM disabled (option
 // qase.scim=disabled) or the token's scopes do not allow the request.
-export const qaseScimOption = "qase.scim";
-
 export function qaseAuth(core: CompatCore): RequestHandler {
   return async (req, res, next) => {
     const match = /^Bearer\s+(\S+)\s*$/i.exec(req.headers.authorization ?? "");
