@@ -1,6 +1,8 @@
-// npm run conformance [-- --db postgresql]: Microsoft's SCIM reference collection
-// (../shared/conformance/microsoft-postman) with newman, against a fresh server on an empty
-// database: a temporary SQLite file, or a scratch PostgreSQL database. The tenant it
+// npm run conformance [-- --db postgresql]: Microsoft's SCIM reference collection with newman,
+// against a fresh server on an empty database: a temporary SQLite file, or a scratch PostgreSQL
+// database. The collection is not part of this repository: it is read from
+// ../shared/conformance/microsoft-postman beside the checkout, where CI has it. Without it the
+// run says so and does nothing (and fails under CI=true, where it must run). The tenant it
 // uses answers PATCH with 204 when no Prefer is sent, as that collection asserts; RFC clients are
 // unaffected (they may send Prefer, or accept either answer).
 import { existsSync, mkdtempSync, readFileSync, rmSync } from "node:fs";
@@ -15,8 +17,8 @@ import { createTestDatabase } from "../support/databases.ts";
 
 const collection = resolve("../shared/conformance/microsoft-postman/collection.json");
 if (!existsSync(collection)) {
-  console.error(`${collection} is missing: the shared/ folder must sit beside this checkout (see ../shared/README.md)`);
-  process.exit(2);
+  console.log(`conformance: NOT run: Microsoft's SCIM collection is absent (looked for ${collection}).`);
+  process.exit(process.env.CI === "true" ? 1 : 0);
 }
 
 const kind = process.argv.includes("postgresql") || process.argv.includes("postgres") ? "postgresql" : "sqlite";
