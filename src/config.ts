@@ -39,7 +39,10 @@ const configSchema = z.object({
       message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
     }),
   DATABASE_POOL_SIZE: integer(10, 1, 1000),
-  PUBLIC_BASE_URL: z.url("must be an absolute http(s) URL").optional(),
+  PUBLIC_BASE_URL: z
+    .url("must be an absolute http(s) URL")
+    .refine((url) => !/\/scim\/v2\/?$/i.test(url), "must be the origin the server is reached at, without /scim/v2 (the server adds it)")
+    .optional(),
   TOKEN_ALGORITHM: z.enum(["HS256", "RS256", "ES256"], { error: "must be HS256, RS256 or ES256" }).default("HS256"),
   TOKEN_SECRET: z.string().min(32, "must be at least 32 characters").optional(),
   TOKEN_PUBLIC_KEY: z.string().optional(),

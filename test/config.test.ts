@@ -27,6 +27,7 @@ describe("configuration", () => {
     [{ DEFAULT_PAGE_SIZE: "500", MAX_PAGE_SIZE: "100" }, "DEFAULT_PAGE_SIZE"],
     [{ LOG_LEVEL: "loud" }, "LOG_LEVEL"],
     [{ LOG_FORMAT: "xml" }, "LOG_FORMAT"],
+    [{ PUBLIC_BASE_URL: "https://scim.example.com/scim/v2" }, "PUBLIC_BASE_URL"],
     [{ HOST: "0.0.0.0:8080" }, "HOST"],
     [{ SHUTDOWN_TIMEOUT_SECONDS: "-1" }, "SHUTDOWN_TIMEOUT_SECONDS"],
     [{ METRICS_TOKEN: "short" }, "METRICS_TOKEN"],
