@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { existsSync, mkdtempSync, rmSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
@@ -6,6 +5,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase } from "../../src/store/database.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 import { testDatabaseKind } from "../support/databases.ts";
+import { runTool, type ToolRun } from "../support/process.ts";
 
 // `npm run backup -- <file>`: an online copy of the SQLite database, taken while a server holds
 // it open and writes; on PostgreSQL it points to pg_dump.
@@ -14,13 +14,7 @@ let app: TestApp;
 let scim: ScimClient;
 let dir: string;
 
-function backup(...args: string[]): Promise<{ code: number; stdout: string; stderr: string }> {
-  return new Promise((resolve) => {
-    execFile("npx", ["tsx", "src/cli/backup.ts", ...args], { env: { ...process.env, DATABASE_URL: app.database.url }, timeout: 60_000 }, (error, stdout, stderr) =>
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr }),
-    );
-  });
-}
+const backup = (...args: string[]): Promise<ToolRun> => runTool("backup", args, app.database.url);
 
 beforeAll(async () => {
   app = await startTestApp();

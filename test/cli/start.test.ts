@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { setTimeout as sleep } from "node:timers/promises";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
-import { accepting, alive, buildBundle, listeningPort, repoRoot, serverEnv, startProcess, type ServerProcess } from "../support/process.ts";
+import { accepting, alive, buildBundle, listeningPort, repoRoot, runTool, serverEnv, startProcess, type ServerProcess } from "../support/process.ts";
 
 // The server as `npm start` runs it (the esbuild bundle under plain node): it reads .env, logs
 // its start and stop, serves, and on SIGTERM or SIGINT finishes the requests in flight, closes the
@@ -58,16 +58,11 @@ function halfSentCreate(port: number, token: string) {
   return { response, finish: () => req.end(body.slice(20)) };
 }
 
+// The token tool shares the database, so its token works on this server.
 async function tokenFor(port: number): Promise<string> {
-  // The token CLI shares the database, so its token works on this server.
-  const { execFile } = await import("node:child_process");
-  const { promisify } = await import("node:util");
-  const { stdout } = await promisify(execFile)("npx", ["tsx", "src/cli/token.ts", "--tenant", `start-${port}`], {
-    cwd: repoRoot,
-    env: serverEnv({ DATABASE_URL: database.url }),
-    timeout: 60_000,
-  });
-  return stdout.trim();
+  const run = await runTool("token", ["--tenant", `start-${port}`], database.url);
+  expect(run.code).toBe(0);
+  return run.stdout.trim();
 }
 
 describe("npm start (the bundle)", { timeout: 120_000 }, () => {

@@ -1,30 +1,17 @@
-import { execFile } from "node:child_process";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.ts";
 import { buildServer, type Server } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import { runTool, type ToolRun } from "../support/process.ts";
 
 // `npm run tenant` (src/cli/tenant.ts): lists tenants, shows and creates one, changes its
 // settings; unknown options and values are refused with one line and exit 2, and nothing is stored.
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let database: TestDatabase;
 let server: Server;
 
-function cli(...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "silent" };
-  return new Promise((resolve) => {
-    execFile("npx", ["tsx", "src/cli/tenant.ts", ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]): Promise<ToolRun> => runTool("tenant", args, database.url);
 
 beforeAll(async () => {
   database = await createTestDatabase();

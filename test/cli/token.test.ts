@@ -1,4 +1,3 @@
-import { execFile } from "node:child_process";
 import { setTimeout as sleep } from "node:timers/promises";
 import jwt from "jsonwebtoken";
 import pino from "pino";
@@ -7,32 +6,19 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { readConfig } from "../../src/config.ts";
 import { buildServer, type Server } from "../../src/server.ts";
 import { createTestDatabase, type TestDatabase } from "../support/databases.ts";
+import { runTool, type ToolRun } from "../support/process.ts";
 import { expectScimError } from "../support/responses.ts";
 
 // `npm run token` (src/cli/token.ts) against the database an app is built on: stdout is the token
 // and nothing else, the token works, and --revoke makes it 401.
 
-interface Run {
-  readonly code: number;
-  readonly stdout: string;
-  readonly stderr: string;
-}
-
 let database: TestDatabase;
 let server: Server;
 
-function cli(...args: string[]): Promise<Run> {
-  const env: NodeJS.ProcessEnv = { ...process.env, DATABASE_URL: database.url, LOG_LEVEL: "silent" };
-  for (const name of ["TOKEN_SECRET", "TOKEN_ALGORITHM", "TOKEN_ISSUER", "TOKEN_PUBLIC_KEY", "TOKEN_PRIVATE_KEY"]) delete env[name];
-  return new Promise((resolve) => {
-    execFile("npx", ["tsx", "src/cli/token.ts", ...args], { env, timeout: 60_000 }, (error, stdout, stderr) => {
-      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
-    });
-  });
-}
+const cli = (...args: string[]): Promise<ToolRun> => runTool("token", args, database.url);
 
 // The token a successful run printed, and the id it named on stderr.
-function issued(run: Run): { token: string; id: string } {
+function issued(run: ToolRun): { token: string; id: string } {
   expect(run.code).toBe(0);
   expect(run.stdout).toMatch(/^[\w-]+\.[\w-]+\.[\w-]+\n$/);
   const id = /token id (\S+)/.exec(run.stderr)?.[1];

@@ -107,3 +107,19 @@ export function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   }
   return { ...clean, ...env };
 }
+
+export interface ToolRun {
+  readonly code: number;
+  readonly stdout: string;
+  readonly stderr: string;
+}
+
+// One of the command-line tools (src/cli/<name>.ts) run as `npm run <name>` runs it, on the
+// given database, with the variables of a developer's shell that the tools read left out.
+export function runTool(name: "token" | "tenant" | "backup", args: readonly string[], databaseUrl: string): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    execFile("npx", ["tsx", `src/cli/${name}.ts`, ...args], { cwd: repoRoot, env: serverEnv({ DATABASE_URL: databaseUrl }), timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
