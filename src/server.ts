@@ -93,16 +93,12 @@ export async function buildServer(
   const bulkLimits = { maxOperations: config.BULK_MAX_OPERATIONS, maxPayloadSize: config.BULK_MAX_PAYLOAD_BYTES };
   const bulk = new BulkService([users, groups] as ResourceOperations[], bulkLimits);
 
+  const filterLimits = { maxLength: config.FILTER_MAX_LENGTH, maxDepth: config.FILTER_MAX_DEPTH, maxTerms: config.FILTER_MAX_TERMS };
   const capabilities: Capabilities = {
     patch: true,
     bulk: { supported: true, ...bulkLimits },
-    filter: {
-      supported: true,
-      maxResults: config.MAX_PAGE_SIZE,
-      maxLength: config.FILTER_MAX_LENGTH,
-      maxDepth: config.FILTER_MAX_DEPTH,
-      maxTerms: config.FILTER_MAX_TERMS,
-    },
+    filter: { supported: true, maxResults: config.MAX_PAGE_SIZE },
+    filterLimits,
     pagination: {
       cursor: true,
       index: true,
@@ -122,7 +118,7 @@ export async function buildServer(
     patchReturn: (tenantId: string) => tenants.patchReturn(tenantId),
     defaultPageSize: config.DEFAULT_PAGE_SIZE,
     maxPageSize: config.MAX_PAGE_SIZE,
-    filter: { maxLength: config.FILTER_MAX_LENGTH, maxDepth: config.FILTER_MAX_DEPTH, maxTerms: config.FILTER_MAX_TERMS },
+    filter: filterLimits,
     maxBodyBytes: config.MAX_BODY_BYTES,
   };
   const compat: CompatCore = {

@@ -16,6 +16,7 @@ const ownGroupExtensions = ["bytebase", "vyte", "permgroups"].map((product) => o
 const resourceTypeUrn = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 const schemaUrn = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 const serviceProviderConfigUrn = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
+const limitsUrn = "urn:scim-server:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig";
 
 const userResourceType = {
   schemas: [resourceTypeUrn],
@@ -41,7 +42,7 @@ const groupResourceType = {
 let app: TestApp;
 let scim: ScimClient;
 beforeAll(async () => {
-  app = await startTestApp({ PUBLIC_BASE_URL: publicBaseUrl, MAX_PAGE_SIZE: "250" });
+  app = await startTestApp({ PUBLIC_BASE_URL: publicBaseUrl, MAX_PAGE_SIZE: "250", FILTER_MAX_TERMS: "40" });
   scim = await app.client();
 });
 afterAll(() => app.close());
@@ -51,7 +52,8 @@ describe("/ServiceProviderConfig", () => {
   it.each([["/ServiceProviderConfig"], ["/serviceproviderconfig"], ["/serviceConfiguration"]])("GET %s describes the server", async (path) => {
     const { patch, bulk, filter, sort, pagination, ...rest } = scimBody(await scim.get(path).expect(200));
     expect(rest).toStrictEqual({
-      schemas: [serviceProviderConfigUrn],
+      schemas: [serviceProviderConfigUrn, limitsUrn],
+      [limitsUrn]: { filter: { maxLength: 4096, maxDepth: 16, maxTerms: 40 } },
       changePassword: { supported: true },
       etag: { supported: true },
       authenticationSchemes: [
@@ -60,14 +62,13 @@ describe("/ServiceProviderConfig", () => {
           name: "OAuth Bearer Token",
           description: "Authentication scheme using the OAuth Bearer Token Standard",
           specUri: "https://www.rfc-editor.org/info/rfc6750",
-          primary: true,
         },
       ],
       meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
     });
     expect({ patch, sort }).toStrictEqual({ patch: { supported: expect.any(Boolean) }, sort: { supported: expect.any(Boolean) } });
     expect(bulk).toMatchObject({ supported: expect.any(Boolean), maxOperations: expect.any(Number), maxPayloadSize: expect.any(Number) });
-    expect(filter).toMatchObject({ supported: expect.any(Boolean), maxResults: 250 });
+    expect(filter).toStrictEqual({ supported: true, maxResults: 250 });
     if (pagination !== undefined) expect(pagination).toMatchObject({ maxPageSize: 250, defaultPageSize: 100 });
   });
 });
@@ -100,9 +101,9 @@ describe("/ResourceTypes", () => {
 describe("/Schemas", () => {
   it("lists the User, Group, Enterprise User and own extension schemas, each as GET /Schemas/{id} answers it", async () => {
     const response = await scim.get("/Schemas").expect(200);
-    expect(scimBody(response)).toMatchObject({ schemas: [listResponseUrn], totalResults: 11, startIndex: 1, itemsPerPage: 11 });
+    expect(scimBody(response)).toMatchObject({ schemas: [listResponseUrn], totalResults: 12, startIndex: 1, itemsPerPage: 12 });
     expect(response.body.Resources.map((schema: { id: string }) => schema.id)).toStrictEqual([
-      userUrn, groupUrn, enterpriseUserUrn, ...ownUserExtensions, ...ownGroupExtensions,
+      userUrn, groupUrn, enterpriseUserUrn, ...ownUserExtensions, ...ownGroupExtensions, limitsUrn,
     ]);
     for (const schema of response.body.Resources) {
       expect(schema).toMatchObject({ schemas: [schemaUrn], meta: { resourceType: "Schema", location: `${baseUrl}/Schemas/${schema.id}` } });
@@ -116,6 +117,7 @@ describe("/Schemas", () => {
     [enterpriseUserUrn, "EnterpriseUser", "Enterprise User"],
     [ownExtension("bytebase", "User"), "BytebaseUser", "Bytebase user fields"],
     [ownExtension("vyte", "Group"), "VyteTeam", "Vyte team fields"],
+    [limitsUrn, "ServerLimits", "Limits this server applies to requests, beyond those RFC 7643 §5 describes"],
   ])("GET /Schemas/%s names the schema %s", async (urn, name, description) => {
     const schema = (await scim.get(`/Schemas/${urn}`).expect(200)).body;
     expect({ id: schema.id, name: schema.name, description: schema.description }).toStrictEqual({ id: urn, name, description });

@@ -1,5 +1,6 @@
 import { scimTypeStatus } from "../../scim/errors.ts";
 import { searchRequest } from "../../scim/search.ts";
+import { serverLimitsUrn } from "../../scim/schema/server-limits.ts";
 import { bulkRequestUrn, bulkResponseUrn, errorUrn, listResponseUrn, patchOpUrn } from "../../scim/schema/urns.ts";
 import { fromZod, ref, type JsonSchema } from "./spec.ts";
 
@@ -121,13 +122,7 @@ const serviceProviderConfigSchema: JsonSchema = {
       type: "object",
       properties: { supported: { type: "boolean" }, maxOperations: { type: "integer" }, maxPayloadSize: { type: "integer" } },
     },
-    filter: {
-      type: "object",
-      description: "maxLength, maxDepth and maxTerms are this server's filter limits.",
-      properties: {
-        supported: { type: "boolean" }, maxResults: { type: "integer" }, maxLength: { type: "integer" }, maxDepth: { type: "integer" }, maxTerms: { type: "integer" },
-      },
-    },
+    filter: { type: "object", properties: { supported: { type: "boolean" }, maxResults: { type: "integer" } } },
     pagination: {
       type: "object",
       description: "RFC 9865 §4.",
@@ -145,7 +140,17 @@ const serviceProviderConfigSchema: JsonSchema = {
         type: "object",
         properties: {
           type: { type: "string" }, name: { type: "string" }, description: { type: "string" },
-          specUri: { type: "string", format: "uri" }, documentationUri: { type: "string", format: "uri" }, primary: { type: "boolean" },
+          specUri: { type: "string", format: "uri" }, documentationUri: { type: "string", format: "uri" },
+        },
+      },
+    },
+    [serverLimitsUrn]: {
+      type: "object",
+      description: "This server's own extension (listed under /Schemas): the limits it applies to a filter.",
+      properties: {
+        filter: {
+          type: "object",
+          properties: { maxLength: { type: "integer" }, maxDepth: { type: "integer" }, maxTerms: { type: "integer" } },
         },
       },
     },

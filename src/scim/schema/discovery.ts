@@ -1,17 +1,19 @@
+import type { FilterLimits } from "../filter/limits.ts";
+import { serverLimitsUrn } from "./server-limits.ts";
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition, SchemaExtensionRef } from "./types.ts";
 
 const serviceProviderConfigUrn = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 const resourceTypeUrn = "urn:ietf:params:scim:schemas:core:2.0:ResourceType";
 const schemaUrn = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 
-// RFC 7643 §5 "authenticationSchemes"; "primary" as in the §8.5 example.
+// RFC 7643 §5 "authenticationSchemes". The §8.5 example also shows "primary", which §5 does not
+// define; with one scheme it says nothing, so it is left out for clients that allow only §5's keys.
 export interface AuthenticationScheme {
   readonly type: "oauth" | "oauth2" | "oauthbearertoken" | "httpbasic" | "httpdigest";
   readonly name: string;
   readonly description: string;
   readonly specUri?: string;
   readonly documentationUri?: string;
-  readonly primary?: boolean;
 }
 
 // RFC 7643 §5 and RFC 6750: bearer tokens, the scheme this server authenticates with.
@@ -20,7 +22,6 @@ export const oauthBearerToken: AuthenticationScheme = {
   name: "OAuth Bearer Token",
   description: "Authentication scheme using the OAuth Bearer Token Standard",
   specUri: "https://www.rfc-editor.org/info/rfc6750",
-  primary: true,
 };
 
 // RFC 7643 §5: what the running server actually supports; the caller passes real values.
@@ -28,14 +29,10 @@ export interface Capabilities {
   readonly documentationUri?: string;
   readonly patch: boolean;
   readonly bulk: { readonly supported: boolean; readonly maxOperations: number; readonly maxPayloadSize: number };
-  readonly filter: {
-    readonly supported: boolean;
-    readonly maxResults: number;
-    // This server's limits on a filter's text, nesting and number of terms (beyond RFC 7643 §5).
-    readonly maxLength?: number;
-    readonly maxDepth?: number;
-    readonly maxTerms?: number;
-  };
+  readonly filter: { readonly supported: boolean; readonly maxResults: number };
+  // This server's limits on a filter's text, nesting and number of terms: served in its own
+  // extension (server-limits.ts), since RFC 7643 §5's "filter" has no room for them.
+  readonly filterLimits?: FilterLimits;
   // RFC 9865 §4: which pagination methods the server offers.
   readonly pagination?: {
     readonly cursor: boolean;
@@ -56,7 +53,7 @@ export interface Meta {
 }
 
 export interface ServiceProviderConfigResource {
-  readonly schemas: readonly [typeof serviceProviderConfigUrn];
+  readonly schemas: readonly string[];
   readonly documentationUri?: string;
   readonly patch: { readonly supported: boolean };
   readonly bulk: Capabilities["bulk"];
@@ -66,6 +63,7 @@ export interface ServiceProviderConfigResource {
   readonly sort: { readonly supported: boolean };
   readonly etag: { readonly supported: boolean };
   readonly authenticationSchemes: readonly AuthenticationScheme[];
+  readonly [serverLimitsUrn]?: { readonly filter: FilterLimits };
   readonly meta: Meta;
 }
 
@@ -100,7 +98,6 @@ function renderAuthenticationScheme(scheme: AuthenticationScheme): Authenticatio
     description: scheme.description,
     ...(scheme.specUri !== undefined && { specUri: scheme.specUri }),
     ...(scheme.documentationUri !== undefined && { documentationUri: scheme.documentationUri }),
-    ...(scheme.primary !== undefined && { primary: scheme.primary }),
   };
 }
 
@@ -124,7 +121,7 @@ function renderAttribute(attribute: AttributeDefinition): AttributeDefinition {
 // RFC 7643 §5 and §8.5: GET /ServiceProviderConfig.
 export function serviceProviderConfig(baseUrl: string, capabilities: Capabilities): ServiceProviderConfigResource {
   return {
-    schemas: [serviceProviderConfigUrn],
+    schemas: capabilities.filterLimits === undefined ? [serviceProviderConfigUrn] : [serviceProviderConfigUrn, serverLimitsUrn],
     ...(capabilities.documentationUri !== undefined && { documentationUri: capabilities.documentationUri }),
     patch: { supported: capabilities.patch },
     bulk: {
@@ -132,12 +129,21 @@ export function serviceProviderConfig(baseUrl: string, capabilities: Capabilitie
       maxOperations: capabilities.bulk.maxOperations,
       maxPayloadSize: capabilities.bulk.maxPayloadSize,
     },
-    filter: { ...capabilities.filter },
+    filter: { supported: capabilities.filter.supported, maxResults: capabilities.filter.maxResults },
     ...(capabilities.pagination !== undefined && { pagination: { ...capabilities.pagination } }),
     changePassword: { supported: capabilities.changePassword },
     sort: { supported: capabilities.sort },
     etag: { supported: capabilities.etag },
     authenticationSchemes: capabilities.authenticationSchemes.map(renderAuthenticationScheme),
+    ...(capabilities.filterLimits !== undefined && {
+      [serverLimitsUrn]: {
+        filter: {
+          maxLength: capabilities.filterLimits.maxLength,
+          maxDepth: capabilities.filterLimits.maxDepth,
+          maxTerms: capabilities.filterLimits.maxTerms,
+        },
+      },
+    }),
     meta: { resourceType: "ServiceProviderConfig", location: location(baseUrl, "ServiceProviderConfig") },
   };
 }

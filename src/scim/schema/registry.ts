@@ -3,6 +3,7 @@ import { enterpriseUserSchema } from "./enterprise-user.ts";
 import { groupExtensionSchemas, userExtensionSchemas } from "./extensions/index.ts";
 import { groupSchema } from "./group.ts";
 import { resourceTypes } from "./resource-types.ts";
+import { serverLimitsSchema } from "./server-limits.ts";
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from "./types.ts";
 import { userSchema } from "./user.ts";
 
@@ -47,6 +48,9 @@ export function createSchemaRegistry(source: SchemaRegistrySource): SchemaRegist
   for (const schema of source.schemas) {
     const key = schema.id.toLowerCase();
     if (schemasByUrn.has(key)) throw new Error(`schema ${schema.id} is listed twice`);
+    // What the server assigns, clients cannot set: /Schemas must say so (RFC 7643 §2.2).
+    const assignedButWritable = schema.attributes.find((attribute) => attribute.assigned && attribute.mutability !== "readOnly");
+    if (assignedButWritable) throw new Error(`${schema.id}:${assignedButWritable.name} is assigned by the server but not readOnly`);
     schemasByUrn.set(key, schema);
   }
 
@@ -134,9 +138,10 @@ export function createSchemaRegistry(source: SchemaRegistrySource): SchemaRegist
   });
 }
 
-// The schemas and resource types this server serves (RFC 7643 §4, §6).
+// The schemas and resource types this server serves (RFC 7643 §4, §6), and the extension of its
+// ServiceProviderConfig.
 export const schemaRegistry: SchemaRegistry = createSchemaRegistry({
-  schemas: [userSchema, groupSchema, enterpriseUserSchema, ...userExtensionSchemas, ...groupExtensionSchemas],
+  schemas: [userSchema, groupSchema, enterpriseUserSchema, ...userExtensionSchemas, ...groupExtensionSchemas, serverLimitsSchema],
   resourceTypes,
   commonAttributes,
 });

@@ -70,7 +70,6 @@ describe("serviceProviderConfig, RFC 7643 §5", () => {
           name: "OAuth Bearer Token",
           description: "Authentication scheme using the OAuth Bearer Token Standard",
           specUri: "https://www.rfc-editor.org/info/rfc6750",
-          primary: true,
         },
       ],
       meta: { resourceType: "ServiceProviderConfig", location: "http://host/scim/v2/ServiceProviderConfig" },
@@ -93,6 +92,15 @@ describe("serviceProviderConfig, RFC 7643 §5", () => {
       changePassword: { supported: true },
       etag: { supported: true },
     });
+  });
+
+  // RFC 7643 §3.3: this server's own settings in its own extension, never inside §5's attributes.
+  it("puts filter limits in the server's extension, named in schemas", () => {
+    const document = serviceProviderConfig(baseUrl, { ...capabilities, filterLimits: { maxLength: 100, maxDepth: 3, maxTerms: 9 } });
+    const urn = "urn:scim-server:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig";
+    expect(document.schemas).toStrictEqual(["urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig", urn]);
+    expect(document[urn]).toStrictEqual({ filter: { maxLength: 100, maxDepth: 3, maxTerms: 9 } });
+    expect(document.filter).toStrictEqual({ supported: true, maxResults: 200 });
   });
 
   it.each(["http://host/scim/v2", "http://host/scim/v2/", "http://host/scim/v2//"])(

@@ -4,7 +4,7 @@ import { enterpriseUserSchema } from "../../../src/scim/schema/enterprise-user.t
 import { groupSchema } from "../../../src/scim/schema/group.ts";
 import { createSchemaRegistry, schemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "../../../src/scim/schema/resource-types.ts";
-import type { ResourceTypeDefinition, SchemaDefinition } from "../../../src/scim/schema/types.ts";
+import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from "../../../src/scim/schema/types.ts";
 import { userSchema } from "../../../src/scim/schema/user.ts";
 
 const core = userSchema.id;
@@ -35,7 +35,7 @@ describe("schemaById and resourceTypeByName", () => {
     expect(schemaRegistry.resourceTypeByName(name)).toBe(expected);
   });
 
-  it("lists User, Group, Enterprise User and this server's own extensions, and both resource types", () => {
+  it("lists User, Group, Enterprise User, this server's own extensions and its ServiceProviderConfig's, and both resource types", () => {
     expect(schemaRegistry.allSchemas().map((schema) => schema.id)).toEqual([
       core,
       groupSchema.id,
@@ -48,6 +48,7 @@ describe("schemaById and resourceTypeByName", () => {
       "urn:scim-server:params:scim:schemas:extension:bytebase:2.0:Group",
       "urn:scim-server:params:scim:schemas:extension:vyte:2.0:Group",
       "urn:scim-server:params:scim:schemas:extension:permgroups:2.0:Group",
+      "urn:scim-server:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig",
     ]);
     expect(schemaRegistry.resourceTypes()).toEqual([userResourceType, groupResourceType]);
   });
@@ -188,5 +189,14 @@ describe("createSchemaRegistry builds registries with other schemas", () => {
     expect(() =>
       createSchemaRegistry({ schemas: [userSchema, userSchema], resourceTypes: [], commonAttributes }),
     ).toThrow("listed twice");
+  });
+
+  it("refuses a server-assigned attribute that is not readOnly", () => {
+    const assigned: SchemaDefinition = {
+      ...custom,
+      attributes: [{ ...(custom.attributes[0] as AttributeDefinition), assigned: { kind: "objectId" } }],
+    };
+    expect(() => createSchemaRegistry({ schemas: [userSchema, assigned], resourceTypes: [], commonAttributes: [] }))
+      .toThrow(/badgeNumber is assigned by the server but not readOnly/);
   });
 });
