@@ -89,8 +89,9 @@ export class UserService {
       async (current) => {
         const { password, ...attributes } = applyPatch(current.attributes, operations, userPatchTarget);
         return {
-          // The patched resource is read back like a PUT body, which drops readOnly values.
-          attributes: carryAssignedValues(current.attributes, withActive(attributes), userSchemas),
+          // The patched resource is read back like a PUT body, which drops readOnly values. A removed
+          // `active` stays unassigned (RFC 7644 §3.5.2.2), unlike one a create or PUT leaves out.
+          attributes: carryAssignedValues(current.attributes, attributes, userSchemas),
           passwordHash: typeof password === "string" ? await this.passwords.hash(password) : undefined,
         };
       },
@@ -117,7 +118,9 @@ export class UserService {
   }
 }
 
-// A user without `active` is active: stored and returned so, so that filters and reads agree.
+// A user created or replaced without `active` is active: stored and returned so, so that filters
+// and reads agree (RFC 7644 §3.5.1 lets the server assign defaults). Only a PATCH that removes it
+// leaves it unassigned.
 function withActive(attributes: Attributes): Attributes {
   return attributes.active === undefined ? { ...attributes, active: true } : attributes;
 }

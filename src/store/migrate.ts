@@ -83,9 +83,11 @@ function committedNames(kind: DatabaseKind): readonly string[] {
   return list;
 }
 
-// Returns the names of the migrations it applied.
-export async function migrate(kind: DatabaseKind, url: string): Promise<string[]> {
-  const migrations = committedMigrations(kind);
+// Returns the names of the migrations it applied. `through` stops after the migration of that name,
+// leaving a database as an earlier release left it (for upgrade tests).
+export async function migrate(kind: DatabaseKind, url: string, options: { through?: string } = {}): Promise<string[]> {
+  const { through } = options;
+  const migrations = committedMigrations(kind).filter((migration) => through === undefined || migration.name <= through);
   return kind === "sqlite" ? migrateSqlite(sqlitePath(url), migrations) : migratePostgres(url, migrations);
 }
 

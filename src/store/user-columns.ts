@@ -103,7 +103,7 @@ const primaryDefinitions = new Map(
 export type UserColumnValues = Record<
   Exclude<UserColumn, "userName" | "active" | "id" | "created" | "lastModified"> | PrimaryColumn,
   string | null
-> & { userName: string; active: boolean };
+> & { userName: string; active: boolean | null };
 
 /**
  * The column values that differ between two versions of a user's attributes (what an UPDATE must
@@ -150,7 +150,8 @@ export function userColumnValues(attributes: Attributes): UserColumnValues {
 }
 
 function columnValue(mapping: ColumnMapping, value: unknown): string | boolean | null {
-  if (mapping.column === "active") return value !== false;
+  // Unassigned (removed by a PATCH) is NULL, matched by no comparison, as RFC 7644 §3.4.2.2 asks.
+  if (mapping.column === "active") return typeof value === "boolean" ? value : null;
   return typeof value === "string" ? storedString(mapping.definition, value) : null;
 }
 

@@ -78,6 +78,26 @@ describe("a user across the five APIs", () => {
     expect((await get(`/compat/express-gateway/users/${email}`, auth.eg as string).expect(200)).body.isActive).toBe(true);
   });
 
+  // README "An unassigned active": only active=false deactivates.
+  it("a user whose active a SCIM PATCH removed is active through every API", async () => {
+    const scim = await app.client();
+    const email = "removed-active@example.com";
+    const { id } = (await scim.post("/Users", { userName: email, active: false, emails: [{ value: email, primary: true }] }).expect(201)).body;
+    const removed = await scim.patch(`/Users/${id}`, {
+      schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+      Operations: [{ op: "remove", path: "active" }],
+    }).expect(200);
+    expect(removed.body).not.toHaveProperty("active");
+
+    const seen = await readEverywhere(email, id);
+    expect(seen.bytebase).toMatchObject({ email, state: "ACTIVE" });
+    expect(seen.eg).toMatchObject({ id, isActive: true });
+    expect(seen.permApi).toMatchObject({ id, is_active: true });
+    expect(seen.qase).toMatchObject({ userName: email, active: true });
+    const listed = (await get("/compat/bytebase/v1/users", auth.bytebase as string).expect(200)).body.users as Array<{ email: string }>;
+    expect(listed.map((user) => user.email)).toContain(email);
+  });
+
   it("a Vyte team is a role of the permission-group API, and its members have it", async () => {
     const team = (
       await app

@@ -99,6 +99,33 @@ describe("PATCH /Users/{id}", () => {
       expect(found.body).toMatchObject({ schemas: [listResponseUrn], totalResults: 1, Resources: [{ id: created.id, active: false }] });
     });
 
+    // RFC 7644 §3.5.2.2: a removed attribute is unassigned. README "An unassigned active".
+    it("remove active leaves it unassigned: absent, and matched by no comparison but not(active pr)", async () => {
+      const created = await createUser(scim, { active: false });
+      const removed = await scim.patch(`/Users/${created.id}`, patchOp({ op: "remove", path: "active" })).expect(200);
+      expect(removed.body).not.toHaveProperty("active");
+      expect((await scim.get(`/Users/${created.id}`).expect(200)).body).not.toHaveProperty("active");
+      const matches = async (filter: string) => {
+        const list = await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${created.userName}" and (${filter})`)}`).expect(200);
+        return list.body.totalResults;
+      };
+      expect({
+        "active eq true": await matches("active eq true"),
+        "active eq false": await matches("active eq false"),
+        "active ne true": await matches("active ne true"),
+        "active pr": await matches("active pr"),
+        "not (active pr)": await matches("not (active pr)"),
+        "not (active eq false)": await matches("not (active eq false)"),
+      }).toStrictEqual({
+        "active eq true": 0, "active eq false": 0, "active ne true": 0, "active pr": 0, "not (active pr)": 1, "not (active eq false)": 1,
+      });
+      const sorted = await scim.get(`/Users?filter=${encodeURIComponent(`userName eq "${created.userName}"`)}&sortBy=active`).expect(200);
+      expect(sorted.body.Resources[0]).not.toHaveProperty("active");
+      // Set again, it is an ordinary value.
+      await scim.patch(`/Users/${created.id}`, patchOp({ op: "add", path: "active", value: true })).expect(200);
+      expect(await matches("active eq true")).toBe(1);
+    });
+
     it("makes the patched values filterable (columns and value rows follow the new state)", async () => {
       const created = await createUser(scim, { emails: [{ value: "old@example.com", type: "work" }] });
       await scim

@@ -41,9 +41,10 @@ export class Directory {
     return this.core.users.withExtensions(this.context, user, [bytebaseUserSchema.id]);
   }
 
-  // ListUsers: active users (all with showDeleted), oldest first.
+  // ListUsers: users not deactivated (all with showDeleted), oldest first. An unassigned `active`
+  // counts as active here, as everywhere outside SCIM filters (README "An unassigned active").
   async users(showDeleted: boolean, slice: Slice): Promise<Sliced<StoredUser>> {
-    const filter = showDeleted ? notSystemBot : users.and(users.compare("active", "eq", true), notSystemBot);
+    const filter = showDeleted ? notSystemBot : users.and(users.not(users.compare("active", "eq", false)), notSystemBot);
     const sortBy = this.core.registry.findAttribute("User", "meta.created");
     const sliced = await this.slice((startIndex, count) => this.core.users.list(this.context, { filter, startIndex, count, ...(sortBy ? { sortBy, sortOrder: "ascending" as const } : {}) }, false), slice);
     const exposed: StoredUser[] = [];

@@ -41,7 +41,7 @@ export interface QueryTarget {
 
 const column = (name: string, nullable = true): ColumnLocation => ({ kind: "column", column: name, nullable });
 
-const notNull = new Set(["id", "userName", "active", "created", "lastModified"]);
+const notNull = new Set(["id", "userName", "created", "lastModified"]);
 
 const userValueColumns = (names: readonly ValueColumn[]) =>
   new Map(names.map((name) => [name.toLowerCase(), column(name, name !== "primary")]));
