@@ -91,7 +91,8 @@ export async function buildServer(
   };
 
   const bulkLimits = { maxOperations: config.BULK_MAX_OPERATIONS, maxPayloadSize: config.BULK_MAX_PAYLOAD_BYTES };
-  const bulk = new BulkService([users, groups] as ResourceOperations[], bulkLimits);
+  const bulk = new BulkService([users, groups] as ResourceOperations[], bulkLimits, (error, operation) =>
+    logger.error({ err: error, operation }, "bulk operation failed unexpectedly"));
 
   const filterLimits = { maxLength: config.FILTER_MAX_LENGTH, maxDepth: config.FILTER_MAX_DEPTH, maxTerms: config.FILTER_MAX_TERMS };
   const capabilities: Capabilities = {

@@ -10,6 +10,7 @@ import { meAlias } from "./me.ts";
 import { discoveryHandlers } from "./discovery.ts";
 import { methodNotAllowed, scimRouteNotFound } from "./errors.ts";
 import { scimJsonBody } from "./json-body.ts";
+import { storableRequest } from "./storable-text.ts";
 import { rootSearch } from "./search.ts";
 import { resourceHandlers, type HandlerSettings, type ResourceEndpoint } from "./resources.ts";
 
@@ -32,6 +33,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   const discovery = discoveryHandlers(deps.registry, deps.capabilities, deps.settings.publicBaseUrl);
   const readOnly = methodNotAllowed("GET");
 
+  router.use(storableRequest());
   router.use(bearerAuth(deps.tokens));
   // Bulk bodies have a limit of their own, advertised as bulk.maxPayloadSize.
   router.route("/Bulk").post(scimJsonBody(deps.bulkLimits.maxPayloadSize + 1), bulkHandler(deps.bulk, deps.settings.publicBaseUrl)).all(methodNotAllowed("POST"));

@@ -55,10 +55,14 @@ export interface BulkResult {
 
 const bulkIdReference = /bulkId:([^"/\s,}\]]+)/g;
 
+// Told of an operation that failed unexpectedly (not a ScimError): the server logs it.
+export type UnexpectedFailure = (error: unknown, operation: { method: string; path: string; bulkId?: string }) => void;
+
 export class BulkService {
   constructor(
     private readonly resources: readonly ResourceOperations[],
     private readonly limits: BulkLimits,
+    private readonly onUnexpected: UnexpectedFailure = () => {},
   ) {}
 
   // RFC 7644 §3.7.3
@@ -121,7 +125,10 @@ export class BulkService {
       }
     } catch (error) {
       if (error instanceof ScimError) return failure(operation, error);
-      throw error;
+      // RFC 7644 §3.7.3: each operation has its own outcome. One that failed unexpectedly is that
+      // operation's 500, and the operations before it, already committed, keep their locations.
+      this.onUnexpected(error, { method: operation.method, path: operation.path, ...(operation.bulkId ? { bulkId: operation.bulkId } : {}) });
+      return failure(operation, ScimError.internal("An unexpected error occurred"));
     }
   }
 

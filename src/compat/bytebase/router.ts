@@ -1,4 +1,5 @@
 import { Router, type RequestHandler } from "express";
+import { storableRequest } from "../../http/storable-text.ts";
 import { lenientJsonBody } from "../body.ts";
 import type { CompatCore } from "../core.ts";
 import { authenticate } from "./auth.ts";
@@ -12,6 +13,7 @@ import { createUser, deleteUser, getUser, listUsers, undeleteUser, updateUser } 
 // with another method 501, whoever asks. Every success is 200.
 export function createBytebaseRouter(core: CompatCore): Router {
   const router = Router();
+  router.use(storableRequest());
   const body = lenientJsonBody(core.settings.maxBodyBytes);
   const authed = authenticate(core);
 

@@ -39,7 +39,7 @@ export function expressGatewayErrorRenderer(core: CompatCore): ErrorRequestHandl
     const scimError = asScimError(error);
     if (scimError.status >= 500) core.logger.error({ err: error }, "unhandled error");
     const principal = res.locals.principal as Principal | undefined;
-    const upstream = principal ? await strictUpstreamStatus(core, principal.tenantId).catch(() => true) : true;
+    const upstream = principal ? await strictUpstreamStatus(core, principal.tenantId).catch(() => false) : false;
     const { status, body } = egErrorOf(scimError, upstream);
     res.status(status).set("X-Content-Type-Options", "nosniff").type("text/plain; charset=utf-8").send(body);
   };

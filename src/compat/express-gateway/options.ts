@@ -10,8 +10,9 @@ import { defaultRequiredProperties, userModel } from "./contract.ts";
 // ("," from the CLI, whose `name=` clears) requires none; the core still requires userName.
 export const requiredPropertiesOption = "express-gateway.requiredProperties";
 
-// "false" answers validation failures with their own 4xx status (400, 413, ...); unset or any
-// other value keeps upstream's 500, which Express Gateway's admin error handler gives them all.
+// "true" answers validation failures with upstream's 500, which Express Gateway's admin error
+// handler gives them all, for scripts written against that; unset or "false" answers each with its
+// own 4xx status (400, 413, ...), so that no bad input is ever a 5xx.
 export const strictUpstreamStatusOption = "express-gateway.strictUpstreamStatus";
 
 export async function requiredProperties(core: CompatCore, tenantId: string): Promise<readonly string[]> {
@@ -21,7 +22,7 @@ export async function requiredProperties(core: CompatCore, tenantId: string): Pr
 }
 
 export async function strictUpstreamStatus(core: CompatCore, tenantId: string): Promise<boolean> {
-  return (await core.tenants.option(tenantId, strictUpstreamStatusOption))?.trim().toLowerCase() !== "false";
+  return (await core.tenants.option(tenantId, strictUpstreamStatusOption))?.trim().toLowerCase() === "true";
 }
 
 export const expressGatewayOptions: readonly TenantOption[] = [
@@ -33,5 +34,5 @@ export const expressGatewayOptions: readonly TenantOption[] = [
       return unknown.length === 0 ? undefined : `not a user property: ${unknown.join(", ")}`;
     },
   },
-  choice(strictUpstreamStatusOption, "false answers validation failures with their own 4xx status instead of upstream's 500", ["true", "false"]),
+  choice(strictUpstreamStatusOption, "true answers validation failures with upstream's 500 instead of their own 4xx status", ["true", "false"]),
 ];

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from "express";
+import { storableRequest } from "../../http/storable-text.ts";
 import type { RequestContext } from "../../scim/context.ts";
 import { ScimError } from "../../scim/errors.ts";
 import type { StoredUser } from "../../scim/ports.ts";
@@ -24,6 +25,7 @@ import {
 //   PUT    /users/:idOrUsername/status   §4.7 activate / deactivate (DELETE too)
 export function createExpressGatewayRouter(core: CompatCore): Router {
   const router = Router();
+  router.use(storableRequest());
   const contextOf = (req: Request, res: Response): RequestContext => compatContext(req, principalOf(res).tenantId, core.settings);
 
   // §3.3 findByUsernameOrId; `missing` is the route's not-found wording.

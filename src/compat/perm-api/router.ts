@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from "express";
+import { storableRequest } from "../../http/storable-text.ts";
 import { z } from "zod";
 import { lenientJsonBody } from "../body.ts";
 import { compatContext, type CompatCore } from "../core.ts";
@@ -20,6 +21,7 @@ import { deactivation, membershipChanges, scimUserOf, userOf, userPatchOf } from
 //   GET    /api/v2/group         §4.7  every role, as a bare array
 export function createPermApiRouter(core: CompatCore): Router {
   const router = Router({ strict: false });
+  router.use(storableRequest());
   const auth = permApiAuth(core);
   const body = lenientJsonBody(core.settings.maxBodyBytes);
 

@@ -1,4 +1,5 @@
 import { Router, type Request, type Response } from "express";
+import { storableRequest } from "../../http/storable-text.ts";
 import { scimJsonBody } from "../../http/json-body.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import { principalOf, qaseAuth } from "./auth.ts";
@@ -12,6 +13,7 @@ import { qaseBaseUrl, qaseUserHandlers } from "./users.ts";
 // /compat/qase/scim/v2 (§1.2). Groups are not served (§4.9): they are unknown routes, 404.
 export function createQaseRouter(core: CompatCore): Router {
   const router = Router({ caseSensitive: false });
+  router.use(storableRequest());
   const scim = scimRoutes(core);
   router.use("/scim/v2", scim);
   // §10.7: Qase's documented DELETE URL (…/scim/Users/1) lacks the /v2; answer it too.

@@ -1,4 +1,5 @@
 import { Router, type Request, type RequestHandler, type Response } from "express";
+import { storableRequest } from "../../http/storable-text.ts";
 import type { RequestContext } from "../../scim/context.ts";
 import type { StoredUser } from "../../scim/ports.ts";
 import { lenientJsonBody } from "../body.ts";
@@ -125,6 +126,7 @@ export function createVyteRouter(core: CompatCore): Router {
   };
 
   const router = Router();
+  router.use(storableRequest());
   router.use(vyteAuth(core));
   router.use(lenientJsonBody(core.settings.maxBodyBytes));
   router.get("/v2/auth/test", authTest);

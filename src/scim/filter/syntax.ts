@@ -1,6 +1,7 @@
 import type { Filter as SyntaxTree } from "scim2-parse-filter";
 import { Tokens, parseFilter as parseTokens, type Token } from "scim2-parse-filter/lib/src/parser.js";
 import { ScimError } from "../errors.ts";
+import { unstorableAt } from "../storable.ts";
 import { compareOperators } from "./ast.ts";
 import { nestingTooDeep, type FilterLimits } from "./limits.ts";
 import { moveSubAttributeIntoValuePath } from "./quirks.ts";
@@ -27,6 +28,8 @@ export function parseSyntax(text: string, limits: FilterLimits): SyntaxTree {
     throw unexpectedToken(rewritten, Math.min(Math.max(list.i - 1, 0), rewritten.length - 1));
   }
   if (list.peek().type !== "EOT") throw unexpectedToken(rewritten, list.i);
+  // A string's escapes can spell what the text did not hold ("\u0000").
+  if (unstorableAt(tree) !== undefined) throw ScimError.invalidFilter("A value in the filter holds U+0000 or an unpaired surrogate");
   return tree;
 }
 

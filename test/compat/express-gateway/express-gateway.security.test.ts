@@ -155,12 +155,13 @@ describe("tenant isolation", () => {
   });
 
   it("tenant options apply to their own tenant only", async () => {
-    await app.server.tenants.setOption("globex", "express-gateway.strictUpstreamStatus", "false");
+    await app.server.tenants.setOption("acme", "express-gateway.strictUpstreamStatus", "true");
     await app.server.tenants.setOption("globex", "express-gateway.requiredProperties", "username");
     await other.post("/users", { username: "only-name" }).expect(200);
     expect((await other.post("/users", { firstname: "F" })).status).toBe(400);
     const acme = await eg.post("/users", { username: "only-name" });
     expect({ status: acme.status, text: acme.text }).toEqual({ status: 500, text: "data should have required property 'firstname'" });
+    await app.server.tenants.setOption("acme", "express-gateway.strictUpstreamStatus", undefined);
   });
 });
 
