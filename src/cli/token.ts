@@ -128,6 +128,8 @@ runCommand("token", "npm run token -- --help", async () => {
       ? await server.issueCompatCredential({ ...request, surface: api }).then(({ credential, id }) => ({ token: credential, id }))
       : await server.tokens.issue(request);
     console.error(`token id ${id} (tenant ${tenant.name}); revoke with: npm run token -- --revoke ${id}`);
+    // A Vyte script names its organisation in bodies (docs/compat/vyte.md §2.3): the tenant's id.
+    if (api === "vyte") console.error(`organization ${tenant.id}`);
     process.stdout.write(`${token}\n`);
   } finally {
     await server.close();

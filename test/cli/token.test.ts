@@ -109,6 +109,8 @@ describe("npm run token", { timeout: 120_000 }, () => {
 
     const vyte = await cli("--tenant", "acme", "--api", "vyte", "--scope", "read");
     expect(vyte.stdout).toMatch(/^[0-9a-f]{48}\n$/);
+    // The organisation id a Vyte script puts in its bodies (docs/compat/vyte.md §2.3).
+    expect(vyte.stderr).toContain(`organization ${(await server.tenants.find("acme"))?.id}\n`);
 
     const bearer = await cli("--tenant", "acme", "--api", "bytebase");
     const { token } = issued(bearer);

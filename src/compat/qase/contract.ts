@@ -19,6 +19,12 @@ export const qaseBodyLimitBytes = 800_000;
 const text = (label: string) =>
   z.string({ error: (issue) => (issue.input === undefined ? `${label} is required` : `${label} must be a string`) });
 
+// Qase's userName is the user's email (docs/compat/qase.md §3.2): a local part and a domain with a
+// dot, no spaces. Qase's own check is not published; this refuses what cannot be an address.
+const emailAddress = /^[^\s@]+@[^\s@.]+(?:\.[^\s@.]+)+$/;
+const userNameText = (requiredMessage: string) =>
+  text("userName").trim().min(1, { message: requiredMessage, abort: true }).regex(emailAddress, { message: "userName must be an email address" });
+
 const nameText = (label: string) =>
   text(label).max(maxNameLength, { message: `${label} must be at most ${maxNameLength} characters` });
 
@@ -43,7 +49,7 @@ const personName = z.preprocess(
 );
 
 const userFields = {
-  userName: text("userName").trim().min(1, { message: "userName is required" }),
+  userName: userNameText("userName is required"),
   displayName: absentWhenNull(text("displayName")),
   userType: absentWhenNull(userType),
   title: absentWhenNull(text("title")),
@@ -83,7 +89,7 @@ export type QaseUserInput = QaseUserReplace | QaseUserCreate;
 // `active` is left to the core, which also reads Entra's "True"/"False". "" clears (Entra).
 export const qasePatchValues = {
   active: z.unknown(),
-  userName: text("userName").trim().min(1, { message: "userName must not be empty" }),
+  userName: userNameText("userName must not be empty"),
   "name.givenName": nameText("name.givenName").nullable(),
   "name.familyName": nameText("name.familyName").nullable(),
   userType: z.literal("").or(userType).nullable(),

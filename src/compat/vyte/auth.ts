@@ -49,12 +49,9 @@ export function callerOf(res: Response): VyteCaller {
   return res.locals.vyteCaller as VyteCaller;
 }
 
-// §2.3: a body's `organization` must be the caller's. Missing (where required) -> 400,
-// another organisation -> 403.
-export function assertOrganization(given: string | undefined, organisation: Organisation, required: boolean): void {
-  if (given === undefined) {
-    if (required) throw ScimError.invalidValue("organization is required");
-    return;
-  }
-  if (given !== organisation.id) throw ScimError.forbidden("organization is not the organisation of this API key");
+// §2.3: a body's `organization`, when given, must be the caller's (another organisation -> 403);
+// omitted, it is the key's. Vyte's own scripts send their organisation's id, which no tenant here
+// has, so a script author drops it or uses the id `npm run token -- --api vyte` prints.
+export function assertOrganization(given: string | undefined, organisation: Organisation): void {
+  if (given !== undefined && given !== organisation.id) throw ScimError.forbidden("organization is not the organisation of this API key");
 }

@@ -26,14 +26,14 @@ export function createVyteRouter(core: CompatCore): Router {
 
   type UserWrite = (context: RequestContext, organisation: Organisation, request: UserRequest) => Promise<StoredUser>;
 
-  // §5.4, §5.7 items: the idempotent upsert; organization is required.
+  // §5.4, §5.7 items: the idempotent upsert.
   const upsert: UserWrite = (context, organisation, request) => {
-    assertOrganization(request.organization, organisation, true);
+    assertOrganization(request.organization, organisation);
     return users.upsert(context, request);
   };
   // §5.8 items: a merge update of the user the item names.
   const update: UserWrite = async (context, organisation, request) => {
-    assertOrganization(request.organization, organisation, false);
+    assertOrganization(request.organization, organisation);
     return users.update(context, await users.identified(context, request), request);
   };
 
@@ -68,7 +68,7 @@ export function createVyteRouter(core: CompatCore): Router {
   const putUser: RequestHandler = async (req, res) => {
     const { context, organisation } = callerOf(res);
     const request = readRequest(userRequest, req.body);
-    assertOrganization(request.organization, organisation, false);
+    assertOrganization(request.organization, organisation);
     const user = await users.update(context, await directory.linkedUser(context, idParam(req)), request);
     res.json(userResultOf(user, organisation, request, signupLinkOf(context, user)));
   };
@@ -111,13 +111,13 @@ export function createVyteRouter(core: CompatCore): Router {
   const postTeam: RequestHandler = async (req, res) => {
     const { context, organisation } = callerOf(res);
     const body = readRequest(teamCreate, req.body);
-    assertOrganization(body.organization, organisation, false);
+    assertOrganization(body.organization, organisation);
     res.json(team(await teams.create(context, body), res));
   };
   const putTeam: RequestHandler = async (req, res) => {
     const { context, organisation } = callerOf(res);
     const body = readRequest(teamUpdate, req.body);
-    assertOrganization(body.organization, organisation, false);
+    assertOrganization(body.organization, organisation);
     res.json(team(await teams.update(context, idParam(req), body), res));
   };
   const deleteTeam: RequestHandler = async (req, res) => {

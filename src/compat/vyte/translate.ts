@@ -1,3 +1,4 @@
+import { ScimError } from "../../scim/errors.ts";
 import type { PatchOperation } from "../../scim/patch/operations.ts";
 import type { Attributes, MemberRef, StoredGroup, StoredUser } from "../../scim/ports.ts";
 import { vyteGroupSchema, vyteUserSchema } from "../../scim/schema/extensions/vyte.ts";
@@ -172,6 +173,10 @@ function emailsOf(email: string): Json[] {
 export function scimUserOf(request: UserRequest): Json {
   const fields = request.user;
   const email = emailOf(fields);
+  // The user's login name comes from its credentials, else its email: one of them is needed.
+  if (request.login?.credentials.username === undefined && email === undefined) {
+    throw ScimError.invalidValue("user.email is required");
+  }
   const first = fields.first_name ?? undefined;
   const last = fields.last_name ?? undefined;
   const full = fullNameOf(first, last);

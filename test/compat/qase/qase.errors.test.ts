@@ -27,6 +27,9 @@ describe("POST /Users: 400 invalidValue", () => {
     ["userName missing", { name: { givenName: "A", familyName: "B" } }, "userName is required"],
     ["userName empty", { userName: " ", name: { givenName: "A", familyName: "B" } }, "userName is required"],
     ["userName not a string", { userName: 42, name: { givenName: "A", familyName: "B" } }, "userName must be a string"],
+    ["userName not an email", { userName: "jdoe", name: { givenName: "A", familyName: "B" } }, "userName must be an email address"],
+    ["userName with no domain dot", { userName: "jdoe@localhost", name: { givenName: "A", familyName: "B" } }, "userName must be an email address"],
+    ["userName with a space", { userName: "j doe@example.com", name: { givenName: "A", familyName: "B" } }, "userName must be an email address"],
     ["name missing", { userName: "a@example.com" }, "name.givenName and name.familyName are required"],
     ["familyName missing", { userName: "a@example.com", name: { givenName: "A" } }, "name.familyName is required"],
     ["givenName missing", { userName: "a@example.com", name: { familyName: "B" } }, "name.givenName is required"],
@@ -79,6 +82,7 @@ describe("duplicate userName: Qase's 400, not RFC 7644's 409", () => {
 describe("PUT /Users/{id}", () => {
   it.each([
     ["userName missing", { name: { givenName: "A", familyName: "B" } }, "userName is required"],
+    ["userName not an email", { userName: "jdoe", name: { givenName: "A", familyName: "B" } }, "userName must be an email address"],
     ["givenName over 60 characters", newUser("taken@example.com", { name: { givenName: longName } }), "name.givenName must be at most 60 characters"],
     ["userType not a Qase tier", newUser("taken@example.com", { userType: "owner" }), "userType must be one of regular, read-only, readonly, billing"],
   ])("%s: 400 invalidValue, nothing changed", async (_case, body, detail) => {
@@ -109,6 +113,8 @@ describe("PATCH /Users/{id}", () => {
     ["givenName over 60 characters", { op: "Replace", path: "name.givenName", value: longName }, "name.givenName must be at most 60 characters"],
     ["familyName over 60 characters", { op: "replace", value: { name: { familyName: longName } } }, "name.familyName must be at most 60 characters"],
     ["userName empty", { op: "replace", path: "userName", value: "" }, "userName must not be empty"],
+    ["userName not an email", { op: "replace", path: "userName", value: "jdoe" }, "userName must be an email address"],
+    ["a path-less userName not an email", { op: "replace", value: { userName: "jdoe" } }, "userName must be an email address"],
     ["a path-less value that is no object", { op: "replace", value: false }, /without a path needs an object/],
   ])("%s: 400 invalidValue, nothing changed", async (_case, operation, detail) => {
     expectQaseError(await qase.patch(`/Users/${user.id}`, patchOp(operation)), 400, "invalidValue", detail);

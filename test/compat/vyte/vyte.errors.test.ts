@@ -67,7 +67,7 @@ describe("request bodies", () => {
     expectVyteError(response, 400);
   });
 
-  it("answers 400 for an empty POST /v2/users body (organization is required)", async () => {
+  it("answers 400 for an empty POST /v2/users body (a user needs an email)", async () => {
     expectVyteError(await app.http().post("/compat/vyte/v2/users").set("Authorization", vyte.key), 400);
   });
 });

@@ -60,8 +60,8 @@ describe("Vyte's documented commands", () => {
     ]);
   });
 
-  it("POST /v2/users without a body answers 400: organization is required", async () => {
-    expect(await curl(vendorExamples.createUser)).toEqual({ status: 400, body: { status: 400, message: expect.stringMatching(/organization/) } });
+  it("POST /v2/users without a body answers 400: a user needs an email", async () => {
+    expect(await curl(vendorExamples.createUser)).toEqual({ status: 400, body: { status: 400, message: "user.email is required" } });
   });
 
   it("PUT /v2/users/:user_id without a body answers the user unchanged", async () => {

@@ -134,12 +134,17 @@ describe("POST /v2/users (§5.4)", () => {
     expect(found.body.totalResults).toBe(0);
   });
 
-  it("requires organization (400) and refuses another organisation's (403)", async () => {
+  // docs/compat/vyte.md §2.3: omitted, organization is the key's; another organisation's is refused.
+  it("refuses another organisation's (403), and reads an omitted organization as the key's", async () => {
     const email = `${unique("org")}@example.com`;
-    expectVyteError(await vyte.post("/v2/users", { user: { email } }), 400);
     expectVyteError(await vyte.post("/v2/users", { organization: "5f2d28fb1e0662e70071d46b", user: { email } }), 403);
-    const found = await scim.get(`/Users?filter=${encodeURIComponent(`emails.value eq "${email}"`)}`).expect(200);
-    expect(found.body.totalResults).toBe(0);
+    const byEmail = `/Users?filter=${encodeURIComponent(`emails.value eq "${email}"`)}`;
+    expect((await scim.get(byEmail).expect(200)).body.totalResults).toBe(0);
+    const created = (await vyte.post("/v2/users", { user: { email } }).expect(200)).body.user;
+    expect(created).toMatchObject({ emails: [email], account: { organization: { id: vyte.organization } } });
+    expect((await scim.get(byEmail).expect(200)).body.totalResults).toBe(1);
+    const batch = await vyte.post("/v2/users/batch", [{ user: { email: `${unique("batch")}@example.com` } }]).expect(200);
+    expect(batch.body).toHaveLength(1);
   });
 
   it("keeps no calendar credentials", async () => {
