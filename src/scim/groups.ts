@@ -13,6 +13,7 @@ import { membersOf, splitMemberOperations } from "./patch/members.ts";
 import { readPatchRequest } from "./patch/operations.ts";
 import { clientOperations } from "./patch/quirks/index.ts";
 import { schemaRegistry } from "./schema/registry.ts";
+import { groupUrn } from "./schema/urns.ts";
 import { groupResourceType } from "./schema/resource-types.ts";
 
 export const groupSchemas: ResourceSchemas = { schema: groupSchema, extensions: groupExtensionSchemas, common: commonAttributes };
@@ -83,9 +84,17 @@ export class GroupService {
 }
 
 function toWrite(body: unknown): GroupWrite {
-  const { schemas: _schemas, members, ...attributes } = readResource(body, groupSchemas).resource;
-  // RFC 7643 §4.2: members are referenced by id; storage settles each one's type from what it is.
-  return { attributes, members: membersOf(members) };
+  const { schemas: _schemas, members: _members, ...attributes } = readResource(body, groupSchemas).resource;
+  // RFC 7643 §4.2: members are referenced by id; storage settles each one's type and display from
+  // what it is. They are read from the body as sent: reading the resource drops the readOnly
+  // display, which would leave a member sent without a value looking like no member at all.
+  return { attributes, members: membersOf(sentMembers(body)) };
+}
+
+function sentMembers(body: unknown): unknown {
+  if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
+  const names = new Set(["members", `${groupUrn}:members`.toLowerCase()]);
+  return Object.entries(body).find(([key]) => names.has(key.toLowerCase()))?.[1];
 }
 
 // `current` with the assigned values computed beforehand, for those of its extensions still without them.

@@ -30,6 +30,9 @@ export interface StoredUser extends Versioned {
   readonly attributes: Attributes;
   // Present when requested: the groups the user is a direct member of.
   readonly groups?: readonly GroupRef[];
+  // The current name of the user's manager (its displayName, else its userName), when the user
+  // has one that exists: rendered as manager.displayName, never stored.
+  readonly managerName?: string;
 }
 
 export interface StoredGroup extends Versioned {
@@ -93,8 +96,12 @@ export interface UserStore {
     change: (current: StoredUser, allocate: Allocate) => Promise<UserWrite>,
     condition: WriteCondition,
   ): Promise<StoredUser>;
+  // Also takes the user out of its reports' manager (a change to each of them, in the same
+  // transaction), as a reference to a user that no longer exists would mean nothing.
   remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>>;
+  // The current names (displayName, else userName) of those of `ids` that are users of the tenant.
+  names(tenantId: string, ids: readonly string[]): Promise<Map<string, string>>;
   // The user with this userName (compared as userName is, case-insensitively) whose password
   // hash `check` accepts, in the tenant given or, for a sign-in that names no tenant, in any.
   authenticate(

@@ -1,6 +1,6 @@
 import type { RequestContext } from "./context.ts";
 import type { Attributes, StoredGroup, StoredUser, Versioned } from "./ports.ts";
-import { groupUrn, listResponseUrn, userUrn } from "./schema/urns.ts";
+import { enterpriseUserUrn, groupUrn, listResponseUrn, userUrn } from "./schema/urns.ts";
 
 export type ScimResource = Record<string, unknown>;
 
@@ -39,7 +39,21 @@ export function renderUser(context: RequestContext, user: StoredUser): ScimResou
   const groups = user.groups?.length
     ? { groups: user.groups.map((group) => ({ ...group, $ref: `${context.baseUrl}/Groups/${group.value}` })) }
     : {};
-  return renderResource(context, "User", "/Users", schemas, user, groups);
+  return renderResource(context, "User", "/Users", schemas, user, { ...groups, ...managerOf(context, user) });
+}
+
+// RFC 7643 §4.3: the manager as stored (its value) with its $ref and current displayName; one that
+// no longer names a user of the tenant (stored before references were checked) keeps only its value.
+function managerOf(context: RequestContext, user: StoredUser): Attributes {
+  const enterprise = user.attributes[enterpriseUserUrn] as Record<string, unknown> | undefined;
+  const manager = enterprise?.manager as Record<string, unknown> | undefined;
+  if (typeof manager?.value !== "string" || user.managerName === undefined) return {};
+  return {
+    [enterpriseUserUrn]: {
+      ...enterprise,
+      manager: { value: manager.value, $ref: `${context.baseUrl}/Users/${manager.value}`, displayName: user.managerName },
+    },
+  };
 }
 
 // RFC 7643 §4.2

@@ -14,6 +14,7 @@ import { clientOperations } from "./patch/quirks/index.ts";
 import { readPatchRequest } from "./patch/operations.ts";
 import { schemaRegistry } from "./schema/registry.ts";
 import { userResourceType } from "./schema/resource-types.ts";
+import { enterpriseUserUrn } from "./schema/urns.ts";
 
 export const userSchemas: ResourceSchemas = {
   schema: userSchema,
@@ -40,8 +41,9 @@ export class UserService {
   // RFC 7644 §3.3
   async create(context: RequestContext, body: unknown): Promise<StoredUser> {
     const write = await this.toWrite(body);
+    await this.assertManager(context.tenantId, undefined, write.attributes);
     const attributes = await withAssignedValues(write.attributes, userSchemas, (name) => this.sequences.next(context.tenantId, name));
-    return this.store.create(context.tenantId, { ...write, attributes });
+    return this.withManagerName(context.tenantId, await this.store.create(context.tenantId, { ...write, attributes }));
   }
 
   // The user, with the server-assigned values of the extensions named (product ids) allocated
@@ -66,7 +68,7 @@ export class UserService {
   async get(context: RequestContext, id: string, withGroups: boolean): Promise<StoredUser> {
     const user = await this.store.get(context.tenantId, id, { withRelations: withGroups });
     if (!user) throw ScimError.notFound(`User ${id} not found`);
-    return user;
+    return this.withManagerName(context.tenantId, user);
   }
 
   // RFC 7644 §3.5.1: attributes the body omits are cleared, readOnly ones ignored, immutable ones
@@ -75,19 +77,21 @@ export class UserService {
     const current = await this.get(context, id, false);
     const write = await this.toWrite(body);
     assertImmutableUnchanged(current.attributes, write.attributes, userSchemas);
+    await this.assertManager(context.tenantId, current.attributes, write.attributes);
     const attributes = carryAssignedValues(current.attributes, write.attributes, userSchemas);
-    return this.store.replace(context.tenantId, id, { ...write, attributes }, condition);
+    return this.withManagerName(context.tenantId, await this.store.replace(context.tenantId, id, { ...write, attributes }, condition));
   }
 
   // RFC 7644 §3.5.2: operations apply to the stored user all or nothing, inside storage's
   // transaction on it, so that concurrent patches are applied one after the other and none is lost.
-  patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
+  async patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
     const operations = clientOperations(readPatchRequest(body));
-    return this.store.patch(
+    const patched = await this.store.patch(
       context.tenantId,
       id,
       async (current) => {
         const { password, ...attributes } = applyPatch(current.attributes, operations, userPatchTarget);
+        await this.assertManager(context.tenantId, current.attributes, attributes);
         return {
           // The patched resource is read back like a PUT body, which drops readOnly values. A removed
           // `active` stays unassigned (RFC 7644 §3.5.2.2), unlike one a create or PUT leaves out.
@@ -97,6 +101,7 @@ export class UserService {
       },
       condition,
     );
+    return this.withManagerName(context.tenantId, patched);
   }
 
   // RFC 7644 §3.6
@@ -105,8 +110,40 @@ export class UserService {
   }
 
   // RFC 7644 §3.4.2
-  list(context: RequestContext, query: ListQuery, withGroups: boolean): Promise<Page<StoredUser>> {
-    return this.store.list(context.tenantId, query, { withRelations: withGroups });
+  async list(context: RequestContext, query: ListQuery, withGroups: boolean): Promise<Page<StoredUser>> {
+    const page = await this.store.list(context.tenantId, query, { withRelations: withGroups });
+    return { ...page, resources: await this.withManagerNames(context.tenantId, page.resources) };
+  }
+
+  // RFC 7643 §4.3: manager.value names another user of the same tenant. Checked when it changes;
+  // its displayName and $ref are the server's (filled when read), so only the value is stored.
+  private async assertManager(tenantId: string, before: Attributes | undefined, after: Record<string, unknown>): Promise<void> {
+    const enterprise = after[enterpriseUserUrn] as Record<string, unknown> | undefined;
+    const manager = enterprise?.manager as Record<string, unknown> | undefined;
+    if (manager === undefined) return;
+    const value = manager.value;
+    if (typeof value !== "string" || value === "") throw ScimError.invalidValue("manager.value must name a user");
+    // Whatever the client sent besides the value (a $ref, a display name) is not kept.
+    (enterprise as Record<string, unknown>).manager = { value };
+    if (managerOf(before) === value) return;
+    if (!(await this.store.names(tenantId, [value])).has(value)) {
+      throw ScimError.invalidValue(`manager.value "${value}" is not a user of this tenant`);
+    }
+  }
+
+  private async withManagerName(tenantId: string, user: StoredUser): Promise<StoredUser> {
+    return (await this.withManagerNames(tenantId, [user]))[0] as StoredUser;
+  }
+
+  // One lookup for every manager a page of users names.
+  private async withManagerNames(tenantId: string, users: readonly StoredUser[]): Promise<StoredUser[]> {
+    const ids = [...new Set(users.flatMap((user) => managerOf(user.attributes) ?? []))];
+    if (ids.length === 0) return [...users];
+    const names = await this.store.names(tenantId, ids);
+    return users.map((user) => {
+      const name = names.get(managerOf(user.attributes) ?? "");
+      return name === undefined ? user : { ...user, managerName: name };
+    });
   }
 
   private async toWrite(body: unknown): Promise<UserWrite> {
@@ -116,6 +153,11 @@ export class UserService {
       passwordHash: typeof password === "string" ? await this.passwords.hash(password) : undefined,
     };
   }
+}
+
+function managerOf(attributes: Attributes | undefined): string | undefined {
+  const manager = (attributes?.[enterpriseUserUrn] as Record<string, unknown> | undefined)?.manager as Record<string, unknown> | undefined;
+  return typeof manager?.value === "string" ? manager.value : undefined;
 }
 
 // A user created or replaced without `active` is active: stored and returned so, so that filters

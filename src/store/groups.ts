@@ -5,6 +5,7 @@ import type {
   GroupPatch, GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
 } from "../scim/ports.ts";
 import { writeTime } from "./clock.ts";
+import { referenceName, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { assertNever } from "../scim/filter/ast.ts";
 import type { MemberChange } from "../scim/patch/members.ts";
@@ -56,6 +57,7 @@ export class SqlGroupStore implements GroupStore {
         await tx.batch(memberInserts(tenantId, id, members));
         await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
         await insertExtensionValues(tx, tenantId, id, write.attributes);
+        await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
         return { updated, members };
       })
       .catch((error) => translateDatabaseError(error, "Group"));
@@ -108,6 +110,7 @@ export class SqlGroupStore implements GroupStore {
             await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
             await insertExtensionValues(tx, tenantId, id, attributes);
           }
+          if (referenceName(before) !== referenceName(attributes)) await refreshMemberDisplay(tx, tenantId, id, referenceName(attributes));
         }
         await tx.batch(await memberStatements(tx, tenantId, id, patch.memberChanges));
         return row;
@@ -161,10 +164,10 @@ function dedupe(members: readonly MemberRef[]): MemberRef[] {
   return [...byId.values()];
 }
 
-// Checks that every member exists in the tenant, and settles its type from what it is. Its
-// display is the one the client gave, else the member's own name (a user's displayName, else its
-// userName; a group's displayName). A member of another tenant is as unknown as one that does not
-// exist: an error, or with `skipUnknown` (PATCH add) left out.
+// Checks that every member exists in the tenant, and settles its type and display from what it
+// is: its display is the member's own current name (member-display.ts), whatever the client sent.
+// A member of another tenant is as unknown as one that does not exist: an error, or with
+// `skipUnknown` (PATCH add) left out.
 async function resolveMembers(
   tx: Sql,
   tenantId: string,
@@ -189,8 +192,8 @@ async function resolveMembers(
     throw ScimError.invalidValue(`Unknown member${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).map((m) => m.value).join(", ")}`);
   }
   return wanted.flatMap((member): MemberRef[] => {
-    if (users.has(member.value)) return [{ value: member.value, type: "User", display: member.display ?? (users.get(member.value) as string) }];
-    if (groups.has(member.value)) return [{ value: member.value, type: "Group", display: member.display ?? (groups.get(member.value) as string) }];
+    if (users.has(member.value)) return [{ value: member.value, type: "User", display: users.get(member.value) as string }];
+    if (groups.has(member.value)) return [{ value: member.value, type: "Group", display: groups.get(member.value) as string }];
     return [];
   });
 }
@@ -200,8 +203,7 @@ function docsOf(tx: Sql, table: "User" | "Group", tenantId: string, ids: readonl
 }
 
 function displayOf(doc: string): string {
-  const { displayName, userName } = JSON.parse(doc) as { displayName?: unknown; userName?: unknown };
-  return String(displayName ?? userName ?? "");
+  return referenceName(JSON.parse(doc) as Record<string, unknown>);
 }
 
 // The statements that make the changes, in order. Reads only to resolve the members added.

@@ -5,7 +5,9 @@ import type {
   Attributes,
   GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
 } from "../scim/ports.ts";
+import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import { writeTime } from "./clock.ts";
+import { referenceName, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
@@ -59,6 +61,7 @@ export class SqlUserStore implements UserStore {
       .transaction(async (tx) => {
         const updated = await bumpRow(tx, "User", tenantId, id, condition, set);
         await rewriteValueRows(tx, tenantId, id, write.attributes, { values: true, extensions: true });
+        await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
         return updated;
       })
       .catch((error) => translateDatabaseError(error, "User"));
@@ -87,14 +90,16 @@ export class SqlUserStore implements UserStore {
       const data = { ...changedData(before.attributes, write), doc: next.doc, lastModified: next.lastModified, version: next.version };
       const where = { tenantId, id, version: current.version };
       const rewrites = valueRowRewrites(before.attributes, write.attributes);
+      const renamed = referenceName(before.attributes) !== referenceName(write.attributes);
       const update = updateSql("User", data, where);
       const written =
-        rewrites === undefined
+        rewrites === undefined && !renamed
           ? (await this.sql.batch([update]).catch((error) => translateDatabaseError(error, "User")))[0] === 1
           : await this.sql
               .transaction(async (tx) => {
                 if ((await tx.execute(update.text, update.args)) === 0) return false;
-                await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites);
+                if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites);
+                if (renamed) await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
                 return true;
               })
               .catch((error) => translateDatabaseError(error, "User"));
@@ -120,6 +125,9 @@ export class SqlUserStore implements UserStore {
         await runStatement(tx, updateSql("User", { ...changedData(before.attributes, write), doc }, { tenantId, id }));
         const rewrites = valueRowRewrites(before.attributes, write.attributes);
         if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites);
+        if (referenceName(before.attributes) !== referenceName(write.attributes)) {
+          await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
+        }
         return { ...current, doc };
       })
       .catch((error) => translateDatabaseError(error, "User"));
@@ -127,7 +135,41 @@ export class SqlUserStore implements UserStore {
   }
 
   async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
-    await deleteRow(this.sql, "User", tenantId, id, condition);
+    await this.sql
+      .transaction(async (tx) => {
+        await deleteRow(tx, "User", tenantId, id, condition);
+        // Its reports lose their manager: each is a change, with a new version.
+        const reports = await tx.query<{ id: string; doc: string }>(
+          `SELECT "id", "doc" FROM "User" WHERE "tenantId" = ? AND "managerId" = ?`,
+          [tenantId, userColumnValues({ userName: "", [enterpriseUserUrn]: { manager: { value: id } } }).managerId],
+        );
+        const now = writeTime();
+        for (const report of reports) {
+          const attributes = JSON.parse(report.doc) as Attributes;
+          const { [enterpriseUserUrn]: extension, ...rest } = attributes;
+          const { manager: _manager, ...enterprise } = extension as Record<string, unknown>;
+          // An extension left empty is no extension (as a write that empties it).
+          const doc = JSON.stringify(Object.keys(enterprise).length > 0 ? { ...rest, [enterpriseUserUrn]: enterprise } : rest);
+          await tx.execute(
+            `UPDATE "User" SET "doc" = ?, "managerId" = NULL, "version" = "version" + 1, "lastModified" = ? WHERE "tenantId" = ? AND "id" = ?`,
+            [doc, now, tenantId, report.id],
+          );
+        }
+      })
+      .catch((error) => translateDatabaseError(error, "User"));
+  }
+
+  async names(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    const names = new Map<string, string>();
+    for (let i = 0; i < ids.length; i += namesPerQuery) {
+      const chunk = ids.slice(i, i + namesPerQuery);
+      const rows = await this.sql.query<{ id: string; doc: string }>(
+        `SELECT "id", "doc" FROM "User" WHERE "tenantId" = ? AND "id" IN (${placeholders(chunk.length)})`,
+        [tenantId, ...chunk],
+      );
+      for (const row of rows) names.set(row.id, nameOf(row.doc));
+    }
+    return names;
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
@@ -185,6 +227,14 @@ const userInsertText = insertSql(
   "User",
   [Object.fromEntries(["id", "tenantId", "version", "created", "lastModified", "doc", ...derivedColumnNames, "passwordHash"].map((name) => [name, null]))],
 ).text;
+
+// Ids per lookup of names, within SQLite's bind parameters.
+const namesPerQuery = 500;
+
+// A user's name as references show it (a member's display, a manager's displayName).
+function nameOf(doc: string): string {
+  return referenceName(JSON.parse(doc) as Record<string, unknown>);
+}
 
 // Optimistic attempts of a PATCH before it takes the row (UserStore.patch).
 const optimisticAttempts = 3;

@@ -155,7 +155,8 @@ describe("/Schemas", () => {
 });
 
 // scim2-tester builds its payloads from /Schemas: every attribute declared writable must be
-// accepted and come back as sent (docs/idp-requests.md §1.13).
+// accepted and come back as sent (docs/idp-requests.md §1.13). The one reference whose target is
+// checked, manager.value, names a real user, and comes back with the server's $ref and name.
 describe("a user built from /Schemas", () => {
   const sample = (attribute: AttributeDefinition): unknown => {
     const single = (): unknown => {
@@ -194,12 +195,17 @@ describe("a user built from /Schemas", () => {
       ...Object.fromEntries(core.filter(writable).map((attribute) => [attribute.name, sample(attribute)])),
       [enterpriseUserUrn]: Object.fromEntries(enterprise.filter(writable).map((attribute) => [attribute.name, sample(attribute)])),
     };
+    const manager = (await scim.post("/Users", { userName: "sample-manager" }).expect(201)).body.id as string;
+    body[enterpriseUserUrn].manager = { value: manager };
     const created = await scim.post("/Users", body).expect(201);
     const expected = {
       schemas: [userUrn, enterpriseUserUrn],
       id: created.body.id,
       ...Object.fromEntries(core.filter(writable).filter(returned).map((attribute) => [attribute.name, sample(attribute)])),
-      [enterpriseUserUrn]: Object.fromEntries(enterprise.filter(writable).filter(returned).map((attribute) => [attribute.name, sample(attribute)])),
+      [enterpriseUserUrn]: {
+        ...Object.fromEntries(enterprise.filter(writable).filter(returned).map((attribute) => [attribute.name, sample(attribute)])),
+        manager: { value: manager, $ref: `${baseUrl}/Users/${manager}`, displayName: "sample-manager" },
+      },
       meta: expect.objectContaining({ resourceType: "User" }),
     };
     expect(created.body).toStrictEqual(expected);

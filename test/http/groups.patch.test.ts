@@ -129,13 +129,36 @@ describe("PATCH /Groups/{id}", () => {
       expect(rows.map((row) => row.memberId).sort()).toStrictEqual(sorted(ids(0, 1)));
     });
 
-    it("a member keeps the display the client gave, else shows its own name", async () => {
+    it("a member shows its own name, whatever display the client gave", async () => {
       const group = await createGroup();
       const response = await scim
         .patch(`/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: [{ value: ids(0)[0], display: "Alice A." }, { value: ids(1)[0] }] }))
         .expect(200);
-      expect(response.body.members).toContainEqual(expect.objectContaining({ value: ids(0)[0], display: "Alice A." }));
+      expect(response.body.members).toContainEqual(expect.objectContaining({ value: ids(0)[0], display: "ALICE" }));
       expect(response.body.members).toContainEqual(expect.objectContaining({ value: ids(1)[0], display: "BOB" }));
+    });
+
+    // RFC 7643 §4.2: display is the member's name as it is now; the group's version follows it.
+    it("a member's display follows its renames, and the group gets a new version", async () => {
+      const renamed = (await scim.post("/Users", { userName: uniqueName("renamed") }).expect(201)).body;
+      const child = await createGroup();
+      const group = await createGroup(scim, [renamed.id, child.id]);
+      const displays = async () =>
+        Object.fromEntries(((await scim.get(`/Groups/${group.id}`).expect(200)).body.members as Array<{ value: string; display: string }>).map((member) => [member.value, member.display]));
+      expect(await displays()).toStrictEqual({ [renamed.id]: renamed.userName, [child.id]: child.displayName });
+
+      await scim.patch(`/Users/${renamed.id}`, patchOp({ op: "replace", path: "displayName", value: "Now Named" })).expect(200);
+      await scim.patch(`/Groups/${child.id}`, patchOp({ op: "replace", path: "displayName", value: `${child.displayName} 2` })).expect(200);
+      expect(await displays()).toStrictEqual({ [renamed.id]: "Now Named", [child.id]: `${child.displayName} 2` });
+      const after = (await scim.get(`/Groups/${group.id}`).expect(200)).body;
+      expect(after.meta.version).not.toBe(group.meta.version);
+
+      await scim.put(`/Users/${renamed.id}`, { userName: renamed.userName }).expect(200);
+      expect((await displays())[renamed.id]).toBe(renamed.userName);
+      // A write that leaves the name as it was changes no group.
+      const version = (await scim.get(`/Groups/${group.id}`).expect(200)).body.meta.version;
+      await scim.patch(`/Users/${renamed.id}`, patchOp({ op: "replace", path: "title", value: "Other" })).expect(200);
+      expect((await scim.get(`/Groups/${group.id}`).expect(200)).body.meta.version).toBe(version);
     });
 
     it("a group may be a member, typed Group and displayed by its displayName", async () => {

@@ -1,18 +1,22 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { verifyPassword } from "../../src/auth/passwords.ts";
-import { enterpriseUserUrn, groupUrn, userUrn } from "../../src/scim/schema/urns.ts";
+import { enterpriseUserUrn, groupUrn, patchOpUrn, userUrn } from "../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
-import { scimBody } from "../support/responses.ts";
+import { expectScimError, scimBody } from "../support/responses.ts";
 import { baseUrl, describeResourceBehaviour, publicBaseUrl, resourceKinds, uniqueName } from "./resource.behaviour.ts";
 
 describeResourceBehaviour(resourceKinds.User);
 
 let app: TestApp;
 let scim: ScimClient;
+// A user other users name as their manager (RFC 7643 §4.3: a reference to a user of the tenant).
+let boss: string;
 beforeAll(async () => {
   app = await startTestApp({ PUBLIC_BASE_URL: publicBaseUrl });
   scim = await app.client();
+  boss = (await scim.post("/Users", { userName: "the-boss", displayName: "The Boss" }).expect(201)).body.id;
 });
+const bossRef = () => ({ value: boss, $ref: `${baseUrl}/Users/${boss}`, displayName: "The Boss" });
 afterAll(() => app.close());
 
 const meta = (id: string, version: number) => ({
@@ -86,9 +90,19 @@ function fullUser(userName: string, managerId: string) {
   };
 }
 
+// fullUser as the server answers it: the manager's $ref is the server's, with its current name.
+function fullUserAnswered(userName: string, managerId: string, managerName: string) {
+  const user = fullUser(userName, managerId);
+  return {
+    ...user,
+    [enterpriseUserUrn]: { ...user[enterpriseUserUrn], manager: { value: managerId, $ref: `${baseUrl}/Users/${managerId}`, displayName: managerName } },
+  };
+}
+
 describe("/Users: every RFC 7643 §4.1 and §4.3 attribute", () => {
   it("round-trips through POST, GET and list exactly, without the password or client-sent readOnly values", async () => {
-    const manager = (await scim.post("/Users", { userName: uniqueName("manager") }).expect(201)).body.id as string;
+    const managerName = uniqueName("manager");
+    const manager = (await scim.post("/Users", { userName: managerName }).expect(201)).body.id as string;
     const user = fullUser(uniqueName("bjensen"), manager);
     const sent = {
       ...user,
@@ -98,7 +112,7 @@ describe("/Users: every RFC 7643 §4.1 and §4.3 attribute", () => {
     };
     const created = await scim.post("/Users", sent).expect(201);
     const id = created.body.id as string;
-    const expected = { ...user, id, meta: meta(id, 1) };
+    const expected = { ...fullUserAnswered(user.userName, manager, managerName), id, meta: meta(id, 1) };
     expect(scimBody(created)).toStrictEqual(expected);
     expect((await scim.get(`/Users/${id}`).expect(200)).body).toStrictEqual(expected);
     const list = await scim.get("/Users?count=1000").expect(200);
@@ -244,13 +258,13 @@ describe.each(["POST", "PUT"] as const)("/Users: lenient input on %s", (method) 
     ],
     [
       "extension attributes as URN-qualified keys",
-      (userName: string) => ({ userName, [`${enterpriseUserUrn}:employeeNumber`]: "42", [`${enterpriseUserUrn}:manager`]: { value: "m-1" } }),
-      (userName: string) => ({ userName, [enterpriseUserUrn]: { employeeNumber: "42", manager: { value: "m-1" } }, active: true }),
+      (userName: string) => ({ userName, [`${enterpriseUserUrn}:employeeNumber`]: "42", [`${enterpriseUserUrn}:manager`]: { value: boss } }),
+      (userName: string) => ({ userName, [enterpriseUserUrn]: { employeeNumber: "42", manager: bossRef() }, active: true }),
     ],
     [
       "Entra's manager as a plain string id",
-      (userName: string) => ({ userName, [enterpriseUserUrn]: { manager: "m-2" } }),
-      (userName: string) => ({ userName, [enterpriseUserUrn]: { manager: { value: "m-2" } }, active: true }),
+      (userName: string) => ({ userName, [enterpriseUserUrn]: { manager: boss } }),
+      (userName: string) => ({ userName, [enterpriseUserUrn]: { manager: bossRef() }, active: true }),
     ],
     [
       'manager "" is no manager, and an empty extension is no extension',
@@ -258,9 +272,9 @@ describe.each(["POST", "PUT"] as const)("/Users: lenient input on %s", (method) 
       (userName: string) => ({ userName, active: true }),
     ],
     [
-      "the readOnly manager.displayName is dropped",
-      (userName: string) => ({ userName, [enterpriseUserUrn]: { manager: { value: "m-3", displayName: "Boss" } } }),
-      (userName: string) => ({ userName, [enterpriseUserUrn]: { manager: { value: "m-3" } }, active: true }),
+      "the readOnly manager.displayName and $ref sent are replaced by the server's",
+      (userName: string) => ({ userName, [enterpriseUserUrn]: { manager: { value: boss, displayName: "Boss", $ref: "https://elsewhere/Users/x" } } }),
+      (userName: string) => ({ userName, [enterpriseUserUrn]: { manager: bossRef() }, active: true }),
     ],
   ])("%s", async (_name, body, expected) => {
     const userName = uniqueName("lenient");
@@ -327,5 +341,45 @@ describe("/Users: locations without PUBLIC_BASE_URL", () => {
     } finally {
       await local.close();
     }
+  });
+});
+
+// RFC 7643 §4.3: manager.value names a user of the same tenant; its displayName and $ref are
+// the server's, and show the manager as it is now.
+describe("/Users: manager", () => {
+  const withManager = (userName: string, manager: unknown) => ({ userName, [enterpriseUserUrn]: { manager } });
+
+  it("refuses a manager that is not a user of the tenant, on POST, PUT and PATCH, and writes nothing", async () => {
+    const other = await app.client("globex");
+    const stranger = (await other.post("/Users", { userName: uniqueName("stranger") }).expect(201)).body.id as string;
+    for (const value of [stranger, "no-such-user", ""]) {
+      expectScimError(await scim.post("/Users", withManager(uniqueName("refused"), { value })), 400, "invalidValue");
+    }
+    const user = (await scim.post("/Users", { userName: uniqueName("kept") }).expect(201)).body;
+    expectScimError(await scim.put(`/Users/${user.id}`, withManager(user.userName, { value: stranger })), 400, "invalidValue");
+    const patch = { schemas: [patchOpUrn], Operations: [{ op: "add", path: `${enterpriseUserUrn}:manager`, value: { value: stranger } }] };
+    expectScimError(await scim.patch(`/Users/${user.id}`, patch), 400, "invalidValue");
+    expect((await scim.get(`/Users/${user.id}`).expect(200)).body).toStrictEqual(user);
+  });
+
+  it("shows the manager's current name, and loses a manager that is deleted", async () => {
+    const managerName = uniqueName("mgr");
+    const manager = (await scim.post("/Users", { userName: managerName }).expect(201)).body.id as string;
+    const report = (await scim.post("/Users", withManager(uniqueName("report"), { value: manager })).expect(201)).body;
+    expect(report[enterpriseUserUrn].manager).toStrictEqual({ value: manager, $ref: `${baseUrl}/Users/${manager}`, displayName: managerName });
+
+    await scim.patch(`/Users/${manager}`, { schemas: [patchOpUrn], Operations: [{ op: "replace", path: "displayName", value: "Grace Hopper" }] }).expect(200);
+    const renamed = (await scim.get(`/Users/${report.id}`).expect(200)).body;
+    expect(renamed[enterpriseUserUrn].manager.displayName).toBe("Grace Hopper");
+    const listed = await scim.get(`/Users?filter=${encodeURIComponent(`id eq "${report.id}"`)}`).expect(200);
+    expect(listed.body.Resources[0][enterpriseUserUrn].manager.displayName).toBe("Grace Hopper");
+    expect(renamed.meta.version).toBe(report.meta.version);
+
+    await scim.delete(`/Users/${manager}`).expect(204);
+    const orphan = (await scim.get(`/Users/${report.id}`).expect(200)).body;
+    expect(orphan).not.toHaveProperty(enterpriseUserUrn);
+    expect(orphan.meta.version).not.toBe(report.meta.version);
+    const byManager = await scim.get(`/Users?filter=${encodeURIComponent(`${enterpriseUserUrn}:manager.value eq "${manager}"`)}`).expect(200);
+    expect(byManager.body.totalResults).toBe(0);
   });
 });

@@ -27,15 +27,18 @@ export const enterpriseUserSchema: SchemaDefinition = {
           name: "value",
           description: "The id of the SCIM resource representing the User's manager. REQUIRED.",
         }),
+        // RFC 7643 §8.7.1 declares it readWrite; here it is always the server's, built from value, so
+        // a client cannot make it point elsewhere than value does.
         defineAttribute({
           name: "$ref",
           type: "reference",
           referenceTypes: ["User"],
-          description: "The URI of the SCIM resource representing the User's manager. REQUIRED.",
+          description: "The URI of the SCIM resource representing the User's manager. Set by the server from value.",
+          mutability: "readOnly",
         }),
         defineAttribute({
           name: "displayName",
-          description: "The displayName of the User's manager. OPTIONAL and READ-ONLY.",
+          description: "The displayName of the User's manager (else its userName), as it is now. OPTIONAL and READ-ONLY.",
           mutability: "readOnly",
         }),
       ],

@@ -39,12 +39,13 @@ export const groupSchema: SchemaDefinition = {
           canonicalValues: ["User", "Group"],
           mutability: "immutable",
         }),
-        // RFC 7643 §2.4 default sub-attribute, used in the §8.4 example. Clients send it (Okta, Entra), so it is
-        // accepted when a member is added and stored as given, never checked against the member's current name.
+        // RFC 7643 §2.4 default sub-attribute, used in the §8.4 example. The server's: the member's current
+        // name (a user's displayName, else its userName; a group's displayName). What clients send (Okta does)
+        // is ignored, as any readOnly value is.
         defineAttribute({
           name: "display",
-          description: "A human-readable name, primarily used for display purposes.",
-          mutability: "immutable",
+          description: "The member's current name: a user's displayName, else its userName; a group's displayName.",
+          mutability: "readOnly",
         }),
       ],
     }),

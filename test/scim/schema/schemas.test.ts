@@ -167,7 +167,7 @@ describe("characteristics that clients generate payloads from", () => {
     [group("members.value"), { mutability: "immutable" }],
     [group("members.$ref"), { mutability: "immutable", type: "reference", referenceTypes: ["User", "Group"] }],
     [group("members.type"), { mutability: "immutable", canonicalValues: ["User", "Group"] }],
-    [group("members.display"), { mutability: "immutable" }],
+    [group("members.display"), { mutability: "readOnly" }],
     ["common:id", { mutability: "readOnly", returned: "always", caseExact: true, uniqueness: "server" }],
     ["common:externalId", { mutability: "readWrite", caseExact: true }],
     ["common:meta", { type: "complex", mutability: "readOnly" }],
