@@ -64,8 +64,8 @@ export async function buildServer(
   const tokens = await TokenService.create(config, credentials);
   const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
   const sequences = new SqlSequenceStore(sql);
-  const userService = new UserService(new SqlUserStore(sql), { hash: hashPassword, verify: verifyPassword }, sequences);
-  const groupService = new GroupService(new SqlGroupStore(sql), sequences);
+  const userService = new UserService(new SqlUserStore(sql), { hash: hashPassword, verify: verifyPassword }, sequences, tenants);
+  const groupService = new GroupService(new SqlGroupStore(sql), sequences, tenants);
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,

@@ -1,13 +1,14 @@
+import { scimOptions } from "../scim/options.ts";
 import { bytebaseOptions } from "./bytebase/options.ts";
 import { expressGatewayOptions } from "./express-gateway/options.ts";
 import { qaseOptions } from "./qase/options.ts";
 import type { TenantOption } from "./tenant-option.ts";
 
-// The per-tenant options of the compat APIs (npm run tenant -- <tenant> --option name=value),
-// each declared by its API. An unknown name or a value the option cannot take is refused when it
+// The per-tenant options of the SCIM core and the compat APIs (npm run tenant -- <tenant> --option
+// name=value), each declared by its owner. An unknown name or a value the option cannot take is refused when it
 // is set, not found out when a request reads it.
 
-export const tenantOptions: readonly TenantOption[] = [...bytebaseOptions, ...qaseOptions, ...expressGatewayOptions];
+export const tenantOptions: readonly TenantOption[] = [...scimOptions, ...bytebaseOptions, ...qaseOptions, ...expressGatewayOptions];
 
 // What is wrong with setting `name` to `value` (or clearing it, undefined), or undefined.
 export function optionProblem(name: string, value: string | undefined): string | undefined {

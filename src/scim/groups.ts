@@ -1,6 +1,7 @@
 import type { RequestContext } from "./context.ts";
 import { ScimError } from "./errors.ts";
-import type { Attributes, GroupStore, GroupWrite, Page, ListQuery, SequenceStore, StoredGroup, WriteCondition } from "./ports.ts";
+import type { Attributes, GroupStore, GroupWrite, MemberRef, Page, ListQuery, SequenceStore, StoredGroup, WriteCondition } from "./ports.ts";
+import { memberDisplayOption, type OptionReader } from "./options.ts";
 import { carryAssignedValues, hasAssignedValues, withAssignedValues } from "./resource/assigned.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
@@ -26,11 +27,12 @@ export class GroupService {
   constructor(
     private readonly store: GroupStore,
     private readonly sequences: SequenceStore,
+    private readonly options: OptionReader,
   ) {}
 
   // RFC 7644 §3.3
   async create(context: RequestContext, body: unknown): Promise<StoredGroup> {
-    const write = toWrite(body);
+    const write = await this.withDisplays(context.tenantId, toWrite(body));
     const attributes = await withAssignedValues(write.attributes, groupSchemas, (name) => this.sequences.next(context.tenantId, name));
     return this.store.create(context.tenantId, { ...write, attributes });
   }
@@ -54,7 +56,7 @@ export class GroupService {
   // RFC 7644 §3.5.1
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredGroup> {
     const current = await this.get(context, id, false);
-    const write = toWrite(body);
+    const write = await this.withDisplays(context.tenantId, toWrite(body));
     assertImmutableUnchanged(current.attributes, write.attributes, groupSchemas);
     const attributes = carryAssignedValues(current.attributes, write.attributes, groupSchemas);
     return this.store.replace(context.tenantId, id, { ...write, attributes }, condition);
@@ -64,12 +66,27 @@ export class GroupService {
   // on it, so that concurrent patches are applied one after the other and none is lost; member
   // operations become set operations that storage runs in SQL, so their cost does not grow with
   // the group.
-  patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withMembers: boolean): Promise<StoredGroup> {
+  async patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withMembers: boolean): Promise<StoredGroup> {
     const operations = clientOperations(readPatchRequest(body));
-    const { attributeOperations, memberChanges } = splitMemberOperations(operations, groupResourceType, schemaRegistry);
+    const split = splitMemberOperations(operations, groupResourceType, schemaRegistry);
+    const { attributeOperations } = split;
+    const keep = await this.keepsClientDisplay(context.tenantId);
+    const memberChanges = split.memberChanges.map((change) =>
+      change.kind === "add" || change.kind === "replace" ? { ...change, members: displays(change.members, keep) } : change,
+    );
     const attributes =
       attributeOperations.length === 0 ? undefined : (current: Attributes) => carryAssignedValues(current, applyPatch(current, attributeOperations, groupPatchTarget), groupSchemas);
     return this.store.patch(context.tenantId, id, { ...(attributes ? { attributes } : {}), memberChanges }, condition, { withRelations: withMembers });
+  }
+
+  // RFC 7643 §4.2: members are shown with their current names; a display a client sends is kept
+  // only where the tenant asks for it (options.ts).
+  private async withDisplays(tenantId: string, write: GroupWrite): Promise<GroupWrite> {
+    return { ...write, members: displays(write.members, await this.keepsClientDisplay(tenantId)) };
+  }
+
+  private async keepsClientDisplay(tenantId: string): Promise<boolean> {
+    return (await this.options.option(tenantId, memberDisplayOption)) === "client";
   }
 
   // RFC 7644 §3.6
@@ -81,6 +98,10 @@ export class GroupService {
   list(context: RequestContext, query: ListQuery, withMembers: boolean): Promise<Page<StoredGroup>> {
     return this.store.list(context.tenantId, query, { withRelations: withMembers });
   }
+}
+
+function displays(members: readonly MemberRef[], keepClientDisplay: boolean): MemberRef[] {
+  return keepClientDisplay ? [...members] : members.map(({ display: _display, ...member }) => member);
 }
 
 function toWrite(body: unknown): GroupWrite {

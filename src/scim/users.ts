@@ -15,6 +15,7 @@ import { readPatchRequest } from "./patch/operations.ts";
 import { schemaRegistry } from "./schema/registry.ts";
 import { userResourceType } from "./schema/resource-types.ts";
 import { enterpriseUserUrn } from "./schema/urns.ts";
+import { managerReferencesOption, type OptionReader } from "./options.ts";
 
 export const userSchemas: ResourceSchemas = {
   schema: userSchema,
@@ -36,6 +37,7 @@ export class UserService {
     private readonly store: UserStore,
     private readonly passwords: Passwords,
     private readonly sequences: SequenceStore,
+    private readonly options: OptionReader,
   ) {}
 
   // RFC 7644 §3.3
@@ -115,8 +117,9 @@ export class UserService {
     return { ...page, resources: await this.withManagerNames(context.tenantId, page.resources) };
   }
 
-  // RFC 7643 §4.3: manager.value names another user of the same tenant. Checked when it changes;
-  // its displayName and $ref are the server's (filled when read), so only the value is stored.
+  // RFC 7643 §4.3: manager.value names another user of the same tenant. Checked when it changes
+  // (unless the tenant reads it as opaque: options.ts); its displayName and $ref are the server's
+  // (filled when read, from the tenant's own users only), so only the value is stored.
   private async assertManager(tenantId: string, before: Attributes | undefined, after: Record<string, unknown>): Promise<void> {
     const enterprise = after[enterpriseUserUrn] as Record<string, unknown> | undefined;
     const manager = enterprise?.manager as Record<string, unknown> | undefined;
@@ -126,6 +129,7 @@ export class UserService {
     // Whatever the client sent besides the value (a $ref, a display name) is not kept.
     (enterprise as Record<string, unknown>).manager = { value };
     if (managerOf(before) === value) return;
+    if ((await this.options.option(tenantId, managerReferencesOption)) === "opaque") return;
     if (!(await this.store.names(tenantId, [value])).has(value)) {
       throw ScimError.invalidValue(`manager.value "${value}" is not a user of this tenant`);
     }

@@ -165,7 +165,8 @@ function dedupe(members: readonly MemberRef[]): MemberRef[] {
 }
 
 // Checks that every member exists in the tenant, and settles its type and display from what it
-// is: its display is the member's own current name (member-display.ts), whatever the client sent.
+// is: its display is the member's own current name (member-display.ts), unless the caller passes
+// one on (the tenant keeps clients' displays: scim/options.ts).
 // A member of another tenant is as unknown as one that does not exist: an error, or with
 // `skipUnknown` (PATCH add) left out.
 async function resolveMembers(
@@ -192,8 +193,8 @@ async function resolveMembers(
     throw ScimError.invalidValue(`Unknown member${missing.length > 1 ? "s" : ""}: ${missing.slice(0, 5).map((m) => m.value).join(", ")}`);
   }
   return wanted.flatMap((member): MemberRef[] => {
-    if (users.has(member.value)) return [{ value: member.value, type: "User", display: users.get(member.value) as string }];
-    if (groups.has(member.value)) return [{ value: member.value, type: "Group", display: groups.get(member.value) as string }];
+    if (users.has(member.value)) return [{ value: member.value, type: "User", display: member.display ?? (users.get(member.value) as string) }];
+    if (groups.has(member.value)) return [{ value: member.value, type: "Group", display: member.display ?? (groups.get(member.value) as string) }];
     return [];
   });
 }

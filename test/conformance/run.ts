@@ -26,6 +26,10 @@ const database = await createTestDatabase(kind);
 const dir = mkdtempSync(join(tmpdir(), "scim-conformance-"));
 const server = await buildServer(readConfig({ DATABASE_URL: database.url, LOG_LEVEL: "silent" }), pino({ level: "silent" }));
 const tenant = await server.tenants.setPatchReturn(`conformance-${Date.now()}`, "minimal");
+// The collection names a manager that is no user ("SuzzyQ") and reads back the display it sent
+// for a member: the two tenant options made for such clients (src/scim/options.ts).
+await server.tenants.setOption(tenant.name, "scim.managerReferences", "opaque");
+await server.tenants.setOption(tenant.name, "scim.memberDisplay", "client");
 const { token } = await server.tokens.issue({ tenantId: tenant.id, scopes: ["scim:read", "scim:write"] });
 const listener = server.app.listen(0, "127.0.0.1");
 await new Promise((done) => listener.once("listening", done));

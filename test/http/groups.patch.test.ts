@@ -161,6 +161,18 @@ describe("PATCH /Groups/{id}", () => {
       expect((await scim.get(`/Groups/${group.id}`).expect(200)).body.meta.version).toBe(version);
     });
 
+    it("with scim.memberDisplay=client, the display sent on add is kept until the member is renamed", async () => {
+      const tenant = "client-displays";
+      const client = await app.client(tenant);
+      await app.server.tenants.setOption(tenant, "scim.memberDisplay", "client");
+      const user = (await client.post("/Users", { userName: uniqueName("shown") }).expect(201)).body;
+      const group = await createGroup(client);
+      const added = await client.patch(`/Groups/${group.id}`, patchOp({ op: "add", path: "members", value: [{ value: user.id, display: "As Sent" }] })).expect(200);
+      expect(added.body.members).toStrictEqual([expect.objectContaining({ value: user.id, display: "As Sent" })]);
+      await client.patch(`/Users/${user.id}`, patchOp({ op: "replace", path: "displayName", value: "Renamed" })).expect(200);
+      expect((await client.get(`/Groups/${group.id}`).expect(200)).body.members).toStrictEqual([expect.objectContaining({ value: user.id, display: "Renamed" })]);
+    });
+
     it("a group may be a member, typed Group and displayed by its displayName", async () => {
       const child = await createGroup();
       const group = await createGroup();

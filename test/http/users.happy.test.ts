@@ -383,3 +383,18 @@ describe("/Users: manager", () => {
     expect(byManager.body.totalResults).toBe(0);
   });
 });
+
+// src/scim/options.ts: a tenant whose IdP sends its own identifier of the manager.
+describe("/Users: manager with scim.managerReferences=opaque", () => {
+  it("keeps any string, shows a name only for a user of the tenant, and checks nothing else", async () => {
+    const tenant = "opaque-managers";
+    const client = await app.client(tenant);
+    await app.server.tenants.setOption(tenant, "scim.managerReferences", "opaque");
+    const created = (await client.post("/Users", { userName: uniqueName("okta"), [enterpriseUserUrn]: { manager: { value: "00u1abcd" } } }).expect(201)).body;
+    expect(created[enterpriseUserUrn].manager).toStrictEqual({ value: "00u1abcd" });
+    const stranger = (await scim.post("/Users", { userName: uniqueName("elsewhere") }).expect(201)).body.id as string;
+    const other = (await client.post("/Users", { userName: uniqueName("okta"), [enterpriseUserUrn]: { manager: { value: stranger } } }).expect(201)).body;
+    // Another tenant's user is never resolved: no name, no $ref.
+    expect(other[enterpriseUserUrn].manager).toStrictEqual({ value: stranger });
+  });
+});
