@@ -10,22 +10,22 @@ import type { HandlerSettings, ResourceEndpoint } from "./resources.ts";
 import { sendScim } from "./respond.ts";
 
 // RFC 7644 §3.4.3: POST /.search at the root searches every resource type. Results are the
-// matches of each type in turn (Users, then Groups), each type in the requested order; a filter
-// naming an attribute one type lacks matches nothing of that type.
+// matches of each type in turn (Users, then Groups), each type in the requested order, and
+// totalResults and paging span them. A comparison on an attribute one type lacks is false for that
+// type (the rest of the filter still counts: `displayName sw "Eng" or userName sw "bj"` finds
+// both); meta.resourceType is decided per type. A path no type has is an invalid filter.
 export function rootSearch(endpoints: readonly ResourceEndpoint<Versioned>[], settings: HandlerSettings): RequestHandler {
   return async (req, res) => {
     const context = contextOf(req, res, settings.publicBaseUrl);
     const request = readSearchRequest(req.body);
     if (request.cursor !== undefined) throw ScimError.invalidValue("Cursor pagination is not offered for searches across resource types");
-    const searches = endpoints.flatMap((endpoint) => {
-      try {
-        return [{ endpoint, query: readListQuery(request, endpoint.resourceType, settings.registry, settings) }];
-      } catch (error) {
-        if (error instanceof ScimError && error.scimType === "invalidFilter" && /unknown attribute/i.test(error.detail)) return [];
-        throw error;
-      }
-    });
-    if (searches.length === 0) throw ScimError.invalidFilter("The filter names attributes no resource type has");
+    const unknownTo = endpoints.map(() => new Set<string>());
+    const searches = endpoints.map((endpoint, index) => ({
+      endpoint,
+      query: readListQuery(request, endpoint.resourceType, settings.registry, settings, { unknown: unknownTo[index] }),
+    }));
+    const unknownToAll = [...(unknownTo[0] ?? [])].filter((path) => unknownTo.every((unknown) => unknown.has(path)));
+    if (unknownToAll.length > 0) throw ScimError.invalidFilter(`unknown attribute "${unknownToAll[0]}" for every resource type`);
 
     const first = searches[0]?.query as { startIndex: number; count: number };
     let skip = first.startIndex - 1;

@@ -5,6 +5,7 @@ import type { FilterLimits } from "./filter/limits.ts";
 import type { ListQuery } from "./ports.ts";
 import type { SchemaRegistry } from "./schema/registry.ts";
 import type { ResourceTypeDefinition } from "./schema/types.ts";
+import type { ResolveOptions } from "./filter/resolve.ts";
 
 // RFC 7644 §3.4.2: the query parameters of a list or search, as the client sent them.
 export interface QueryParameters {
@@ -30,9 +31,10 @@ export function readListQuery(
   resourceType: ResourceTypeDefinition,
   registry: SchemaRegistry,
   limits: QueryLimits,
+  options: ResolveOptions = {},
 ): ListQuery {
   const filter = parameters.filter?.trim()
-    ? parseFilter(parameters.filter, resourceType, registry, limits.filter)
+    ? parseFilter(parameters.filter, resourceType, registry, limits.filter, options)
     : undefined;
   const sortBy = parameters.sortBy?.trim() ? sortAttribute(parameters.sortBy.trim(), resourceType, registry) : undefined;
   if (parameters.cursor !== undefined && parameters.startIndex !== undefined) {

@@ -76,4 +76,56 @@ describe("POST /.search", () => {
     expect(response.body.totalResults).toBe(1);
     expect(response.body.Resources[0].userName).toBe("ada");
   });
+
+  // A comparison on an attribute one type lacks is false for that type; the rest still counts.
+  const found = async (filter: string, extra: Record<string, unknown> = {}) => {
+    const response = await search("/.search", { filter, sortBy: "displayName", ...extra }).expect(200);
+    return {
+      totalResults: response.body.totalResults,
+      names: response.body.Resources.map((resource: { displayName: string; meta: { resourceType: string } }) => `${resource.meta.resourceType}:${resource.displayName}`),
+    };
+  };
+
+  it.each([
+    ['displayName sw "adm" or userName sw "li"', ["User:linus display", "Group:admins"]],
+    ['userName sw "li" or displayName eq "analysts"', ["User:linus display", "Group:analysts"]],
+    ['not (userName eq "ada") and displayName sw "a"', ["User:alan display", "Group:admins", "Group:analysts"]],
+    ['emails[type eq "work"] and displayName sw "g"', ["User:grace display"]],
+    ['members pr or userName eq "grace"', ["User:grace display"]],
+  ])("%s", async (filter, names) => {
+    expect(await found(filter)).toStrictEqual({ totalResults: names.length, names });
+  });
+
+  it.each([
+    ['meta.resourceType eq "Group"', ["Group:admins", "Group:analysts"]],
+    ['meta.resourceType eq "User" and displayName sw "a"', ["User:ada display", "User:alan display"]],
+    ['meta.resourceType ne "User" and displayName ew "s"', ["Group:admins", "Group:analysts"]],
+    ['meta.resourceType eq "group"', []],
+    ['meta.resourceType pr and displayName eq "admins"', ["Group:admins"]],
+  ])("meta.resourceType is filterable: %s", async (filter, names) => {
+    expect(await found(filter)).toStrictEqual({ totalResults: names.length, names });
+  });
+
+  it("pages and counts across the types a mixed filter matches", async () => {
+    const filter = 'displayName sw "a" or userName eq "grace"';
+    expect(await found(filter)).toStrictEqual({
+      totalResults: 5, names: ["User:ada display", "User:alan display", "User:grace display", "Group:admins", "Group:analysts"],
+    });
+    expect(await found(filter, { startIndex: 3, count: 2 })).toStrictEqual({ totalResults: 5, names: ["User:grace display", "Group:admins"] });
+  });
+
+  it("refuses a filter naming an attribute no resource type has", async () => {
+    expectScimError(await search("/.search", { filter: 'nope eq "x" or userName eq "ada"' }), 400, "invalidFilter");
+  });
+});
+
+describe("meta.resourceType on one resource type", () => {
+  it("is decided by the type", async () => {
+    const users = await scim.get(`/Users?filter=${encodeURIComponent('meta.resourceType eq "User"')}`).expect(200);
+    expect(users.body.totalResults).toBe(4);
+    const none = await scim.get(`/Users?filter=${encodeURIComponent('meta.resourceType eq "Group"')}`).expect(200);
+    expect(none.body.totalResults).toBe(0);
+    const groups = await scim.get(`/Groups?filter=${encodeURIComponent('meta.resourceType eq "Group" and displayName eq "admins"')}`).expect(200);
+    expect(groups.body.totalResults).toBe(1);
+  });
 });

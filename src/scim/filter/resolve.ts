@@ -15,35 +15,66 @@ type Scope = { readonly kind: "resource" } | { readonly kind: "element"; readonl
 interface Context {
   readonly registry: SchemaRegistry;
   readonly resourceType: ResourceTypeDefinition;
+  // Searching across resource types (RFC 7644 §3.4.3 at the root): a path this type lacks is
+  // collected here and its comparison is false for this type, instead of the filter being invalid.
+  readonly unknown?: Set<string>;
+}
+
+export interface ResolveOptions {
+  /** Collects the paths this resource type lacks, whose comparisons then are false. */
+  readonly unknown?: Set<string>;
 }
 
 const resourceScope: Scope = { kind: "resource" };
 
-/** Resolves a parsed filter against a resource type; throws invalidFilter naming what is wrong. */
+/** A resolved filter, or a comparison whose outcome is the same for every resource of the type. */
+type Resolved = Filter | boolean;
+
+/**
+ * Resolves a parsed filter against a resource type; throws invalidFilter naming what is wrong.
+ * meta.resourceType is the same for every resource of a type, so a comparison on it is decided
+ * here; a filter that is decided as a whole comes out as `id pr` (always true) or `not (id pr)`.
+ */
 export function resolveFilter(
   tree: SyntaxTree,
   resourceType: ResourceTypeDefinition,
   registry: SchemaRegistry,
+  options: ResolveOptions = {},
 ): Filter {
-  return resolve(tree, resourceScope, { registry, resourceType });
+  const context = { registry, resourceType, ...(options.unknown ? { unknown: options.unknown } : {}) };
+  const resolved = resolve(tree, resourceScope, context);
+  if (typeof resolved !== "boolean") return resolved;
+  const always: Filter = { kind: "present", attribute: resolvePath("id", resourceScope, context) };
+  return resolved ? always : { kind: "not", filter: always };
 }
 
-function resolve(tree: SyntaxTree, scope: Scope, context: Context): Filter {
+function resolve(tree: SyntaxTree, scope: Scope, context: Context): Resolved {
   switch (tree.op) {
     case "and":
     case "or": {
       const kind = tree.op;
-      const filters = tree.filters
-        .map((child) => resolve(child, scope, context))
-        .flatMap((child) => (child.kind === kind ? child.filters : [child]));
-      return { kind, filters };
+      // and: false decides, true drops out; or: true decides, false drops out.
+      const decisive = kind === "or";
+      const filters: Filter[] = [];
+      for (const child of tree.filters.map((node) => resolve(node, scope, context))) {
+        if (child === decisive) return decisive;
+        if (typeof child === "boolean") continue;
+        filters.push(...(child.kind === kind ? child.filters : [child]));
+      }
+      if (filters.length === 0) return !decisive;
+      return filters.length === 1 ? (filters[0] as Filter) : { kind, filters };
     }
-    case "not":
-      return { kind: "not", filter: resolve(tree.filter, scope, context) };
+    case "not": {
+      const inner = resolve(tree.filter, scope, context);
+      return typeof inner === "boolean" ? !inner : { kind: "not", filter: inner };
+    }
     case "[]":
       return resolveValuePath(tree.attrPath, tree.valFilter, scope, context);
-    case "pr":
-      return { kind: "present", attribute: resolvePath(tree.attrPath, scope, context) };
+    case "pr": {
+      const attribute = resolveKnownPath(tree.attrPath, scope, context);
+      if (attribute === undefined) return false;
+      return isResourceType(attribute) ? true : { kind: "present", attribute };
+    }
     case "eq":
     case "ne":
     case "co":
@@ -53,26 +84,65 @@ function resolve(tree: SyntaxTree, scope: Scope, context: Context): Filter {
     case "ge":
     case "lt":
     case "le": {
-      const attribute = withValueSubAttribute(resolvePath(tree.attrPath, scope, context), context);
-      return { kind: "compare", attribute, op: tree.op, value: comparisonValue(attribute, tree.op, tree.compValue) };
+      const known = resolveKnownPath(tree.attrPath, scope, context);
+      if (known === undefined) return false;
+      const attribute = withValueSubAttribute(known, context);
+      const value = comparisonValue(attribute, tree.op, tree.compValue);
+      if (isResourceType(attribute)) return compareResourceType(context.resourceType.name, tree.op, value);
+      return { kind: "compare", attribute, op: tree.op, value };
     }
     default:
       return assertNever(tree);
   }
 }
 
-function resolveValuePath(attrPath: string, inner: SyntaxTree, scope: Scope, context: Context): Filter {
+function resolveValuePath(attrPath: string, inner: SyntaxTree, scope: Scope, context: Context): Resolved {
   if (scope.kind === "element") {
     throw ScimError.invalidFilter(`value paths cannot nest: "${attrPath}[...]" inside "${scope.parent.path}[...]"`);
   }
-  const attribute = resolvePath(attrPath, scope, context);
+  const attribute = resolveKnownPath(attrPath, scope, context);
+  if (attribute === undefined) return false;
   const { subAttribute, attribute: definition } = attribute;
   if (subAttribute !== undefined || definition.type !== "complex" || !definition.multiValued) {
     throw ScimError.invalidFilter(
       `"${attribute.path}" is not a multi-valued complex attribute, so it cannot take a [filter]`,
     );
   }
-  return { kind: "valuePath", attribute, filter: resolve(inner, { kind: "element", parent: attribute }, context) };
+  const filter = resolve(inner, { kind: "element", parent: attribute }, context);
+  // Some element matches: never when the inner filter is false; when it is true, if there is one.
+  if (typeof filter === "boolean") return filter ? { kind: "present", attribute } : false;
+  return { kind: "valuePath", attribute, filter };
+}
+
+// The path resolved; or, searching across types, undefined (collected) when this type lacks it.
+function resolveKnownPath(path: string, scope: Scope, context: Context): AttributeRef | undefined {
+  try {
+    return resolvePath(path, scope, context);
+  } catch (error) {
+    if (context.unknown === undefined || !(error instanceof ScimError) || !/^unknown /.test(error.detail)) throw error;
+    context.unknown.add(scope.kind === "element" ? `${scope.parent.path}.${path}` : path);
+    return undefined;
+  }
+}
+
+function isResourceType(ref: AttributeRef): boolean {
+  return ref.attribute.name === "meta" && ref.subAttribute?.name === "resourceType";
+}
+
+// meta.resourceType against a value: decided by the type's name (caseExact, RFC 7643 §3.1).
+function compareResourceType(name: string, op: string, value: unknown): boolean {
+  const text = String(value);
+  switch (op) {
+    case "eq": return name === text;
+    case "ne": return name !== text;
+    case "co": return name.includes(text);
+    case "sw": return name.startsWith(text);
+    case "ew": return name.endsWith(text);
+    case "gt": return name > text;
+    case "ge": return name >= text;
+    case "lt": return name < text;
+    default: return name <= text;
+  }
 }
 
 function resolvePath(path: string, scope: Scope, { registry, resourceType }: Context): AttributeRef {

@@ -31,7 +31,12 @@ export const acceptedCases: readonly AcceptedCase[] = [
   user("a core attribute with its URN", `${core}:userName sw "J"`, 'userName sw "J"'),
   user("a URN in any case", `${core.toUpperCase()}:NAME.givenName eq "B"`, 'name.givenName eq "B"'),
   user("an extension attribute with its URN", `${enterprise}:employeeNumber eq "42"`, `${enterprise}:employeeNumber eq "42"`),
-  user("a common attribute", 'meta.resourceType eq "User"', 'meta.resourceType eq "User"'),
+  user("a common attribute", 'meta.created gt "2020-01-01T00:00:00Z"', 'meta.created gt "2020-01-01T00:00:00.000Z"'),
+  // meta.resourceType is the same for every resource of a type: decided when the filter is read.
+  user("meta.resourceType of the type is always true", 'meta.resourceType eq "User"', "id pr"),
+  user("meta.resourceType of another type is never true", 'meta.resourceType eq "Group"', "not (id pr)"),
+  user("a decided term drops out of and", 'meta.resourceType eq "User" and title pr', "title pr"),
+  user("a decided term decides or", 'meta.resourceType eq "User" or title pr', "id pr"),
   user("whitespace around tokens", ' \tuserName\n eq   "x"  ', 'userName eq "x"'),
   { name: "a Group attribute", filter: 'DisplayName eq "g"', registry: "group", canonical: 'displayName eq "g"' },
 
