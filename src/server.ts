@@ -132,7 +132,9 @@ export async function buildServer(
     logger,
     settings,
   };
+  // Issuing an API's credential enables the API for the tenant.
   const issueCompatCredential: CompatCredentialIssuer = async ({ surface, ...request }) => {
+    await tenants.enableApi(request.tenantId, surface);
     const style = compatSurfaces[surface];
     if (style.credential === "jwt") {
       const { token, id } = await tokens.issue({ ...request, surface });
@@ -155,6 +157,7 @@ export async function buildServer(
       bulk,
       bulkLimits,
       settings,
+      compatApis: (tenantId) => tenants.compatApis(tenantId),
     },
     compat: {
       bytebase: createBytebaseRouter(compat),

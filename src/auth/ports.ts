@@ -7,6 +7,8 @@ export interface Tenant {
   readonly name: string;
   // RFC 7240: the PATCH response when a request states no preference.
   readonly patchReturn: PatchReturn;
+  // The compat APIs the tenant has enabled (surface names, sorted).
+  readonly compatApis: readonly string[];
   readonly createdAt: Date;
 }
 
@@ -44,6 +46,10 @@ export interface TenantStore {
   option(tenantId: string, name: string): Promise<string | undefined>;
   // Sets (or, with undefined, clears) an option; creates the tenant if needed.
   setOption(tenantName: string, name: string, value: string | undefined): Promise<Tenant>;
+  // The compat APIs the tenant has enabled (cached for a few seconds like patchReturn).
+  compatApis(tenantId: string): Promise<readonly string[]>;
+  // Enables a compat API for the tenant (kept once enabled); undefined when there is no such tenant.
+  enableApi(tenantId: string, api: string): Promise<Tenant | undefined>;
 }
 
 export interface CredentialStore {

@@ -1,27 +1,36 @@
 import type { Tenant } from "../auth/ports.ts";
 import { optionProblem, tenantOptions } from "../compat/options.ts";
+import { compatSurfaceNames, isCompatSurface } from "../compat/surfaces.ts";
 import { openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
 
-// npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...]
+// npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...] [--enable api ...]
 // npm run tenant -- --list [--json]
 // Shows a tenant (creating it when only its name is given), or changes its settings, and prints it
 // as JSON.
 
 const usage = `usage:
   npm run tenant -- <name>             shows the tenant, creating it if it does not exist
-  npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...]
+  npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...] [--enable <api> ...]
   npm run tenant -- --list [--json]
 
   --create          creates the tenant if it does not exist; without it, changing the settings
                     of a tenant that does not exist is an error
   --patch-response  what PATCH answers when a request sends no Prefer header (RFC 7240):
                     representation (200 with the resource, the default) or minimal (204)
-  --option          sets an option of a compat API for the tenant; "name=" clears it. Options:
+  --enable          enables a compat API for the tenant (${compatSurfaceNames.join(", ")}); issuing
+                    the API's credential (npm run token -- --api <api>) enables it too
+  --option          sets an option of the tenant; "name=" clears it. Options:
 ${tenantOptions.map((option) => `                      ${option.name}: ${option.description}`).join("\n")}
-  --list            every tenant: id, name, created, PATCH response`;
+  --list            every tenant: id, name, created, PATCH response, compat APIs enabled`;
 
 function listed(tenant: Tenant): Record<string, string> {
-  return { id: tenant.id, name: tenant.name, created: tenant.createdAt.toISOString(), "patch-response": tenant.patchReturn };
+  return {
+    id: tenant.id,
+    name: tenant.name,
+    created: tenant.createdAt.toISOString(),
+    "patch-response": tenant.patchReturn,
+    apis: tenant.compatApis.join(","),
+  };
 }
 
 runCommand("tenant", "npm run tenant -- --help", async () => {
@@ -30,6 +39,7 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
       create: { type: "boolean" },
       "patch-response": { type: "string" },
       option: { type: "string", multiple: true },
+      enable: { type: "string", multiple: true },
       list: { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -41,7 +51,7 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
     return;
   }
   if (values.list) {
-    if (positionals.length > 0 || values.create || values["patch-response"] !== undefined || values.option) {
+    if (positionals.length > 0 || values.create || values["patch-response"] !== undefined || values.option || values.enable) {
       throw new UsageError("--list takes only --json");
     }
   } else {
@@ -62,16 +72,21 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
     return [name, value] as const;
   });
 
+  const enable = values.enable ?? [];
+  for (const api of enable) {
+    if (!isCompatSurface(api)) throw new UsageError(`--enable takes one of ${compatSurfaceNames.join(", ")}, not "${api}"`);
+  }
+
   const server = await openServer();
   try {
     if (values.list) {
       const rows = (await server.tenants.list()).map(listed);
       if (values.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
-      else printTable(rows, ["id", "name", "created", "patch-response"]);
+      else printTable(rows, ["id", "name", "created", "patch-response", "apis"]);
       return;
     }
     const name = positionals[0] as string;
-    const changes = patchResponse !== undefined || options.length > 0;
+    const changes = patchResponse !== undefined || options.length > 0 || enable.length > 0;
     let tenant = await server.tenants.find(name);
     if (!tenant) {
       if (changes && !values.create) throw new Error(`no tenant named ${name} (add --create to create it)`);
@@ -80,7 +95,9 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
     }
     if (patchResponse !== undefined) tenant = await server.tenants.setPatchReturn(name, patchResponse);
     for (const [option, value] of options) tenant = await server.tenants.setOption(name, option, value);
-    process.stdout.write(`${JSON.stringify({ id: tenant.id, name: tenant.name, patchResponse: tenant.patchReturn, createdAt: tenant.createdAt.toISOString() })}\n`);
+    for (const api of enable) tenant = (await server.tenants.enableApi(tenant.id, api)) ?? tenant;
+    const shown = { id: tenant.id, name: tenant.name, patchResponse: tenant.patchReturn, compatApis: tenant.compatApis, createdAt: tenant.createdAt.toISOString() };
+    process.stdout.write(`${JSON.stringify(shown)}\n`);
   } finally {
     await server.close();
   }

@@ -1,37 +1,52 @@
-import type { Request, RequestHandler } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import { ScimError } from "../scim/errors.ts";
 import { listResponse } from "../scim/render.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import {
   resourceTypeResource, schemaResource, serviceProviderConfig, type Capabilities,
 } from "../scim/schema/discovery.ts";
-import { baseUrlOf as requestBaseUrl } from "./request.ts";
+import { visibleWith } from "../scim/schema/extensions/index.ts";
+import type { ResourceTypeDefinition } from "../scim/schema/types.ts";
+import { baseUrlOf as requestBaseUrl, contextOf } from "./request.ts";
 import { sendScim } from "./respond.ts";
 
-// RFC 7644 §4: the discovery endpoints. They need no tenant data, only the base URL.
-export function discoveryHandlers(registry: SchemaRegistry, capabilities: Capabilities, publicBaseUrl: string | undefined) {
+// RFC 7644 §4: the discovery endpoints. A tenant sees the extensions of the compat APIs it has
+// enabled and no others: one that only Okta or Entra provisions sees RFC schemas alone.
+export function discoveryHandlers(
+  registry: SchemaRegistry,
+  capabilities: Capabilities,
+  publicBaseUrl: string | undefined,
+  compatApis: (tenantId: string) => Promise<readonly string[]>,
+) {
   const baseUrlOf = (req: Request) => requestBaseUrl(req, publicBaseUrl);
+  const visibleTo = async (req: Request, res: Response) => visibleWith(await compatApis(contextOf(req, res, publicBaseUrl).tenantId));
+  const narrowed = (resourceType: ResourceTypeDefinition, visible: (urn: string) => boolean): ResourceTypeDefinition => ({
+    ...resourceType,
+    schemaExtensions: resourceType.schemaExtensions.filter((extension) => visible(extension.schema)),
+  });
 
   const handlers = {
     serviceProviderConfig: ((req, res) => {
       sendScim(res, 200, { ...serviceProviderConfig(baseUrlOf(req), capabilities) });
     }) satisfies RequestHandler,
-    resourceTypes: ((req, res) => {
-      const resources = registry.resourceTypes().map((rt) => ({ ...resourceTypeResource(rt, baseUrlOf(req)) }));
+    resourceTypes: (async (req, res) => {
+      const visible = await visibleTo(req, res);
+      const resources = registry.resourceTypes().map((rt) => ({ ...resourceTypeResource(narrowed(rt, visible), baseUrlOf(req)) }));
       sendScim(res, 200, listResponse(resources, resources.length, { startIndex: 1 }));
     }) satisfies RequestHandler,
-    resourceType: ((req, res) => {
+    resourceType: (async (req, res) => {
       const resourceType = registry.resourceTypeByName(String(req.params.name));
       if (!resourceType) throw ScimError.notFound(`No resource type ${String(req.params.name)}`);
-      sendScim(res, 200, { ...resourceTypeResource(resourceType, baseUrlOf(req)) });
+      sendScim(res, 200, { ...resourceTypeResource(narrowed(resourceType, await visibleTo(req, res)), baseUrlOf(req)) });
     }) satisfies RequestHandler,
-    schemas: ((req, res) => {
-      const resources = registry.allSchemas().map((schema) => ({ ...schemaResource(schema, baseUrlOf(req)) }));
+    schemas: (async (req, res) => {
+      const visible = await visibleTo(req, res);
+      const resources = registry.allSchemas().filter((schema) => visible(schema.id)).map((schema) => ({ ...schemaResource(schema, baseUrlOf(req)) }));
       sendScim(res, 200, listResponse(resources, resources.length, { startIndex: 1 }));
     }) satisfies RequestHandler,
-    schema: ((req, res) => {
+    schema: (async (req, res) => {
       const schema = registry.schemaById(String(req.params.urn));
-      if (!schema) throw ScimError.notFound(`No schema ${String(req.params.urn)}`);
+      if (!schema || !(await visibleTo(req, res))(schema.id)) throw ScimError.notFound(`No schema ${String(req.params.urn)}`);
       sendScim(res, 200, { ...schemaResource(schema, baseUrlOf(req)) });
     }) satisfies RequestHandler,
   };

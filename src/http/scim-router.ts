@@ -23,6 +23,8 @@ export interface ScimRouterDeps {
   readonly settings: HandlerSettings & { readonly maxBodyBytes: number };
   readonly bulk: BulkService;
   readonly bulkLimits: BulkLimits;
+  // The compat APIs a tenant has enabled, whose extensions its discovery shows.
+  readonly compatApis: (tenantId: string) => Promise<readonly string[]>;
 }
 
 // The SCIM route table (RFC 7644 §3.2). Paths match case-insensitively: clients send /users.
@@ -30,7 +32,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   const router = Router({ caseSensitive: false });
   const users = resourceHandlers(deps.users, deps.settings);
   const groups = resourceHandlers(deps.groups, deps.settings);
-  const discovery = discoveryHandlers(deps.registry, deps.capabilities, deps.settings.publicBaseUrl);
+  const discovery = discoveryHandlers(deps.registry, deps.capabilities, deps.settings.publicBaseUrl, deps.compatApis);
   const readOnly = methodNotAllowed("GET");
 
   router.use(storableRequest());

@@ -6,16 +6,22 @@ type TenantRow = {
   id: string;
   name: string;
   patchReturn: string;
+  compatApis: string;
   createdAt: unknown;
 };
 
-const selectTenant = 'SELECT "id", "name", "patchReturn", "createdAt" FROM "Tenant"';
+const selectTenant = 'SELECT "id", "name", "patchReturn", "compatApis", "createdAt" FROM "Tenant"';
+
+function apisOf(column: string): string[] {
+  return column === "" ? [] : column.split(",");
+}
 
 function toTenant(row: TenantRow): Tenant {
   return {
     id: row.id,
     name: row.name,
     patchReturn: row.patchReturn === "minimal" ? "minimal" : "representation",
+    compatApis: apisOf(row.compatApis),
     createdAt: sqlDate(row.createdAt),
   };
 }
@@ -27,6 +33,7 @@ const patchReturnLifetimeMs = 5000;
 export class SqlTenantStore implements TenantStore {
   private readonly patchReturns = new Map<string, { value: PatchReturn; until: number }>();
   private readonly options = new Map<string, { value: string | undefined; until: number }>();
+  private readonly apis = new Map<string, { value: readonly string[]; until: number }>();
 
   constructor(private readonly sql: Sql) {}
 
@@ -82,6 +89,27 @@ export class SqlTenantStore implements TenantStore {
 
   async list(): Promise<Tenant[]> {
     return (await this.sql.query<TenantRow>(`${selectTenant} ORDER BY "name" ASC`, [])).map(toTenant);
+  }
+
+  async compatApis(tenantId: string): Promise<readonly string[]> {
+    const cached = this.apis.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const value = (await this.byId(tenantId))?.compatApis ?? [];
+    this.apis.set(tenantId, { value, until: Date.now() + patchReturnLifetimeMs });
+    return value;
+  }
+
+  async enableApi(tenantId: string, api: string): Promise<Tenant | undefined> {
+    this.apis.delete(tenantId);
+    return this.sql.transaction(async (tx) => {
+      const [row] = await tx.query<TenantRow>(`${selectTenant} WHERE "id" = ?`, [tenantId]);
+      if (!row) return undefined;
+      const apis = [...new Set([...apisOf(row.compatApis), api])].sort();
+      if (apis.length !== apisOf(row.compatApis).length) {
+        await tx.execute('UPDATE "Tenant" SET "compatApis" = ? WHERE "id" = ?', [apis.join(","), tenantId]);
+      }
+      return toTenant({ ...row, compatApis: apis.join(",") });
+    });
   }
 
   async setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant> {

@@ -64,14 +64,28 @@ describe("npm run tenant", { timeout: 120_000 }, () => {
     expect(created.stderr).toMatch(/^created tenant ghost$/m);
   });
 
-  it("--list shows every tenant's id, name, creation time and PATCH default", async () => {
+  it("--enable enables compat APIs, kept once enabled, and issuing an API's credential enables it too", async () => {
+    const run = await cli("enabling", "--create", "--enable", "vyte", "--enable", "bytebase");
+    expect(run.code).toBe(0);
+    expect(JSON.parse(run.stdout)).toMatchObject({ name: "enabling", compatApis: ["bytebase", "vyte"] });
+    const again = await cli("enabling", "--enable", "vyte");
+    expect(JSON.parse(again.stdout)).toMatchObject({ compatApis: ["bytebase", "vyte"] });
+    const tenant = (await server.tenants.find("enabling"))!;
+    await server.issueCompatCredential({ tenantId: tenant.id, scopes: ["scim:read"], surface: "qase" });
+    expect((await server.tenants.find("enabling"))?.compatApis).toStrictEqual(["bytebase", "qase", "vyte"]);
+    const refused = await cli("enabling", "--enable", "slack");
+    expect({ code: refused.code, stdout: refused.stdout }).toStrictEqual({ code: 2, stdout: "" });
+    expect(refused.stderr).toMatch(/--enable takes one of bytebase, vyte, perm-api, qase, express-gateway, not "slack"/);
+  });
+
+  it("--list shows every tenant's id, name, creation time, PATCH default and enabled APIs", async () => {
     const json = await cli("--list", "--json");
     expect(json.code).toBe(0);
     const rows = JSON.parse(json.stdout) as Record<string, string>[];
     const existing = (await server.tenants.find("existing"))!;
-    expect(rows).toContainEqual({ id: existing.id, name: "existing", created: existing.createdAt.toISOString(), "patch-response": expect.any(String) });
+    expect(rows).toContainEqual({ id: existing.id, name: "existing", created: existing.createdAt.toISOString(), "patch-response": expect.any(String), apis: "" });
     const table = await cli("--list");
-    expect(table.stdout.split("\n")[0]).toMatch(/^id\s+name\s+created\s+patch-response$/);
+    expect(table.stdout.split("\n")[0]).toMatch(/^id\s+name\s+created\s+patch-response\s+apis$/);
     expect(table.stdout).toContain(existing.id);
   });
 

@@ -26,6 +26,12 @@ const surfaces: Array<[string, () => Promise<Get>]> = [
     const scim = await app.client();
     return (path) => scim.get(path);
   }],
+  ["/scim/v2 for a tenant with every compat API", async () => {
+    const scim = await app.client("every-api");
+    const { id } = await app.server.tenants.ensure("every-api");
+    for (const api of ["bytebase", "vyte", "perm-api", "qase", "express-gateway"]) await app.server.tenants.enableApi(id, api);
+    return (path) => scim.get(path);
+  }],
   ["/compat/qase/scim/v2", async () => {
     const token = await app.credential("qase");
     return (path) => app.http().get(`/compat/qase/scim/v2${path}`).set("Authorization", `Bearer ${token}`);

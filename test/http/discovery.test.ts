@@ -18,6 +18,7 @@ const schemaUrn = "urn:ietf:params:scim:schemas:core:2.0:Schema";
 const serviceProviderConfigUrn = "urn:ietf:params:scim:schemas:core:2.0:ServiceProviderConfig";
 const limitsUrn = "urn:scim-server:params:scim:schemas:extension:limits:2.0:ServiceProviderConfig";
 
+// As a tenant that has enabled every compat API sees them (its extensions listed)...
 const userResourceType = {
   schemas: [resourceTypeUrn],
   id: "User",
@@ -38,12 +39,19 @@ const groupResourceType = {
   schemaExtensions: ownGroupExtensions.map((schema) => ({ schema, required: false })),
   meta: { resourceType: "ResourceType", location: `${baseUrl}/ResourceTypes/Group` },
 };
+// ...and as a tenant that only Okta or Entra provisions sees them: RFC schemas alone.
+const { schemaExtensions: _groupExtensions, ...plainGroupResourceType } = groupResourceType;
+const plainUserResourceType = { ...userResourceType, schemaExtensions: [{ schema: enterpriseUserUrn, required: false }] };
 
 let app: TestApp;
 let scim: ScimClient;
+let plain: ScimClient;
 beforeAll(async () => {
   app = await startTestApp({ PUBLIC_BASE_URL: publicBaseUrl, MAX_PAGE_SIZE: "250", FILTER_MAX_TERMS: "40" });
   scim = await app.client();
+  const { id } = await app.server.tenants.ensure("acme");
+  for (const api of ["bytebase", "vyte", "perm-api", "qase", "express-gateway"]) await app.server.tenants.enableApi(id, api);
+  plain = await app.client("okta-only");
 });
 afterAll(() => app.close());
 
@@ -95,6 +103,24 @@ describe("/ResourceTypes", () => {
 
   it.each([["/ResourceTypes/Nope"], ["/ResourceTypes/Users"], ["/ResourceTypes/User/extra"]])("GET %s answers 404", async (path) => {
     expectScimError(await scim.get(path), 404);
+  });
+});
+
+describe("a tenant sees the extensions of the compat APIs it enabled, and no others", () => {
+  it("a tenant without compat APIs sees the RFC schemas, the Enterprise extension and the server's limits", async () => {
+    const schemas = (await plain.get("/Schemas").expect(200)).body.Resources.map((schema: { id: string }) => schema.id);
+    expect(schemas).toStrictEqual([userUrn, groupUrn, enterpriseUserUrn, limitsUrn]);
+    expect((await plain.get("/ResourceTypes").expect(200)).body.Resources).toStrictEqual([plainUserResourceType, plainGroupResourceType]);
+    expectScimError(await plain.get(`/Schemas/${ownExtension("vyte", "User")}`), 404);
+  });
+
+  it("issuing an API's credential enables its extensions for the tenant", async () => {
+    const tenant = "vyte-only";
+    const client = await app.client(tenant);
+    await app.credential("vyte", tenant);
+    const schemas = (await client.get("/Schemas").expect(200)).body.Resources.map((schema: { id: string }) => schema.id);
+    expect(schemas).toStrictEqual([userUrn, groupUrn, enterpriseUserUrn, ownExtension("vyte", "User"), ownExtension("vyte", "Group"), limitsUrn]);
+    expect((await client.get("/ResourceTypes/Group").expect(200)).body.schemaExtensions).toStrictEqual([{ schema: ownExtension("vyte", "Group"), required: false }]);
   });
 });
 

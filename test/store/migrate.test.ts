@@ -114,7 +114,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
 
   // A redefined table is copied and dropped: with foreign keys enforced, the drop would cascade to
   // the rows that refer to it. Rows written before the upgrade are all there after it.
-  it("upgrading a database with data keeps every row (active becoming nullable)", async () => {
+  it("upgrading a database with data keeps every row (active becoming nullable, tenants' compat APIs)", async () => {
     database = await createTestDatabase();
     const names = committedMigrations(testDatabaseKind).map((migration) => migration.name);
     const upgrade = names.findIndex((name) => name.endsWith("_active_unassigned"));
@@ -132,6 +132,8 @@ describe(`migrations on ${testDatabaseKind}`, () => {
       [`INSERT INTO "Group" ("id", "tenantId", "created", "lastModified", "displayName", "doc") VALUES (?, ?, ?, ?, ?, ?)`, ["g1", "t1", now, now, "Staff", "{}"]],
       [`INSERT INTO "GroupMember" ("tenantId", "groupId", "memberId", "type", "userId") VALUES (?, ?, ?, ?, ?)`, ["t1", "g1", "u1", "User", "u1"]],
       [`INSERT INTO "ExtensionValue" ("tenantId", "userId", "attr", "pos", "value") VALUES (?, ?, ?, ?, ?)`, ["t1", "u2", "x", 0, "y"]],
+      ...[["c1", "jwt"], ["c2", "key:vyte"], ["c3", "jwt:bytebase"], ["c4", "key:vyte"]].map(([id, kind]) =>
+        [`INSERT INTO "Credential" ("id", "tenantId", "kind", "scopes") VALUES (?, ?, ?, ?)`, [id, "t1", kind, "scim:read"]] as [string, unknown[]]),
     ]);
 
     const opened = await openDatabase(database.url);
@@ -146,5 +148,7 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     const active = await run(database.url, [[`SELECT "userName", "active" FROM "User" ORDER BY "userName"`, []]]);
     expect(active.map((row) => [(row as { userName: string }).userName, Boolean((row as { active: unknown }).active)]))
       .toStrictEqual([["ada", true], ["bob", false]]);
+    // A tenant that was issued compat credentials has those APIs enabled.
+    expect(await run(database.url, [[`SELECT "compatApis" FROM "Tenant"`, []]])).toStrictEqual([{ compatApis: "bytebase,vyte" }]);
   });
 });
