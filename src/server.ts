@@ -10,7 +10,7 @@ import type { CompatCore, CompatCredentialIssuer } from "./compat/core.ts";
 import { createExpressGatewayRouter } from "./compat/express-gateway/router.ts";
 import { createPermApiRouter } from "./compat/perm-api/router.ts";
 import { createQaseRouter } from "./compat/qase/router.ts";
-import { compatSurfaceNames, compatSurfaces } from "./compat/surfaces.ts";
+import { compatSurfaceNames, compatSurfaces, visibleWith } from "./compat/surfaces.ts";
 import { createVyteRouter } from "./compat/vyte/router.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
 import { Metrics } from "./http/metrics.ts";
@@ -157,7 +157,7 @@ export async function buildServer(
       bulk,
       bulkLimits,
       settings,
-      compatApis: (tenantId) => tenants.compatApis(tenantId),
+      visibleSchemas: async (tenantId) => visibleWith(await tenants.compatApis(tenantId)),
     },
     compat: {
       bytebase: createBytebaseRouter(compat),

@@ -5,21 +5,23 @@ import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import {
   resourceTypeResource, schemaResource, serviceProviderConfig, type Capabilities,
 } from "../scim/schema/discovery.ts";
-import { visibleWith } from "../scim/schema/extensions/index.ts";
 import type { ResourceTypeDefinition } from "../scim/schema/types.ts";
 import { baseUrlOf as requestBaseUrl, contextOf } from "./request.ts";
 import { sendScim } from "./respond.ts";
 
-// RFC 7644 §4: the discovery endpoints. A tenant sees the extensions of the compat APIs it has
-// enabled and no others: one that only Okta or Entra provisions sees RFC schemas alone.
+// Which schema URNs a tenant's discovery shows.
+export type VisibleSchemas = (tenantId: string) => Promise<(urn: string) => boolean>;
+
+// RFC 7644 §4: the discovery endpoints. A tenant sees the schemas `visibleSchemas` lets it see
+// (the extensions of the compat APIs it has enabled, no others).
 export function discoveryHandlers(
   registry: SchemaRegistry,
   capabilities: Capabilities,
   publicBaseUrl: string | undefined,
-  compatApis: (tenantId: string) => Promise<readonly string[]>,
+  visibleSchemas: VisibleSchemas,
 ) {
   const baseUrlOf = (req: Request) => requestBaseUrl(req, publicBaseUrl);
-  const visibleTo = async (req: Request, res: Response) => visibleWith(await compatApis(contextOf(req, res, publicBaseUrl).tenantId));
+  const visibleTo = (req: Request, res: Response) => visibleSchemas(contextOf(req, res, publicBaseUrl).tenantId);
   const narrowed = (resourceType: ResourceTypeDefinition, visible: (urn: string) => boolean): ResourceTypeDefinition => ({
     ...resourceType,
     schemaExtensions: resourceType.schemaExtensions.filter((extension) => visible(extension.schema)),

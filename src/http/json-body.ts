@@ -1,7 +1,7 @@
 import type { IncomingMessage } from "node:http";
 import express, { type NextFunction, type Request, type RequestHandler } from "express";
 import { ScimError } from "../scim/errors.ts";
-import { assertStorableBody, mayCarryUnstorable } from "./storable-text.ts";
+import { mayCarryUnstorable, unstorableBodyError } from "./storable-text.ts";
 
 const scimMediaTypes = ["application/scim+json", "application/json"];
 
@@ -23,7 +23,7 @@ export function scimJsonBody(limitBytes: number): RequestHandler {
       throw ScimError.unsupportedMediaType("Send the body as application/scim+json or application/json");
     }
     if (isIdentityEncoded(req) && isUtf8(parameters)) return readUtf8Json(req, limitBytes, next);
-    parse(req, res, (error?: unknown) => next(error ?? storableError(req.body)));
+    parse(req, res, (error?: unknown) => next(error ?? unstorableBodyError(req.body)));
   };
 }
 
@@ -41,16 +41,6 @@ function isUtf8(parameters: readonly string[]): boolean {
     if (charset !== "utf-8" && charset !== "utf8") return false;
   }
   return true;
-}
-
-// Text no database stores as sent (storable-text.ts) is refused with the body.
-function storableError(body: unknown): ScimError | undefined {
-  try {
-    assertStorableBody(body);
-    return undefined;
-  } catch (error) {
-    return error as ScimError;
-  }
 }
 
 const tooLarge = () => ScimError.payloadTooLarge("The request body is too large");
@@ -82,7 +72,8 @@ function readUtf8Json(req: Request, limit: number, next: NextFunction): void {
       return next(ScimError.invalidSyntax("The request body is not valid JSON"));
     }
     req.body = body;
-    if (mayCarryUnstorable(text)) return next(storableError(body));
+    // Text no database stores as sent (storable-text.ts) is refused with the body.
+    if (mayCarryUnstorable(text)) return next(unstorableBodyError(body));
     next();
   };
   const onData = (chunk: Buffer) => {

@@ -15,9 +15,15 @@ export function mayCarryUnstorable(jsonText: string): boolean {
   return suspectEscape.test(jsonText);
 }
 
-export function assertStorableBody(body: unknown): void {
+// The error a body holding such text answers, else undefined.
+export function unstorableBodyError(body: unknown): ScimError | undefined {
   const at = unstorableAt(body);
-  if (at !== undefined) throw unstorableValue(at);
+  return at === undefined ? undefined : unstorableValue(at);
+}
+
+export function assertStorableBody(body: unknown): void {
+  const error = unstorableBodyError(body);
+  if (error) throw error;
 }
 
 const unstorableValue = (at: string) =>

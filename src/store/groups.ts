@@ -5,7 +5,7 @@ import type {
   GroupPatch, GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
 } from "../scim/ports.ts";
 import { writeTime } from "./clock.ts";
-import { referenceName, refreshMemberDisplay } from "./member-display.ts";
+import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { assertNever } from "../scim/filter/ast.ts";
 import type { MemberChange } from "../scim/patch/members.ts";
@@ -182,11 +182,11 @@ async function resolveMembers(
   const groups = new Map<string, string>();
   for (let i = 0; i < wanted.length; i += chunkSize) {
     const ids = wanted.slice(i, i + chunkSize).map((member) => member.value);
-    for (const row of await docsOf(tx, "User", tenantId, ids)) users.set(row.id, displayOf(row.doc));
+    for (const row of await docsOf(tx, "User", tenantId, ids)) users.set(row.id, referenceNameOf(row.doc));
     // Groups are looked for only among the ids that named no user (ids are unique across both).
     const rest = ids.filter((id) => !users.has(id));
     if (rest.length === 0) continue;
-    for (const row of await docsOf(tx, "Group", tenantId, rest)) groups.set(row.id, displayOf(row.doc));
+    for (const row of await docsOf(tx, "Group", tenantId, rest)) groups.set(row.id, referenceNameOf(row.doc));
   }
   const missing = wanted.filter((member) => !users.has(member.value) && !groups.has(member.value));
   if (missing.length > 0 && !skipUnknown) {
@@ -201,10 +201,6 @@ async function resolveMembers(
 
 function docsOf(tx: Sql, table: "User" | "Group", tenantId: string, ids: readonly string[]): Promise<Array<{ id: string; doc: string }>> {
   return tx.query(`SELECT "id", "doc" FROM "${table}" WHERE "tenantId" = ? AND "id" IN (${placeholders(ids.length)})`, [tenantId, ...ids]);
-}
-
-function displayOf(doc: string): string {
-  return referenceName(JSON.parse(doc) as Record<string, unknown>);
 }
 
 // The statements that make the changes, in order. Reads only to resolve the members added.

@@ -19,3 +19,8 @@ export async function refreshMemberDisplay(tx: Sql, tenantId: string, memberId: 
 export function referenceName(attributes: Record<string, unknown>): string {
   return String(attributes.displayName ?? attributes.userName ?? "");
 }
+
+// The same, from a stored document.
+export function referenceNameOf(doc: string): string {
+  return referenceName(JSON.parse(doc) as Record<string, unknown>);
+}

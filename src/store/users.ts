@@ -7,7 +7,7 @@ import type {
 } from "../scim/ports.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import { writeTime } from "./clock.ts";
-import { referenceName, refreshMemberDisplay } from "./member-display.ts";
+import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttributes as indexed } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
@@ -167,7 +167,7 @@ export class SqlUserStore implements UserStore {
         `SELECT "id", "doc" FROM "User" WHERE "tenantId" = ? AND "id" IN (${placeholders(chunk.length)})`,
         [tenantId, ...chunk],
       );
-      for (const row of rows) names.set(row.id, nameOf(row.doc));
+      for (const row of rows) names.set(row.id, referenceNameOf(row.doc));
     }
     return names;
   }
@@ -230,11 +230,6 @@ const userInsertText = insertSql(
 
 // Ids per lookup of names, within SQLite's bind parameters.
 const namesPerQuery = 500;
-
-// A user's name as references show it (a member's display, a manager's displayName).
-function nameOf(doc: string): string {
-  return referenceName(JSON.parse(doc) as Record<string, unknown>);
-}
 
 // Optimistic attempts of a PATCH before it takes the row (UserStore.patch).
 const optimisticAttempts = 3;

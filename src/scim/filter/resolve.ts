@@ -116,13 +116,11 @@ function resolveValuePath(attrPath: string, inner: SyntaxTree, scope: Scope, con
 
 // The path resolved; or, searching across types, undefined (collected) when this type lacks it.
 function resolveKnownPath(path: string, scope: Scope, context: Context): AttributeRef | undefined {
-  try {
-    return resolvePath(path, scope, context);
-  } catch (error) {
-    if (context.unknown === undefined || !(error instanceof ScimError) || !/^unknown /.test(error.detail)) throw error;
-    context.unknown.add(scope.kind === "element" ? `${scope.parent.path}.${path}` : path);
-    return undefined;
-  }
+  const found = findPath(path, scope, context);
+  if (found !== undefined) return found;
+  if (context.unknown === undefined) throw unknownPath(path, scope, context);
+  context.unknown.add(scope.kind === "element" ? `${scope.parent.path}.${path}` : path);
+  return undefined;
 }
 
 function isResourceType(ref: AttributeRef): boolean {
@@ -145,16 +143,25 @@ function compareResourceType(name: string, op: string, value: unknown): boolean 
   }
 }
 
-function resolvePath(path: string, scope: Scope, { registry, resourceType }: Context): AttributeRef {
-  if (scope.kind === "element") {
-    const parent = scope.parent.path;
-    const resolved = /[.:]/.test(path) ? undefined : registry.findAttribute(resourceType, `${parent}.${path}`);
-    if (resolved === undefined) throw ScimError.invalidFilter(`unknown sub-attribute "${path}" of "${parent}"`);
-    return refOf(resolved);
-  }
-  const resolved = registry.findAttribute(resourceType, path) ?? findInExtension(registry, resourceType, path);
-  if (resolved === undefined) throw ScimError.invalidFilter(`unknown attribute "${path}" for ${resourceType.name}`);
-  return refOf(resolved);
+function resolvePath(path: string, scope: Scope, context: Context): AttributeRef {
+  const found = findPath(path, scope, context);
+  if (found === undefined) throw unknownPath(path, scope, context);
+  return found;
+}
+
+// The path read in its scope: inside `parent[...]` only sub-attribute names count.
+function findPath(path: string, scope: Scope, { registry, resourceType }: Context): AttributeRef | undefined {
+  const resolved =
+    scope.kind === "element"
+      ? /[.:]/.test(path) ? undefined : registry.findAttribute(resourceType, `${scope.parent.path}.${path}`)
+      : registry.findAttribute(resourceType, path) ?? findInExtension(registry, resourceType, path);
+  return resolved === undefined ? undefined : refOf(resolved);
+}
+
+function unknownPath(path: string, scope: Scope, { resourceType }: Context): ScimError {
+  return scope.kind === "element"
+    ? ScimError.invalidFilter(`unknown sub-attribute "${path}" of "${scope.parent.path}"`)
+    : ScimError.invalidFilter(`unknown attribute "${path}" for ${resourceType.name}`);
 }
 
 // RFC 7644 §3.4.2.2: a complex attribute compared without a sub-attribute (`emails co "x"`) means
