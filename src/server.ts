@@ -1,3 +1,6 @@
+import { completeResources } from "./store/assign.ts";
+import { withAssignedValues } from "./scim/resource/assigned.ts";
+import type { ExtensionReader } from "./scim/ports.ts";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { createApp } from "./app.ts";
@@ -10,21 +13,21 @@ import type { CompatCore, CompatCredentialIssuer } from "./compat/core.ts";
 import { createExpressGatewayRouter } from "./compat/express-gateway/router.ts";
 import { createPermApiRouter } from "./compat/perm-api/router.ts";
 import { createQaseRouter } from "./compat/qase/router.ts";
-import { compatSurfaceNames, compatSurfaces, visibleWith } from "./compat/surfaces.ts";
+import { compatSurfaceNames, compatSurfaces, visibleWith, extensionsWith } from "./compat/surfaces.ts";
 import { createVyteRouter } from "./compat/vyte/router.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
 import { Metrics } from "./http/metrics.ts";
 import { createLogger } from "./logger.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
 import { BulkService } from "./scim/bulk.ts";
-import { GroupService } from "./scim/groups.ts";
+import { GroupService, groupSchemas } from "./scim/groups.ts";
 import type { ResourceOperations } from "./scim/operations.ts";
 import type { StoredGroup, StoredUser } from "./scim/ports.ts";
 import { renderGroup, renderUser } from "./scim/render.ts";
 import { oauthBearerToken, type Capabilities } from "./scim/schema/discovery.ts";
 import { schemaRegistry } from "./scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "./scim/schema/resource-types.ts";
-import { UserService } from "./scim/users.ts";
+import { UserService, userSchemas } from "./scim/users.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
 import { SqlGroupStore } from "./store/groups.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
@@ -40,6 +43,8 @@ export interface Server {
   // Credentials for the compat APIs, in the form each one's clients send.
   readonly issueCompatCredential: CompatCredentialIssuer;
   readonly tenants: TenantStore;
+  // The extensions each tenant has (the product extensions of the compat APIs it enabled).
+  readonly extensions: ExtensionReader;
   readonly credentials: CredentialStore;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -59,13 +64,26 @@ export async function buildServer(
   });
   const metrics = new Metrics({ compatSurfaces: compatSurfaceNames, tenantLabel: config.METRICS_TENANT_LABEL, token: config.METRICS_TOKEN });
   const sql = timedSql(database.sql, (operation, seconds) => metrics.observeDatabase(operation, seconds));
-  const tenants = new SqlTenantStore(sql);
+  // Enabling an API gives the tenant's existing users and groups its product ids, in the same
+  // transaction; resources created afterwards get theirs when created (UserService.create).
+  const tenants = new SqlTenantStore(sql, async (tx, tenantId, apis) => {
+    const urns = extensionsWith(apis);
+    await completeResources(tx, tenantId, "User", (attributes, allocate) => withAssignedValues(attributes, userSchemas, allocate, urns));
+    await completeResources(tx, tenantId, "Group", (attributes, allocate) => withAssignedValues(attributes, groupSchemas, allocate, urns));
+  });
+  await tenants.completeEnabledTenants();
+  const extensions: ExtensionReader = {
+    extensionsOf: async (tenantId, fresh) => {
+      const apis = await tenants.compatApis(tenantId, fresh);
+      return { stamp: apis.join(","), has: visibleWith(apis) };
+    },
+  };
   const credentials = new SqlCredentialStore(sql);
   const tokens = await TokenService.create(config, credentials);
   const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
   const sequences = new SqlSequenceStore(sql);
-  const userService = new UserService(new SqlUserStore(sql), { hash: hashPassword, verify: verifyPassword }, sequences, tenants);
-  const groupService = new GroupService(new SqlGroupStore(sql), sequences, tenants);
+  const userService = new UserService(new SqlUserStore(sql), { hash: hashPassword, verify: verifyPassword }, sequences, tenants, extensions);
+  const groupService = new GroupService(new SqlGroupStore(sql), sequences, tenants, extensions);
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,
@@ -168,7 +186,7 @@ export async function buildServer(
     },
   });
 
-  return { app, database, tokens, keys, issueCompatCredential, tenants, credentials, logger, metrics, close: () => database.close() };
+  return { app, database, tokens, keys, issueCompatCredential, tenants, extensions, credentials, logger, metrics, close: () => database.close() };
 }
 
 function attributeOf(schemaUrn: string, name: string) {

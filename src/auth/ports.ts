@@ -47,7 +47,7 @@ export interface TenantStore {
   // Sets (or, with undefined, clears) an option; creates the tenant if needed.
   setOption(tenantName: string, name: string, value: string | undefined): Promise<Tenant>;
   // The compat APIs the tenant has enabled (cached for a few seconds like patchReturn).
-  compatApis(tenantId: string): Promise<readonly string[]>;
+  compatApis(tenantId: string, fresh?: boolean): Promise<readonly string[]>;
   // Enables a compat API for the tenant (kept once enabled); undefined when there is no such tenant.
   enableApi(tenantId: string, api: string): Promise<Tenant | undefined>;
 }

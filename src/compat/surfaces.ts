@@ -33,9 +33,14 @@ const extensionsOf: Readonly<Record<CompatSurface, readonly string[]>> = {
 
 const productExtensions = new Set(Object.values(extensionsOf).flat());
 
+// The extension schemas the APIs bring.
+export function extensionsWith(apis: readonly string[]): string[] {
+  return apis.flatMap((api) => (isCompatSurface(api) ? extensionsOf[api] : []));
+}
+
 // Whether a schema is visible to a tenant with these APIs enabled: every schema no API brings
 // (RFC schemas, the Enterprise extension, the server's own limits), and those its APIs bring.
 export function visibleWith(apis: readonly string[]): (urn: string) => boolean {
-  const enabled = new Set(apis.flatMap((api) => (isCompatSurface(api) ? extensionsOf[api] : [])));
+  const enabled = new Set(extensionsWith(apis));
   return (urn) => !productExtensions.has(urn) || enabled.has(urn);
 }

@@ -1,11 +1,15 @@
 import type { RequestContext } from "./context.ts";
 import { ScimError } from "./errors.ts";
-import type { Attributes, GroupStore, GroupWrite, MemberRef, Page, ListQuery, SequenceStore, StoredGroup, WriteCondition } from "./ports.ts";
+import {
+  TenantExtensionsChanged,
+  type Attributes, type ExtensionReader, type GroupStore, type GroupWrite, type MemberRef, type Page, type ListQuery, type SequenceStore,
+  type StoredGroup, type WriteCondition,
+} from "./ports.ts";
 import { memberDisplayOption, type OptionReader } from "./options.ts";
-import { carryAssignedValues, hasAssignedValues, withAssignedValues } from "./resource/assigned.ts";
+import { carryAssignedValues, withAssignedValues } from "./resource/assigned.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
-import type { ResourceSchemas } from "./resource/resource-schemas.ts";
+import { narrowedTo, withoutOtherExtensions, type ResourceSchemas } from "./resource/resource-schemas.ts";
 import { commonAttributes } from "./schema/common.ts";
 import { groupSchema } from "./schema/group.ts";
 import { groupExtensionSchemas } from "./schema/extensions/index.ts";
@@ -28,22 +32,24 @@ export class GroupService {
     private readonly store: GroupStore,
     private readonly sequences: SequenceStore,
     private readonly options: OptionReader,
+    private readonly extensions: ExtensionReader,
   ) {}
 
-  // RFC 7644 §3.3
+  // RFC 7644 §3.3. As for users (UserService.create): the product ids of the tenant's extensions
+  // are assigned in the write that creates the group, and other extensions are ignored.
   async create(context: RequestContext, body: unknown): Promise<StoredGroup> {
-    const write = await this.withDisplays(context.tenantId, toWrite(body));
-    const attributes = await withAssignedValues(write.attributes, groupSchemas, (name) => this.sequences.next(context.tenantId, name));
-    return this.store.create(context.tenantId, { ...write, attributes });
-  }
-
-  // The group, with the server-assigned values of the extensions named (product ids) allocated
-  // if it has none yet.
-  async withExtensions(context: RequestContext, group: StoredGroup, urns: readonly string[], withMembers: boolean): Promise<StoredGroup> {
-    if (hasAssignedValues(group.attributes, groupSchemas, urns)) return group;
-    const assigned = await withAssignedValues(group.attributes, groupSchemas, (name) => this.sequences.next(context.tenantId, name), urns);
-    const attributes = (current: Attributes) => withValuesOf(current, assigned, urns);
-    return this.store.patch(context.tenantId, group.id, { attributes, memberChanges: [] }, {}, { withRelations: withMembers });
+    for (let fresh = false; ; fresh = true) {
+      const extensions = await this.extensions.extensionsOf(context.tenantId, fresh);
+      const schemas = narrowedTo(groupSchemas, extensions.has);
+      const write = await this.withDisplays(context.tenantId, toWrite(body, schemas));
+      const urns = schemas.extensions.map((extension) => extension.id);
+      const attributes = await withAssignedValues(write.attributes, schemas, (name) => this.sequences.next(context.tenantId, name), urns);
+      try {
+        return await this.store.create(context.tenantId, { ...write, attributes }, extensions.stamp);
+      } catch (error) {
+        if (!(error instanceof TenantExtensionsChanged)) throw error;
+      }
+    }
   }
 
   // RFC 7644 §3.4.1
@@ -56,7 +62,7 @@ export class GroupService {
   // RFC 7644 §3.5.1
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredGroup> {
     const current = await this.get(context, id, false);
-    const write = await this.withDisplays(context.tenantId, toWrite(body));
+    const write = await this.withDisplays(context.tenantId, toWrite(body, await this.schemasOf(context.tenantId)));
     assertImmutableUnchanged(current.attributes, write.attributes, groupSchemas);
     const attributes = carryAssignedValues(current.attributes, write.attributes, groupSchemas);
     return this.store.replace(context.tenantId, id, { ...write, attributes }, condition);
@@ -74,8 +80,12 @@ export class GroupService {
     const memberChanges = split.memberChanges.map((change) =>
       change.kind === "add" || change.kind === "replace" ? { ...change, members: displays(change.members, keep) } : change,
     );
+    const schemas = await this.schemasOf(context.tenantId);
     const attributes =
-      attributeOperations.length === 0 ? undefined : (current: Attributes) => carryAssignedValues(current, applyPatch(current, attributeOperations, groupPatchTarget), groupSchemas);
+      attributeOperations.length === 0
+        ? undefined
+        : (current: Attributes) =>
+            carryAssignedValues(current, withoutOtherExtensions(applyPatch(current, attributeOperations, groupPatchTarget), groupSchemas, schemas), groupSchemas);
     return this.store.patch(context.tenantId, id, { ...(attributes ? { attributes } : {}), memberChanges }, condition, { withRelations: withMembers });
   }
 
@@ -83,6 +93,11 @@ export class GroupService {
   // only where the tenant asks for it (options.ts).
   private async withDisplays(tenantId: string, write: GroupWrite): Promise<GroupWrite> {
     return { ...write, members: displays(write.members, await this.keepsClientDisplay(tenantId)) };
+  }
+
+  // The Group schemas with the extensions this tenant has.
+  private async schemasOf(tenantId: string): Promise<ResourceSchemas> {
+    return narrowedTo(groupSchemas, (await this.extensions.extensionsOf(tenantId, false)).has);
   }
 
   private async keepsClientDisplay(tenantId: string): Promise<boolean> {
@@ -104,8 +119,8 @@ function displays(members: readonly MemberRef[], keepClientDisplay: boolean): Me
   return keepClientDisplay ? [...members] : members.map(({ display: _display, ...member }) => member);
 }
 
-function toWrite(body: unknown): GroupWrite {
-  const { schemas: _schemas, members: _members, ...attributes } = readResource(body, groupSchemas).resource;
+function toWrite(body: unknown, schemas: ResourceSchemas): GroupWrite {
+  const { schemas: _schemas, members: _members, ...attributes } = readResource(body, schemas).resource;
   // RFC 7643 §4.2: members are referenced by id; storage settles each one's type and display from
   // what it is. They are read from the body as sent: reading the resource drops the readOnly
   // display, which would leave a member sent without a value looking like no member at all.
@@ -116,17 +131,4 @@ function sentMembers(body: unknown): unknown {
   if (typeof body !== "object" || body === null || Array.isArray(body)) return undefined;
   const names = new Set(["members", `${groupUrn}:members`.toLowerCase()]);
   return Object.entries(body).find(([key]) => names.has(key.toLowerCase()))?.[1];
-}
-
-// `current` with the assigned values computed beforehand, for those of its extensions still without them.
-function withValuesOf(current: Attributes, assigned: Attributes, urns: readonly string[]): Attributes {
-  const filled = carryAssignedValues(assigned, {}, groupSchemas);
-  let result = current;
-  for (const urn of urns) {
-    const values = filled[urn] as Record<string, unknown> | undefined;
-    if (values === undefined) continue;
-    const section = (result[urn] as Record<string, unknown> | undefined) ?? {};
-    result = { ...result, [urn]: { ...values, ...section } };
-  }
-  return result;
 }

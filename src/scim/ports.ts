@@ -83,8 +83,30 @@ export interface WriteCondition {
   readonly ifVersion?: number;
 }
 
+// The extension schemas a tenant has beyond those every tenant has (the product extensions of the
+// compat APIs it enabled), as read at one moment, named by `stamp`.
+export interface TenantExtensions {
+  readonly stamp: string;
+  readonly has: (urn: string) => boolean;
+}
+
+export interface ExtensionReader {
+  // `fresh`: read now, not from a cache (after a create found the tenant changed).
+  extensionsOf(tenantId: string, fresh: boolean): Promise<TenantExtensions>;
+}
+
+// A create given a stamp writes only while the tenant's extensions are still the ones it names,
+// checked in the create's transaction, so that an extension enabled meanwhile (whose ids are
+// assigned to the resources that exist when it is enabled) cannot miss the new resource. When
+// they are not, nothing is written and the create throws this.
+export class TenantExtensionsChanged extends Error {
+  constructor() {
+    super("The tenant's extensions changed while the resource was being created");
+  }
+}
+
 export interface UserStore {
-  create(tenantId: string, write: UserWrite): Promise<StoredUser>;
+  create(tenantId: string, write: UserWrite, stamp?: string): Promise<StoredUser>;
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined>;
   replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser>;
   // RFC 7644 §3.5.2: the new state is computed from the stored one while storage holds the user,
@@ -119,7 +141,7 @@ export interface GroupPatch {
 }
 
 export interface GroupStore {
-  create(tenantId: string, write: GroupWrite): Promise<StoredGroup>;
+  create(tenantId: string, write: GroupWrite, stamp?: string): Promise<StoredGroup>;
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined>;
   replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup>;
   patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup>;

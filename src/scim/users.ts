@@ -1,9 +1,13 @@
 import type { RequestContext } from "./context.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
-import type { ResourceSchemas } from "./resource/resource-schemas.ts";
-import type { Attributes, Page, ListQuery, SequenceStore, StoredUser, UserStore, UserWrite, WriteCondition } from "./ports.ts";
-import { carryAssignedValues, hasAssignedValues, withAssignedValues } from "./resource/assigned.ts";
+import { narrowedTo, withoutOtherExtensions, type ResourceSchemas } from "./resource/resource-schemas.ts";
+import {
+  TenantExtensionsChanged,
+  type Attributes, type ExtensionReader, type Page, type ListQuery, type SequenceStore, type StoredUser, type UserStore, type UserWrite,
+  type WriteCondition,
+} from "./ports.ts";
+import { carryAssignedValues, withAssignedValues } from "./resource/assigned.ts";
 import { ScimError } from "./errors.ts";
 import { commonAttributes } from "./schema/common.ts";
 import { enterpriseUserSchema } from "./schema/enterprise-user.ts";
@@ -38,26 +42,26 @@ export class UserService {
     private readonly passwords: Passwords,
     private readonly sequences: SequenceStore,
     private readonly options: OptionReader,
+    private readonly extensions: ExtensionReader,
   ) {}
 
-  // RFC 7644 §3.3
+  // RFC 7644 §3.3. The user gets the server-assigned values (product ids) of every extension the
+  // tenant has, in the write that creates it; extensions the tenant lacks are ignored like unknown
+  // schemas. Should the tenant gain an extension meanwhile, the create starts again (ports.ts).
   async create(context: RequestContext, body: unknown): Promise<StoredUser> {
-    const write = await this.toWrite(body);
-    await this.assertManager(context.tenantId, undefined, write.attributes);
-    const attributes = await withAssignedValues(write.attributes, userSchemas, (name) => this.sequences.next(context.tenantId, name));
-    return this.withManagerName(context.tenantId, await this.store.create(context.tenantId, { ...write, attributes }));
-  }
-
-  // The user, with the server-assigned values of the extensions named (product ids) allocated
-  // if it has none yet.
-  async withExtensions(context: RequestContext, user: StoredUser, urns: readonly string[]): Promise<StoredUser> {
-    if (hasAssignedValues(user.attributes, userSchemas, urns)) return user;
-    return this.store.patch(
-      context.tenantId,
-      user.id,
-      async (current, allocate) => ({ attributes: await withAssignedValues(current.attributes, userSchemas, allocate, urns), passwordHash: undefined }),
-      {},
-    );
+    for (let fresh = false; ; fresh = true) {
+      const extensions = await this.extensions.extensionsOf(context.tenantId, fresh);
+      const schemas = narrowedTo(userSchemas, extensions.has);
+      const write = await this.toWrite(body, schemas);
+      await this.assertManager(context.tenantId, undefined, write.attributes);
+      const urns = schemas.extensions.map((extension) => extension.id);
+      const attributes = await withAssignedValues(write.attributes, schemas, (name) => this.sequences.next(context.tenantId, name), urns);
+      try {
+        return this.withManagerName(context.tenantId, await this.store.create(context.tenantId, { ...write, attributes }, extensions.stamp));
+      } catch (error) {
+        if (!(error instanceof TenantExtensionsChanged)) throw error;
+      }
+    }
   }
 
   // The user whose userName is `userName` and whose password is `password`, if any, in the
@@ -77,7 +81,7 @@ export class UserService {
   // must not change. A password the body omits is kept: clients cannot read it back to resend it.
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
     const current = await this.get(context, id, false);
-    const write = await this.toWrite(body);
+    const write = await this.toWrite(body, await this.schemasOf(context.tenantId));
     assertImmutableUnchanged(current.attributes, write.attributes, userSchemas);
     await this.assertManager(context.tenantId, current.attributes, write.attributes);
     const attributes = carryAssignedValues(current.attributes, write.attributes, userSchemas);
@@ -88,11 +92,13 @@ export class UserService {
   // transaction on it, so that concurrent patches are applied one after the other and none is lost.
   async patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
     const operations = clientOperations(readPatchRequest(body));
+    const schemas = await this.schemasOf(context.tenantId);
     const patched = await this.store.patch(
       context.tenantId,
       id,
       async (current) => {
-        const { password, ...attributes } = applyPatch(current.attributes, operations, userPatchTarget);
+        const { password, ...patchedAttributes } = applyPatch(current.attributes, operations, userPatchTarget);
+        const attributes = withoutOtherExtensions(patchedAttributes, userSchemas, schemas);
         await this.assertManager(context.tenantId, current.attributes, attributes);
         return {
           // The patched resource is read back like a PUT body, which drops readOnly values. A removed
@@ -150,8 +156,13 @@ export class UserService {
     });
   }
 
-  private async toWrite(body: unknown): Promise<UserWrite> {
-    const { schemas: _schemas, password, ...attributes } = readResource(body, userSchemas).resource;
+  // The User schemas with the extensions this tenant has.
+  private async schemasOf(tenantId: string): Promise<ResourceSchemas> {
+    return narrowedTo(userSchemas, (await this.extensions.extensionsOf(tenantId, false)).has);
+  }
+
+  private async toWrite(body: unknown, schemas: ResourceSchemas): Promise<UserWrite> {
+    const { schemas: _schemas, password, ...attributes } = readResource(body, schemas).resource;
     return {
       attributes: withActive(attributes),
       passwordHash: typeof password === "string" ? await this.passwords.hash(password) : undefined,

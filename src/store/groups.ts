@@ -1,3 +1,5 @@
+import { extensionsGuard } from "./tenants.ts";
+import { TenantExtensionsChanged } from "../scim/ports.ts";
 import { randomUUID } from "node:crypto";
 import { foldCase } from "../scim/case.ts";
 import { ScimError } from "../scim/errors.ts";
@@ -26,12 +28,16 @@ const chunkSize = 5000;
 export class SqlGroupStore implements GroupStore {
   constructor(private readonly sql: Sql) {}
 
-  async create(tenantId: string, write: GroupWrite): Promise<StoredGroup> {
+  async create(tenantId: string, write: GroupWrite, stamp?: string): Promise<StoredGroup> {
     const id = randomUUID();
     const now = writeTime();
     const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
     const members = await this.sql
       .transaction(async (tx) => {
+        if (stamp !== undefined) {
+          const guard = extensionsGuard(tx, tenantId, stamp);
+          if ((await tx.query(guard.text, guard.args)).length === 0) throw new TenantExtensionsChanged();
+        }
         const members = await resolveMembers(tx, tenantId, write.members, id);
         await runStatement(tx, insertSql("Group", [{ ...row, tenantId, ...groupColumns(write) }]));
         await insertExtensionValues(tx, tenantId, id, write.attributes);

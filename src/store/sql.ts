@@ -21,6 +21,8 @@ export interface SqlStatement {
 }
 
 export interface Sql {
+  // Which database the statements go to, for the few clauses the two spell differently (row locks).
+  readonly dialect: "sqlite" | "postgresql";
   query<Row extends SqlRow>(text: string, args: readonly SqlValue[]): Promise<Row[]>;
   // The number of rows the statement changed.
   execute(text: string, args: readonly SqlValue[]): Promise<number>;
@@ -89,6 +91,7 @@ const statementCacheSize = 500;
 // better-sqlite3 is synchronous: a statement, or a whole batch, runs to its end before any other
 // JavaScript does, so it waits for the gate only while a transaction holds it.
 export class SqliteSql implements Sql {
+  readonly dialect = "sqlite";
   readonly #statements = new Map<string, Statement>();
   readonly #transaction: (run: () => unknown) => unknown;
   readonly #group: (group: readonly PendingBatch[]) => unknown[];
@@ -201,6 +204,7 @@ export class SqliteSql implements Sql {
 
   // Statements of the transaction that holds the gate.
   readonly #inside: Sql = {
+    dialect: "sqlite",
     query: async <Row extends SqlRow>(text: string, args: readonly SqlValue[]) => this.#run(text, args) as Row[],
     execute: async (text, args) => this.#run(text, args) as number,
     batch: async (statements) => this.#runAll(statements),
@@ -262,6 +266,7 @@ const pgTypes = {
 const namedStatements = 1000;
 
 export class PostgresSql implements Sql {
+  readonly dialect = "postgresql";
   readonly #texts: Map<string, { readonly name: string; readonly text: string }>;
 
   constructor(

@@ -1,6 +1,6 @@
 import { randomUUID } from "node:crypto";
 import type { CredentialRecord, CredentialStore, PatchReturn, StoredCredential, Tenant, TenantStore } from "../auth/ports.ts";
-import { sqlDate, type Sql } from "./sql.ts";
+import { sqlDate, type Sql, type SqlStatement } from "./sql.ts";
 
 type TenantRow = {
   id: string;
@@ -26,6 +26,19 @@ function toTenant(row: TenantRow): Tenant {
   };
 }
 
+// The statement a create runs first in its transaction: a row while the tenant's compat APIs are
+// still `stamp` (ExtensionReader). On PostgreSQL it also holds the tenant row against enableApi,
+// which takes it FOR UPDATE: a create that read the old APIs either commits before the API is
+// enabled (and gets its ids with the tenant's other resources) or finds the new APIs and starts
+// again. A user insert takes FOR KEY SHARE on the tenant row already, for its foreign key. SQLite
+// runs one write transaction at a time.
+export function extensionsGuard(sql: Sql, tenantId: string, stamp: string): SqlStatement {
+  const lock = sql.dialect === "postgresql" ? " FOR KEY SHARE" : "";
+  return { text: `SELECT "id" FROM "Tenant" WHERE "id" = ? AND "compatApis" = ?${lock}`, args: [tenantId, stamp] };
+}
+
+const productIdsAssignedKey = "data/product-ids-assigned";
+
 // How long a tenant's PATCH default is remembered: `npm run tenant` may change it from another
 // process; a change through this store applies at once.
 const patchReturnLifetimeMs = 5000;
@@ -35,7 +48,12 @@ export class SqlTenantStore implements TenantStore {
   private readonly options = new Map<string, { value: string | undefined; until: number }>();
   private readonly apis = new Map<string, { value: readonly string[]; until: number }>();
 
-  constructor(private readonly sql: Sql) {}
+  // `enabled` runs in the transaction that enables an API, with the tenant's APIs after it: it
+  // gives the tenant's existing resources what the API brings (server.ts: their product ids).
+  constructor(
+    private readonly sql: Sql,
+    private readonly enabled: (tx: Sql, tenantId: string, apis: readonly string[]) => Promise<void> = async () => {},
+  ) {}
 
   async patchReturn(tenantId: string): Promise<PatchReturn> {
     const cached = this.patchReturns.get(tenantId);
@@ -91,9 +109,10 @@ export class SqlTenantStore implements TenantStore {
     return (await this.sql.query<TenantRow>(`${selectTenant} ORDER BY "name" ASC`, [])).map(toTenant);
   }
 
-  async compatApis(tenantId: string): Promise<readonly string[]> {
+  // Remembered briefly, as `npm run tenant` or another server may enable an API; `fresh` reads it now.
+  async compatApis(tenantId: string, fresh = false): Promise<readonly string[]> {
     const cached = this.apis.get(tenantId);
-    if (cached && cached.until > Date.now()) return cached.value;
+    if (!fresh && cached && cached.until > Date.now()) return cached.value;
     const value = (await this.byId(tenantId))?.compatApis ?? [];
     this.apis.set(tenantId, { value, until: Date.now() + patchReturnLifetimeMs });
     return value;
@@ -101,14 +120,36 @@ export class SqlTenantStore implements TenantStore {
 
   async enableApi(tenantId: string, api: string): Promise<Tenant | undefined> {
     this.apis.delete(tenantId);
-    return this.sql.transaction(async (tx) => {
-      const [row] = await tx.query<TenantRow>(`${selectTenant} WHERE "id" = ?`, [tenantId]);
+    const tenant = await this.sql.transaction(async (tx) => {
+      // FOR UPDATE: creates hold the row FOR KEY SHARE while they check the APIs (extensionsGuard).
+      const lock = tx.dialect === "postgresql" ? " FOR UPDATE" : "";
+      const [row] = await tx.query<TenantRow>(`${selectTenant} WHERE "id" = ?${lock}`, [tenantId]);
       if (!row) return undefined;
       const apis = [...new Set([...apisOf(row.compatApis), api])].sort();
       if (apis.length !== apisOf(row.compatApis).length) {
         await tx.execute('UPDATE "Tenant" SET "compatApis" = ? WHERE "id" = ?', [apis.join(","), tenantId]);
+        await this.enabled(tx, tenantId, apis);
       }
       return toTenant({ ...row, compatApis: apis.join(",") });
+    });
+    // A read during the transaction may have remembered the APIs before it.
+    this.apis.delete(tenantId);
+    return tenant;
+  }
+
+  // Once per database, at start: the resources of tenants that enabled APIs before product ids
+  // came with each create (earlier releases assigned them when a compat API first showed a
+  // resource) get theirs.
+  // Recorded in the Setting table; a second server starting meanwhile waits on that row.
+  async completeEnabledTenants(): Promise<void> {
+    await this.sql.transaction(async (tx) => {
+      const recorded = await tx.execute('INSERT INTO "Setting" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO NOTHING', [
+        productIdsAssignedKey,
+        new Date().toISOString(),
+      ]);
+      if (recorded === 0) return;
+      const rows = await tx.query<{ id: string; compatApis: string }>(`SELECT "id", "compatApis" FROM "Tenant" WHERE "compatApis" <> ''`, []);
+      for (const row of rows) await this.enabled(tx, row.id, apisOf(row.compatApis));
     });
   }
 

@@ -12,6 +12,7 @@ export function timedSql(sql: Sql, observe: (operation: string, seconds: number)
     }
   };
   return {
+    dialect: sql.dialect,
     query: <Row extends SqlRow>(text: string, args: readonly SqlValue[]) => timed("query", sql.query<Row>(text, args), performance.now()),
     execute: (text: string, args: readonly SqlValue[]) => timed("execute", sql.execute(text, args), performance.now()),
     batch: (statements: readonly SqlStatement[]) => timed("batch", sql.batch(statements), performance.now()),

@@ -1,5 +1,7 @@
+import { extensionsGuard } from "./tenants.ts";
 import { randomUUID } from "node:crypto";
 import { sameJson } from "../scim/resource/json.ts";
+import { TenantExtensionsChanged } from "../scim/ports.ts";
 import type {
   Allocate,
   Attributes,
@@ -27,7 +29,7 @@ export class SqlUserStore implements UserStore {
   // One INSERT when the user has no multi-valued or indexed extension values, else the inserts in
   // one transaction; nothing is read back, since every column written is known here. Sent as a
   // batch, so that concurrent creates share a commit (sql.ts).
-  async create(tenantId: string, write: UserWrite): Promise<StoredUser> {
+  async create(tenantId: string, write: UserWrite, stamp?: string): Promise<StoredUser> {
     const id = randomUUID();
     const now = writeTime();
     const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
@@ -41,7 +43,13 @@ export class SqlUserStore implements UserStore {
     if (values.length > 0) statements.push(insertSql("UserValue", values as unknown as Record<string, SqlValue>[]));
     const extensions = extensionValueRows(tenantId, write.attributes, indexed).map((value) => ({ ...value, userId: id }));
     if (extensions.length > 0) statements.push(insertSql("ExtensionValue", extensions as unknown as Record<string, SqlValue>[]));
-    await this.sql.batch(statements).catch((error) => translateDatabaseError(error, "User"));
+    if (stamp === undefined) {
+      await this.sql.batch(statements).catch((error) => translateDatabaseError(error, "User"));
+    } else {
+      const guard = extensionsGuard(this.sql, tenantId, stamp);
+      const held = await this.sql.guardedBatch(guard, statements).catch((error) => translateDatabaseError(error, "User"));
+      if (held === undefined) throw new TenantExtensionsChanged();
+    }
     return toStoredUser(row, []);
   }
 

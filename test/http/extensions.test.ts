@@ -9,9 +9,10 @@ import { groupUrn, userUrn } from "../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 import { expectScimError, scimBody } from "../support/responses.ts";
 
-// RFC 7643 §3.3: this server's own extension schemas, as SCIM clients see them. Their simple
-// attributes are filterable (ExtensionValue rows), "server"-unique ones are unique per tenant, and
-// assigned ones (product ids) are allocated once by the server and survive PUT.
+// RFC 7643 §3.3: this server's own extension schemas, as SCIM clients of a tenant that enabled
+// the compat APIs see them. Their simple attributes are filterable (ExtensionValue rows),
+// "server"-unique ones are unique per tenant, and assigned ones (product ids) are allocated by the
+// server when a resource is created and survive PUT. A tenant without the APIs has none of them.
 
 const bytebase = bytebaseUserSchema.id;
 const bytebaseGroup = bytebaseGroupSchema.id;
@@ -21,10 +22,17 @@ const qase = qaseUserSchema.id;
 let app: TestApp;
 let scim: ScimClient;
 let other: ScimClient;
+let plain: ScimClient;
+const apis = ["bytebase", "vyte", "perm-api", "qase", "express-gateway"];
 beforeAll(async () => {
   app = await startTestApp();
   scim = await app.client("acme");
   other = await app.client("globex");
+  plain = await app.client("okta-only");
+  for (const tenant of ["acme", "globex"]) {
+    const { id } = await app.server.tenants.ensure(tenant);
+    for (const api of apis) await app.server.tenants.enableApi(id, api);
+  }
 });
 afterAll(() => app.close());
 
@@ -35,18 +43,42 @@ async function createUser(client: ScimClient, userName: string, extra: Record<st
 }
 
 describe("assigned product ids", () => {
-  it("allocates the Bytebase uid from 101 per tenant, once, when the user first carries the extension", async () => {
+  it("allocates the Bytebase uid from 101 per tenant when a user is created, whatever the client sent", async () => {
     const first = await createUser(scim, "uid-1@example.com", { [bytebase]: { userType: "USER" } });
     const second = await createUser(scim, "uid-2@example.com", { [bytebase]: { userType: "SERVICE_ACCOUNT", uid: 5 } });
-    const plain = await createUser(scim, "uid-3@example.com");
+    const bare = await createUser(scim, "uid-3@example.com");
     const elsewhere = await createUser(other, "uid-1@example.com", { [bytebase]: { userType: "USER" } });
 
     expect(first[bytebase]).toStrictEqual({ uid: 101, userType: "USER" });
     expect(second[bytebase]).toStrictEqual({ uid: 102, userType: "SERVICE_ACCOUNT" });
-    expect(plain[bytebase]).toBeUndefined();
-    expect(plain.schemas).toStrictEqual([userUrn]);
+    expect(bare[bytebase]).toStrictEqual({ uid: 103 });
+    expect(bare[vyte].objectId).toMatch(/^[0-9a-f]{24}$/);
+    expect(bare[qase].numericId).toBeGreaterThan(0);
+    expect(bare.schemas).toStrictEqual([userUrn, bytebase, vyte, qase]);
     expect(elsewhere[bytebase].uid).toBe(101);
-    expect(first.schemas).toContain(bytebase);
+    const read = scimBody(await scim.get(`/Users/${bare.id}`).expect(200));
+    expect({ ...read, meta: { ...read.meta, location: undefined } }).toStrictEqual({ ...bare, meta: { ...bare.meta, location: undefined } });
+  });
+
+  it("gives a tenant without the compat APIs none of their extensions, and ignores them as unknown schemas", async () => {
+    const user = await createUser(plain, "plain@example.com", { [bytebase]: { userType: "USER" }, [vyte]: { linked: true } });
+    expect(user.schemas).toStrictEqual([userUrn]);
+    expect(user[bytebase]).toBeUndefined();
+    expect(user[vyte]).toBeUndefined();
+    const patched = scimBody(
+      await plain
+        .patch(`/Users/${user.id}`, {
+          schemas: ["urn:ietf:params:scim:api:messages:2.0:PatchOp"],
+          Operations: [{ op: "add", path: `${bytebase}:userType`, value: "USER" }, { op: "replace", path: "title", value: "T" }],
+        })
+        .expect(200),
+    );
+    expect(patched.schemas).toStrictEqual([userUrn]);
+    expect(patched.title).toBe("T");
+    const group = scimBody(
+      await plain.post("/Groups", { schemas: [groupUrn], displayName: "Plain", [permGroupsGroupSchema.id]: { permissions: ["users.read"] } }).expect(201),
+    );
+    expect(group.schemas).toStrictEqual([groupUrn]);
   });
 
   it("gives object ids of 24 hexadecimal digits, different for every resource", async () => {
@@ -63,7 +95,8 @@ describe("assigned product ids", () => {
       Array.from({ length: 12 }, (_, index) => createUser(scim, `qase-${index}@example.com`, { [qase]: { owner: false } })),
     );
     const numbers = users.map((user) => user[qase].numericId as number).sort((a, b) => a - b);
-    expect(numbers).toStrictEqual(Array.from({ length: 12 }, (_, index) => index + 1));
+    const first = numbers[0] as number;
+    expect(numbers).toStrictEqual(Array.from({ length: 12 }, (_, index) => first + index));
   });
 
   it("keeps the assigned id through a PUT that omits it, and ignores one a client sends", async () => {
@@ -72,6 +105,7 @@ describe("assigned product ids", () => {
       await scim.put(`/Users/${user.id}`, { schemas: [userUrn], userName: "keep-uid@example.com", displayName: "Kept" }).expect(200),
     );
     expect(replaced[bytebase]).toStrictEqual({ uid: user[bytebase].uid });
+    expect(replaced[vyte]).toStrictEqual({ objectId: user[vyte].objectId });
     const tampered = scimBody(
       await scim
         .put(`/Users/${user.id}`, { schemas: [userUrn], userName: "keep-uid@example.com", [bytebase]: { uid: 999, userType: "USER" } })
@@ -120,7 +154,7 @@ describe("assigned product ids", () => {
     expectScimError(response, 400, "mutability");
   });
 
-  it("allocates a role id for groups carrying the permission-group extension", async () => {
+  it("allocates a role id for every group of a tenant that enabled the permission API", async () => {
     const group = scimBody(
       await scim
         .post("/Groups", { schemas: [groupUrn], displayName: "Role A", [permGroupsGroupSchema.id]: { permissions: ["users.read"] } })
@@ -139,10 +173,10 @@ describe("filters on extension attributes", () => {
     users.push(await createUser(other, "f-dave@example.com"));
   });
 
-  // The tenant also holds uid-1@example.com (uid 101) from the tests above.
+  // The tenant also holds uid-1@example.com (uid 101) from the tests above; every user has a uid.
   const cases: Array<[string, string[]]> = [
     [`${bytebase}:uid eq 102`, ["f-alice@example.com"]],
-    [`${bytebase}:uid gt 102`, ["f-bob@example.com"]],
+    [`${bytebase}:uid gt 103`, ["f-carol@example.com", "f-dave@example.com"]],
     [`${bytebase}:uid le 103`, ["f-alice@example.com", "f-bob@example.com", "uid-1@example.com"]],
     [`${bytebase}:userType eq "SERVICE_ACCOUNT"`, ["f-bob@example.com"]],
     [`${bytebase}:userType eq "service_account"`, []],
@@ -151,10 +185,11 @@ describe("filters on extension attributes", () => {
     [`${bytebase}:mfaEnabled eq true`, ["f-alice@example.com"]],
     [`${bytebase}:mfaEnabled eq false`, ["f-bob@example.com"]],
     [`${bytebase}:mfaEnabled ne true`, ["f-bob@example.com"]],
-    [`${bytebase}:uid pr`, ["f-alice@example.com", "f-bob@example.com", "uid-1@example.com"]],
-    [`not (${bytebase}:uid pr) and userName sw "f-"`, ["f-carol@example.com", "f-dave@example.com"]],
+    [`${bytebase}:userType pr`, ["f-alice@example.com", "f-bob@example.com", "uid-1@example.com"]],
+    [`not (${bytebase}:userType pr) and userName sw "f-"`, ["f-carol@example.com", "f-dave@example.com"]],
     [`${vyte}:linked eq false or ${bytebase}:userType eq "USER"`, ["f-alice@example.com", "f-carol@example.com", "uid-1@example.com"]],
-    [`${vyte}:objectId pr`, ["f-carol@example.com"]],
+    [`${vyte}:signedUpWith pr`, ["f-carol@example.com"]],
+    [`${vyte}:objectId pr and ${bytebase}:uid pr and userName sw "f-"`, ["f-alice@example.com", "f-bob@example.com", "f-carol@example.com", "f-dave@example.com"]],
   ];
 
   it.each(cases)("%s", async (filter, expected) => {

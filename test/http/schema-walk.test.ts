@@ -180,7 +180,7 @@ async function walkAttribute(target: Target, testCase: Case): Promise<void> {
 
   // PUT (RFC 7644 §3.5.1): readOnly values sent are ignored; readWrite and writeOnly ones replace.
   const before = (await scim.get(at).expect(200)).body;
-  const { meta: _meta, id: _id, ...body } = before;
+  const { meta: _meta, id: _id, ...body } = structuredClone(before);
   const holder = urn === undefined ? body : (body[urn] ??= {});
   if (urn !== undefined && !body.schemas.includes(urn)) body.schemas = [...body.schemas, urn];
   if (sub === undefined) holder[name] = second;

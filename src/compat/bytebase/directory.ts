@@ -36,20 +36,12 @@ export class Directory {
     return page.resources[0];
   }
 
-  // The user with its Bytebase uid, allocated on first exposure for a user created through SCIM.
-  exposed(user: StoredUser): Promise<StoredUser> {
-    return this.core.users.withExtensions(this.context, user, [bytebaseUserSchema.id]);
-  }
-
   // ListUsers: users not deactivated (all with showDeleted), oldest first. An unassigned `active`
   // counts as active here, as everywhere outside SCIM filters (README "An unassigned active").
   async users(showDeleted: boolean, slice: Slice): Promise<Sliced<StoredUser>> {
     const filter = showDeleted ? notSystemBot : users.and(users.not(users.compare("active", "eq", false)), notSystemBot);
     const sortBy = this.core.registry.findAttribute("User", "meta.created");
-    const sliced = await this.slice((startIndex, count) => this.core.users.list(this.context, { filter, startIndex, count, ...(sortBy ? { sortBy, sortOrder: "ascending" as const } : {}) }, false), slice);
-    const exposed: StoredUser[] = [];
-    for (const user of sliced.items) exposed.push(await this.exposed(user));
-    return { items: exposed, totalResults: sliced.totalResults };
+    return this.slice((startIndex, count) => this.core.users.list(this.context, { filter, startIndex, count, ...(sortBy ? { sortBy, sortOrder: "ascending" as const } : {}) }, false), slice);
   }
 
   async group(email: string): Promise<StoredGroup | undefined> {

@@ -27,7 +27,7 @@ export function login(core: CompatCore): RequestHandler {
     if (!found) throw ScimError.unauthorized("The email or password is not valid.");
     if (found.user.attributes.active === false) throw ScimError.unauthorized("user has been deactivated by administrators");
     const context = compatContext(req, found.tenantId, core.settings);
-    const user = await new Directory(core, context).exposed(found.user);
+    const user = found.user;
     const role = await core.tenants.option(found.tenantId, loginRoleOption);
     const scopes: Scope[] = role === "member" ? ["scim:read"] : ["scim:read", "scim:write"];
     const ttlSeconds = request.web ? webTokenSeconds : apiTokenSeconds;

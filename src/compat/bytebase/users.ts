@@ -75,7 +75,7 @@ export function getUser(core: CompatCore): RequestHandler {
     const who = caller(res);
     assertPermission(who, "bb.users.get");
     const directory = new Directory(core, who.context);
-    const user = await directory.exposed(await found(directory, String(req.params.name)));
+    const user = await found(directory, String(req.params.name));
     res.json(bytebaseUser(user, who));
   };
 }
@@ -121,7 +121,7 @@ export function updateUser(core: CompatCore): RequestHandler {
         : await core.users
             .patch(who.context, current.id, patchRequest(update.operations), {})
             .catch(onUniqueness(`email ${update.email ?? ""} is already existed`));
-    res.json(bytebaseUser(await directory.exposed(updated), { nameFormat: who.nameFormat, serviceKey: update.serviceKey }));
+    res.json(bytebaseUser(updated, { nameFormat: who.nameFormat, serviceKey: update.serviceKey }));
   };
 }
 
@@ -147,6 +147,6 @@ export function undeleteUser(core: CompatCore): RequestHandler {
     const current = await found(directory, String(req.params.name).replace(/:undelete$/, ""));
     if (current.attributes.active !== false) throw ScimError.invalidValue(`user ${JSON.stringify(userNameOf(current, who.nameFormat))} is already active`);
     const updated = await core.users.patch(who.context, current.id, activation(true), {});
-    res.json(bytebaseUser(await directory.exposed(updated), who));
+    res.json(bytebaseUser(updated, who));
   };
 }

@@ -6,10 +6,10 @@ import { permGroupsGroupSchema } from "../../scim/schema/extensions/index.ts";
 import { everyPage } from "../pages.ts";
 import type { CompatCore } from "../core.ts";
 import type { Role } from "./contract.ts";
-import { hasRoleId, memberPatch, roleIdPath, roleOf } from "./translate.ts";
+import { memberPatch, roleIdPath, roleOf } from "./translate.ts";
 
-// The tenant's roles (docs/compat/perm-api.md §7.2): every Group is one. A group created without
-// the permgroups extension gets its role id when first shown through this API. A user's roles are
+// The tenant's roles (docs/compat/perm-api.md §7.2): every Group is one, with the role id it was
+// given when it was created (or when the tenant enabled this API). A user's roles are
 // its group memberships, so changing them takes one write per group; those writes are undone when
 // a later write fails (§5.3).
 
@@ -55,7 +55,7 @@ export class RoleCatalogue {
           ? await this.groupsWhere(undefined)
           : await this.groupsWhere(groups.or(...groupIds.map((id) => groups.compare("id", "eq", id))));
     const roles = new Map<string, Role>();
-    for (const group of await this.withRoleIdsAssigned(found)) {
+    for (const group of found) {
       const role = roleOf(group);
       if (role) roles.set(group.id, role);
     }
@@ -107,16 +107,8 @@ export class RoleCatalogue {
   }
 
   private async withRoleIds(found: readonly StoredGroup[]): Promise<Role[]> {
-    return (await this.withRoleIdsAssigned(found)).flatMap((group) => roleOf(group) ?? []);
-  }
-
-  // One after the other, oldest group first, so that role ids follow the order groups were made in.
-  private async withRoleIdsAssigned(found: readonly StoredGroup[]): Promise<StoredGroup[]> {
-    const result: StoredGroup[] = [];
-    for (const group of [...found].sort((a, b) => a.created.getTime() - b.created.getTime())) {
-      result.push(hasRoleId(group) ? group : await this.core.groups.withExtensions(this.context, group, [permGroupsGroupSchema.id], false));
-    }
-    return result;
+    // Oldest group first: role ids follow the order groups were made in.
+    return [...found].sort((a, b) => a.created.getTime() - b.created.getTime()).flatMap((group) => roleOf(group) ?? []);
   }
 
   // Every group matching the filter.

@@ -36,8 +36,7 @@ export function qaseUserHandlers(core: CompatCore) {
   };
 
   return {
-    // §4.2: RFC 7644 §3.4.2 with Qase's `id` read as the numericId. Users that have no Qase id yet
-    // (created through /scim/v2) get one as they are first listed here.
+    // §4.2: RFC 7644 §3.4.2 with Qase's `id` read as the numericId.
     list: (async (req, res) => {
       const context = contextOf(req, res);
       const projection = projectionOf(req);
@@ -49,10 +48,7 @@ export function qaseUserHandlers(core: CompatCore) {
         core.settings,
       );
       const page = await core.users.list(context, query.filter ? { ...query, filter: withQaseIds(query.filter) } : query, false);
-      const resources = [];
-      for (const user of page.resources) {
-        resources.push(present(context, await core.users.withExtensions(context, user, [qaseUrn]), projection));
-      }
+      const resources = page.resources.map((user) => present(context, user, projection));
       sendQase(res, 200, listResponse(resources, page.totalResults, { startIndex: query.startIndex }));
     }) satisfies RequestHandler,
 

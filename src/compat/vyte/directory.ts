@@ -12,9 +12,8 @@ import {
 } from "./translate.ts";
 
 // Finding users and teams the way Vyte names them: by their Vyte _id (the extension's assigned
-// objectId), extid or email, all within the caller's tenant. A user or group created through
-// /scim/v2 gets its Vyte _id when Vyte first shows it (core withExtensions;
-// docs/compat/vyte.md §8.4).
+// objectId), extid or email, all within the caller's tenant. Every user and group of a tenant
+// that enabled Vyte has its _id from the moment it exists (docs/compat/vyte.md §8.4).
 
 const users = filterBuilder("User");
 const groups = filterBuilder("Group");
@@ -72,12 +71,7 @@ export class VyteDirectory {
   // §5.2: the organisation's users, oldest first, each with its Vyte _id.
   async linkedUsers(context: RequestContext): Promise<StoredUser[]> {
     const found = await everyPage((query) => this.core.users.list(context, query, false), this.oldestFirst(this.userCreated, linkedFilter), this.core.settings.maxPageSize);
-    return Promise.all(found.map((user) => this.exposeUser(context, user)));
-  }
-
-  // The user with its Vyte _id, allocated if it has none yet.
-  exposeUser(context: RequestContext, user: StoredUser): Promise<StoredUser> {
-    return this.core.users.withExtensions(context, user, [vyteUserUrn]);
+    return found;
   }
 
   // The Vyte _ids of users named by their SCIM ids, in the order given; ids that name no user are skipped.
@@ -87,7 +81,7 @@ export class VyteDirectory {
       const chunk = ids.slice(start, start + chunkSize);
       const filter = users.or(...chunk.map((id) => users.compare("id", "eq", id)));
       const page = await this.core.users.list(context, { startIndex: 1, count: chunk.length, filter }, false);
-      for (const user of page.resources) found.set(user.id, await this.exposeUser(context, user));
+      for (const user of page.resources) found.set(user.id, user);
     }
     return ids.flatMap((id) => {
       const user = found.get(id);
@@ -111,8 +105,7 @@ export class VyteDirectory {
               : { externalId: reference.extid };
       const user = await this.findUser(context, keys);
       if (!user || !isLinked(user)) throw ScimError.invalidValue(`No user of the organisation matches ${JSON.stringify(reference)}`);
-      const exposed = await this.exposeUser(context, user);
-      if (!resolved.some((other) => other.id === exposed.id)) resolved.push(exposed);
+      if (!resolved.some((other) => other.id === user.id)) resolved.push(user);
     }
     return resolved;
   }
@@ -132,15 +125,14 @@ export class VyteDirectory {
   async findTeam(context: RequestContext, keys: { extid?: string | undefined; name?: string | undefined }): Promise<StoredGroup | undefined> {
     const byKey = async (filter: Filter) => (await this.core.groups.list(context, { startIndex: 1, count: 1, filter }, false)).resources[0];
     const byExtid = keys.extid === undefined ? undefined : await byKey(groups.compare("externalId", "eq", keys.extid));
-    if (byExtid) return this.exposeTeam(context, byExtid, false);
+    if (byExtid) return byExtid;
     const byName = keys.name === undefined ? undefined : await byKey(groups.compare("displayName", "eq", keys.name));
-    return byName && this.exposeTeam(context, byName, false);
+    return byName;
   }
 
   // §5.9: every team of the organisation, oldest first, with its members.
   async teams(context: RequestContext): Promise<StoredGroup[]> {
-    const found = await everyPage((query) => this.core.groups.list(context, query, true), this.oldestFirst(this.groupCreated), this.core.settings.maxPageSize);
-    return Promise.all(found.map((group) => this.exposeTeam(context, group, true)));
+    return everyPage((query) => this.core.groups.list(context, query, true), this.oldestFirst(this.groupCreated), this.core.settings.maxPageSize);
   }
 
   // The teams a user administers.
@@ -152,9 +144,6 @@ export class VyteDirectory {
     );
   }
 
-  exposeTeam(context: RequestContext, group: StoredGroup, withMembers: boolean): Promise<StoredGroup> {
-    return this.core.groups.withExtensions(context, group, [vyteTeamUrn], withMembers);
-  }
 
   // ---------------------------------------------------------------------------------------------
 

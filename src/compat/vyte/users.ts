@@ -53,10 +53,9 @@ export class VyteUsers {
 
   // §5.6: the user leaves the organisation and its teams; the account is kept.
   async unlink(context: RequestContext, user: StoredUser): Promise<void> {
-    const exposed = await this.directory.exposeUser(context, user);
     await UndoLog.run(this.core.logger, async (undo) => {
-      await this.teams.leaveAll(context, exposed, undo);
-      await this.patches.user(context, await this.core.users.get(context, exposed.id, false), unlinkChanges());
+      await this.teams.leaveAll(context, user, undo);
+      await this.patches.user(context, await this.core.users.get(context, user.id, false), unlinkChanges());
     });
   }
 
@@ -68,9 +67,9 @@ export class VyteUsers {
 
   private async change(context: RequestContext, current: StoredUser, request: UserRequest, relink: boolean, undo: UndoLog): Promise<StoredUser> {
     const operations = userChangesOf(request, current.attributes, relink);
-    if (operations.length === 0) return this.directory.exposeUser(context, current);
+    if (operations.length === 0) return current;
     const user = await this.patches.user(context, current, operations);
     undo.record(() => this.patches.restoreUser(context, current));
-    return this.directory.exposeUser(context, user);
+    return user;
   }
 }

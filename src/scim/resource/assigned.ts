@@ -5,8 +5,9 @@ import { isJsonObject } from "./json.ts";
 import type { ResourceSchemas } from "./resource-schemas.ts";
 
 // Server-assigned extension attributes (AttributeDefinition.assigned): product ids such as an
-// integer uid or an object id, allocated once, when the resource first carries the extension,
-// and kept for the resource's life (readOnly: clients cannot set them, PUT does not clear them).
+// integer uid or an object id, allocated once, when the resource is created in a tenant that has
+// the extension (or when the tenant gains it), and kept for the resource's life (readOnly: clients
+// cannot set them, PUT does not clear them).
 
 interface AssignedAttribute {
   readonly urn: string;
@@ -65,11 +66,6 @@ export async function withAssignedValues(
     result = { ...result, [urn]: { ...current, [attribute.name]: value } };
   }
   return result;
-}
-
-/** Whether every assigned attribute of the extensions named in `urns` has its value. */
-export function hasAssignedValues(attributes: Attributes, schemas: ResourceSchemas, urns: readonly string[]): boolean {
-  return assignedAttributes(schemas, urns).every(({ urn, attribute }) => section(attributes, urn)?.[attribute.name] !== undefined);
 }
 
 /** RFC 7644 §3.5.1: a PUT does not clear readOnly values; the assigned ones are carried over. */

@@ -72,15 +72,16 @@ describe("Bytebase -> SCIM", () => {
 
 describe("SCIM -> Bytebase", () => {
   let id: string;
-  it("a SCIM user without the extension gets a uid on first exposure, kept afterwards", async () => {
+  it("a SCIM user gets its uid when created, and Bytebase shows it under that uid", async () => {
     const created = await scim.post("/Users", { userName: "scim-first@example.com", displayName: "SCIM first", phoneNumbers: [{ value: "+4930123456", type: "mobile" }] }).expect(201);
     id = created.body.id;
-    expect(created.body[userUrn]).toBeUndefined();
+    expect(created.body[userUrn]).toStrictEqual({ uid: expect.any(Number) });
     const shown = await bb.get("/v1/users/scim-first@example.com").expect(200);
     expect(shown.body).toMatchObject({ email: "scim-first@example.com", title: "SCIM first", userType: "USER", state: "ACTIVE", phone: "+4930123456" });
     expect(shown.body.name).toMatch(/^users\/\d+$/);
     const uid = Number(shown.body.name.slice("users/".length));
-    expect((await scim.get(`/Users/${id}`).expect(200)).body[userUrn]).toStrictEqual({ uid });
+    expect(created.body[userUrn]).toStrictEqual({ uid });
+    expect((await scim.get(`/Users/${id}`).expect(200)).body.meta.version).toBe(created.body.meta.version);
     expect((await bb.get(`/v1/users/${uid}`).expect(200)).body.email).toBe("scim-first@example.com");
     expect((await bb.get("/v1/users").expect(200)).body.users.map((user: { name: string }) => user.name)).toContain(`users/${uid}`);
   });

@@ -56,9 +56,9 @@ beforeAll(async () => {
   token = await app.credential("perm-api");
   healthy = permApi(app, token);
   const sequences = new SqlSequenceStore(app.server.database.sql);
-  groups = new FailingGroups(new SqlGroupStore(app.server.database.sql), sequences, app.server.tenants);
+  groups = new FailingGroups(new SqlGroupStore(app.server.database.sql), sequences, app.server.tenants, app.server.extensions);
   const core: CompatCore = {
-    users: new UserService(new SqlUserStore(app.server.database.sql), { hash: hashPassword, verify: verifyPassword }, sequences, app.server.tenants),
+    users: new UserService(new SqlUserStore(app.server.database.sql), { hash: hashPassword, verify: verifyPassword }, sequences, app.server.tenants, app.server.extensions),
     groups,
     tokens: app.server.tokens,
     keys: app.server.keys,

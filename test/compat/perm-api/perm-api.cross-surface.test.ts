@@ -91,6 +91,7 @@ describe("written here, read through /scim/v2", () => {
   });
 
   it("keeps another API's server-assigned id (Bytebase uid) across a PATCH here", async () => {
+    await app.server.tenants.enableApi((await app.server.tenants.ensure("acme")).id, "bytebase");
     const created = await scim
       .post("/Users", { schemas: [userUrn, bytebaseUserSchema.id], userName: uniqueEmail("bytebase"), [bytebaseUserSchema.id]: { userType: "USER" } })
       .expect(201);

@@ -34,14 +34,15 @@ describe("§4.7 GET /api/v2/group", () => {
     await api.get("/api/v2/group/").expect(200, expected);
   });
 
-  it("lists a group made without the extension with empty permissions, and gives it a role id once", async () => {
+  it("lists a group made through SCIM without permissions with empty ones, under the role id it got when created", async () => {
     const plain = await scim.post("/Groups", { schemas: [groupUrn], displayName: "Plain" }).expect(201);
-    expect(plain.body[groupExtension]).toBeUndefined();
+    expect(plain.body[groupExtension]).toStrictEqual({ roleId: expect.any(Number) });
     const first = (await api.get("/api/v2/group").expect(200)).body as { id: number; name: string; permissions: string[] }[];
     const listed = first.find((role) => role.name === "Plain");
     expect(listed).toEqual({ id: expect.any(Number), name: "Plain", permissions: [] });
     const stored = await scim.get(`/Groups/${plain.body.id}`).expect(200);
     expect(stored.body[groupExtension]).toEqual({ roleId: listed?.id });
+    expect(stored.body.meta.version).toBe(plain.body.meta.version);
     expect((await api.get("/api/v2/group").expect(200)).body).toEqual(first);
   });
 

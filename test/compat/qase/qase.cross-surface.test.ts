@@ -86,9 +86,9 @@ describe("written through Qase, read through /scim/v2", () => {
 });
 
 describe("written through /scim/v2, read through Qase", () => {
-  it("a user created without the qase extension gets a Qase id when first listed, and keeps it", async () => {
+  it("a user created through SCIM has its Qase id from the start", async () => {
     const scimOnly = await scim.post("/Users", { userName: "scim-only@example.com", name: { givenName: "Scim", familyName: "Only" } }).expect(201);
-    expect(scimOnly.body[qaseUrn]).toBeUndefined();
+    expect(scimOnly.body[qaseUrn]).toStrictEqual({ numericId: expect.any(Number) });
 
     const filter = encodeURIComponent('userName eq "scim-only@example.com"');
     const listed = qaseListOf(await qase.get(`/Users?filter=${filter}`).expect(200));
@@ -98,7 +98,9 @@ describe("written through /scim/v2, read through Qase", () => {
 
     const again = qaseListOf(await qase.get(`/Users?filter=${filter}`).expect(200));
     expect((again.Resources[0] as Record<string, any>).id).toBe(resource.id);
-    expect((await scim.get(`/Users/${scimOnly.body.id}`).expect(200)).body[qaseUrn]).toStrictEqual({ numericId: Number(resource.id) });
+    const read = (await scim.get(`/Users/${scimOnly.body.id}`).expect(200)).body;
+    expect(read[qaseUrn]).toStrictEqual({ numericId: Number(resource.id) });
+    expect(read.meta.version).toBe(scimOnly.body.meta.version);
     expect(qaseUserOf(await qase.get(`/Users/${resource.id}`).expect(200))).toMatchObject({
       userName: "scim-only@example.com",
       name: { givenName: "Scim", familyName: "Only" },

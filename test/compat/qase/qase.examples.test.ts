@@ -22,12 +22,16 @@ beforeAll(async () => {
   target = await listenForCurl(app, { path: "/compat/qase", files });
   baseUrl = target.baseUrl;
   token = await app.credential("qase", "examples");
-  // Colleagues for the complex request to page through, provisioned through /scim/v2.
+});
+
+// Colleagues for the complex request to page through, provisioned through /scim/v2 after the
+// documented user (which the documentation shows as the tenant's first, id 1).
+async function provisionColleagues(): Promise<void> {
   const scim = await app.client("examples");
   for (const [givenName, familyName] of [["Anna", "Adams"], ["Ben", "Green"], ["Cleo", "Cole"], ["Dan", "Dale"], ["Ella", "Ellis"], ["Finn", "Fox"], ["Gina", "Gray"]]) {
     await scim.post("/Users", { userName: `${givenName?.toLowerCase()}@example.com`, name: { givenName, familyName } }).expect(201);
   }
-});
+}
 
 afterAll(async () => {
   await target.close();
@@ -66,6 +70,7 @@ describe.sequential("the requests of Qase's documentation, with curl", () => {
     expect(response.body).toStrictEqual(documented(example("Create a new user").response as string));
     expect(response.headers.location).toBe(response.body.meta.location);
     userId = response.body.id;
+    await provisionColleagues();
   });
 
   it("Get users: 200 ListResponse of Qase users", async () => {

@@ -1,0 +1,59 @@
+import type { Allocate, Attributes } from "../scim/ports.ts";
+import { sameJson } from "../scim/resource/json.ts";
+import { writeTime } from "./clock.ts";
+import { extensionValueRows, indexedGroupExtensionAttributes, indexedUserExtensionAttributes } from "./extension-values.ts";
+import { insertSql } from "./query/statements.ts";
+import { nextNumber } from "./sequences.ts";
+import type { Sql, SqlValue } from "./sql.ts";
+
+// Rows read at a time while every resource of a tenant is gone through.
+const rowsPerRead = 500;
+
+const owners = {
+  User: { owner: "userId", indexed: indexedUserExtensionAttributes },
+  Group: { owner: "groupId", indexed: indexedGroupExtensionAttributes },
+} as const;
+
+/**
+ * Gives each resource of the tenant what `complete` adds to its attributes (the product ids of a
+ * compat API being enabled), in the caller's transaction. A resource that changes is a new
+ * version, with its lastModified and its extension index rows; the others are left as they were.
+ * Returns how many changed.
+ */
+export async function completeResources(
+  tx: Sql,
+  tenantId: string,
+  table: "User" | "Group",
+  complete: (attributes: Attributes, allocate: Allocate) => Promise<Attributes>,
+): Promise<number> {
+  const { owner, indexed } = owners[table];
+  const allocate: Allocate = (name) => nextNumber(tx, tenantId, name);
+  let changed = 0;
+  // Oldest first, so that sequence numbers follow the order the resources were made in.
+  for (let after: { created: SqlValue; id: string } | undefined; ; ) {
+    const rows = await tx.query<{ id: string; doc: string; created: SqlValue }>(
+      `SELECT "id", "doc", "created" FROM "${table}" WHERE "tenantId" = ?${after ? ' AND ("created", "id") > (?, ?)' : ""} ORDER BY "created", "id" LIMIT ?`,
+      after ? [tenantId, after.created, after.id, rowsPerRead] : [tenantId, rowsPerRead],
+    );
+    for (const row of rows) {
+      const before = JSON.parse(row.doc) as Attributes;
+      const next = await complete(before, allocate);
+      if (sameJson(before, next)) continue;
+      await tx.execute(`UPDATE "${table}" SET "doc" = ?, "version" = "version" + 1, "lastModified" = ? WHERE "tenantId" = ? AND "id" = ?`, [
+        JSON.stringify(next),
+        writeTime(),
+        tenantId,
+        row.id,
+      ]);
+      await tx.execute(`DELETE FROM "ExtensionValue" WHERE "${owner}" = ?`, [row.id]);
+      const values = extensionValueRows(tenantId, next, indexed).map((value) => ({ ...value, [owner]: row.id }));
+      if (values.length > 0) {
+        const insert = insertSql("ExtensionValue", values as unknown as Record<string, SqlValue>[]);
+        await tx.execute(insert.text, insert.args);
+      }
+      changed++;
+    }
+    if (rows.length < rowsPerRead) return changed;
+    after = rows.at(-1);
+  }
+}
