@@ -1,3 +1,7 @@
+import { readTenantSchema, type TenantSchema } from "./scim/schema/tenant-schema.ts";
+import { indexedAttributesOf } from "./store/extension-values.ts";
+import type { Attributes } from "./scim/ports.ts";
+import { schemaView } from "./scim/schema/view.ts";
 import { completeResources } from "./store/assign.ts";
 import { withAssignedValues } from "./scim/resource/assigned.ts";
 import type { ExtensionReader } from "./scim/ports.ts";
@@ -35,6 +39,16 @@ import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
 import { SqlUserStore } from "./store/users.ts";
 import { timedSql } from "./store/timed-sql.ts";
 
+// The extension schemas an operator defines per tenant (scim/schema/tenant-schema.ts).
+export interface TenantSchemas {
+  list(tenantId: string): Promise<readonly TenantSchema[]>;
+  // Validates and stores a definition (replacing one with the same URN); the reasons it is not
+  // one otherwise, one line each.
+  define(tenantId: string, definition: unknown): Promise<{ schema: TenantSchema } | { errors: string[] }>;
+  // Removes a schema and its values from every resource of the tenant; false when there is none.
+  remove(tenantId: string, urn: string): Promise<boolean>;
+}
+
 export interface Server {
   readonly app: Express;
   readonly database: Database;
@@ -43,8 +57,10 @@ export interface Server {
   // Credentials for the compat APIs, in the form each one's clients send.
   readonly issueCompatCredential: CompatCredentialIssuer;
   readonly tenants: TenantStore;
-  // The extensions each tenant has (the product extensions of the compat APIs it enabled).
+  // The extensions each tenant has (the product extensions of the compat APIs it enabled, and
+  // the schemas defined for it).
   readonly extensions: ExtensionReader;
+  readonly tenantSchemas: TenantSchemas;
   readonly credentials: CredentialStore;
   readonly logger: Logger;
   readonly metrics: Metrics;
@@ -72,10 +88,40 @@ export async function buildServer(
     await completeResources(tx, tenantId, "Group", (attributes, allocate) => withAssignedValues(attributes, groupSchemas, allocate, urns));
   });
   await tenants.completeEnabledTenants();
+  // A tenant's schemas: the compat APIs' extensions it enabled and the schemas defined for it.
+  const visibility = new WeakMap<readonly string[], (urn: string) => boolean>();
   const extensions: ExtensionReader = {
     extensionsOf: async (tenantId, fresh) => {
-      const apis = await tenants.compatApis(tenantId, fresh);
-      return { stamp: apis.join(","), has: visibleWith(apis) };
+      const [apis, custom] = await Promise.all([tenants.compatApis(tenantId, fresh), tenants.schemas(tenantId)]);
+      let has = visibility.get(apis);
+      if (has === undefined) {
+        has = visibleWith(apis);
+        visibility.set(apis, has);
+      }
+      return { stamp: apis.join(","), view: schemaView(has, custom) };
+    },
+  };
+  const registryOf = async (tenantId: string) => (await extensions.extensionsOf(tenantId, false)).view.registry;
+  const reserved = schemaRegistry.allSchemas().map((schema) => schema.id);
+  const tenantSchemas: TenantSchemas = {
+    list: (tenantId) => tenants.schemas(tenantId),
+    define: async (tenantId, definition) => {
+      const read = readTenantSchema(definition, reserved);
+      if ("schema" in read) await tenants.defineSchema(tenantId, read.schema);
+      return read;
+    },
+    remove: async (tenantId, urn) => {
+      const schema = (await tenants.schemas(tenantId)).find((entry) => entry.schema.id.toLowerCase() === urn.toLowerCase());
+      if (schema === undefined) return false;
+      const id = schema.schema.id;
+      const indexed = indexedAttributesOf([schema.schema], []);
+      const without = async (attributes: Attributes) => {
+        const { [id]: _removed, ...rest } = attributes;
+        return rest;
+      };
+      return tenants.removeSchema(tenantId, id, async (tx) => {
+        await completeResources(tx, tenantId, schema.resourceType, without, indexed);
+      });
     },
   };
   const credentials = new SqlCredentialStore(sql);
@@ -132,7 +178,7 @@ export async function buildServer(
   };
 
   const settings = {
-    registry: schemaRegistry,
+    registryOf,
     publicBaseUrl: config.PUBLIC_BASE_URL,
     patchReturn: (tenantId: string) => tenants.patchReturn(tenantId),
     defaultPageSize: config.DEFAULT_PAGE_SIZE,
@@ -175,7 +221,6 @@ export async function buildServer(
       bulk,
       bulkLimits,
       settings,
-      visibleSchemas: async (tenantId) => visibleWith(await tenants.compatApis(tenantId)),
     },
     compat: {
       bytebase: createBytebaseRouter(compat),
@@ -186,7 +231,7 @@ export async function buildServer(
     },
   });
 
-  return { app, database, tokens, keys, issueCompatCredential, tenants, extensions, credentials, logger, metrics, close: () => database.close() };
+  return { app, database, tokens, keys, issueCompatCredential, tenants, extensions, tenantSchemas, credentials, logger, metrics, close: () => database.close() };
 }
 
 function attributeOf(schemaUrn: string, name: string) {

@@ -1,9 +1,11 @@
+import { readFileSync } from "node:fs";
 import type { Tenant } from "../auth/ports.ts";
 import { optionProblem, tenantOptions } from "../compat/options.ts";
 import { compatSurfaceNames, isCompatSurface } from "../compat/surfaces.ts";
 import { openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
 
 // npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...] [--enable api ...]
+//   [--schema file.json ...] [--remove-schema urn ...]
 // npm run tenant -- --list [--json]
 // Shows a tenant (creating it when only its name is given), or changes its settings, and prints it
 // as JSON.
@@ -11,6 +13,7 @@ import { openServer, parseCommandLine, printTable, runCommand, UsageError } from
 const usage = `usage:
   npm run tenant -- <name>             shows the tenant, creating it if it does not exist
   npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...] [--enable <api> ...]
+                                       [--schema <file.json> ...] [--remove-schema <urn> ...]
   npm run tenant -- --list [--json]
 
   --create          creates the tenant if it does not exist; without it, changing the settings
@@ -19,6 +22,11 @@ const usage = `usage:
                     representation (200 with the resource, the default) or minimal (204)
   --enable          enables a compat API for the tenant (${compatSurfaceNames.join(", ")}); issuing
                     the API's credential (npm run token -- --api <api>) enables it too
+  --schema          defines an extension schema for the tenant from a file holding an RFC 7643 §7
+                    schema definition whose id ends in ":User" or ":Group" (simple attributes;
+                    a schema with the same id is replaced). Its attributes are then stored,
+                    returned, filtered on and patched like the Enterprise extension's
+  --remove-schema   removes one of the tenant's schemas, and its values from every resource
   --option          sets an option of the tenant; "name=" clears it. Options:
 ${tenantOptions.map((option) => `                      ${option.name}: ${option.description}`).join("\n")}
   --list            every tenant: id, name, created, PATCH response, compat APIs enabled`;
@@ -40,6 +48,8 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
       "patch-response": { type: "string" },
       option: { type: "string", multiple: true },
       enable: { type: "string", multiple: true },
+      schema: { type: "string", multiple: true },
+      "remove-schema": { type: "string", multiple: true },
       list: { type: "boolean" },
       json: { type: "boolean" },
       help: { type: "boolean", short: "h" },
@@ -51,7 +61,7 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
     return;
   }
   if (values.list) {
-    if (positionals.length > 0 || values.create || values["patch-response"] !== undefined || values.option || values.enable) {
+    if (positionals.length > 0 || values.create || values["patch-response"] !== undefined || values.option || values.enable || values.schema || values["remove-schema"]) {
       throw new UsageError("--list takes only --json");
     }
   } else {
@@ -77,6 +87,22 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
     if (!isCompatSurface(api)) throw new UsageError(`--enable takes one of ${compatSurfaceNames.join(", ")}, not "${api}"`);
   }
 
+  // Each file is read and parsed before anything changes; the definitions are checked by the server.
+  const schemaFiles = (values.schema ?? []).map((file) => {
+    let text: string;
+    try {
+      text = readFileSync(file, "utf8");
+    } catch (error) {
+      throw new UsageError(`--schema ${file}: cannot be read (${(error as NodeJS.ErrnoException).code ?? "error"})`);
+    }
+    try {
+      return { file, definition: JSON.parse(text) as unknown };
+    } catch (error) {
+      throw new UsageError(`--schema ${file}: not JSON (${(error as Error).message})`);
+    }
+  });
+  const removals = values["remove-schema"] ?? [];
+
   const server = await openServer();
   try {
     if (values.list) {
@@ -86,7 +112,7 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
       return;
     }
     const name = positionals[0] as string;
-    const changes = patchResponse !== undefined || options.length > 0 || enable.length > 0;
+    const changes = patchResponse !== undefined || options.length > 0 || enable.length > 0 || schemaFiles.length > 0 || removals.length > 0;
     let tenant = await server.tenants.find(name);
     if (!tenant) {
       if (changes && !values.create) throw new Error(`no tenant named ${name} (add --create to create it)`);
@@ -96,7 +122,22 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
     if (patchResponse !== undefined) tenant = await server.tenants.setPatchReturn(name, patchResponse);
     for (const [option, value] of options) tenant = await server.tenants.setOption(name, option, value);
     for (const api of enable) tenant = (await server.tenants.enableApi(tenant.id, api)) ?? tenant;
-    const shown = { id: tenant.id, name: tenant.name, patchResponse: tenant.patchReturn, compatApis: tenant.compatApis, createdAt: tenant.createdAt.toISOString() };
+    for (const { file, definition } of schemaFiles) {
+      const defined = await server.tenantSchemas.define(tenant.id, definition);
+      if ("errors" in defined) throw new UsageError(`--schema ${file}: ${defined.errors.join("; ")}`);
+    }
+    for (const urn of removals) {
+      if (!(await server.tenantSchemas.remove(tenant.id, urn))) throw new UsageError(`--remove-schema: tenant ${tenant.name} has no schema ${urn}`);
+    }
+    const schemas = (await server.tenantSchemas.list(tenant.id)).map((entry) => entry.schema.id);
+    const shown = {
+      id: tenant.id,
+      name: tenant.name,
+      patchResponse: tenant.patchReturn,
+      compatApis: tenant.compatApis,
+      schemas,
+      createdAt: tenant.createdAt.toISOString(),
+    };
     process.stdout.write(`${JSON.stringify(shown)}\n`);
   } finally {
     await server.close();

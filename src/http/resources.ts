@@ -9,6 +9,7 @@ import { listResponse, type ScimResource } from "../scim/render.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import type { AttributeDefinition, ResourceTypeDefinition } from "../scim/schema/types.ts";
 import type { PatchReturn } from "../auth/ports.ts";
+import type { TenantRegistry } from "./discovery.ts";
 import { contextOf, isNotModified, preferredReturn, queryParameters, stringParam, writeCondition } from "./request.ts";
 import { sendNoContent, sendNotModified, sendScim } from "./respond.ts";
 
@@ -16,7 +17,8 @@ import { sendNoContent, sendNotModified, sendScim } from "./respond.ts";
 export type ResourceEndpoint<T extends Versioned> = ResourceOperations<T>;
 
 export interface HandlerSettings extends QueryLimits {
-  readonly registry: SchemaRegistry;
+  // The calling tenant's schemas, for filters, sorting and attribute projections.
+  readonly registryOf: TenantRegistry;
   readonly publicBaseUrl: string | undefined;
   // RFC 7240: what a tenant's PATCH answers when the request states no preference.
   readonly patchReturn: (tenantId: string) => Promise<PatchReturn>;
@@ -34,64 +36,65 @@ export interface ResourceHandlers {
 
 // Handlers are parse -> call -> respond (RFC 7644 §3.3 - §3.6).
 export function resourceHandlers<T extends Versioned>(endpoint: ResourceEndpoint<T>, settings: HandlerSettings): ResourceHandlers {
-  const projectionOf = (query: Record<string, unknown>): Projection =>
-    readProjection(
-      settings.registry,
-      endpoint.resourceType,
-      stringParam(query as never, "attributes"),
-      stringParam(query as never, "excludedAttributes"),
-    );
-  const present = (context: RequestContext, resource: T, projection: Projection) =>
-    project(endpoint.render(context, resource), projection, settings.registry, endpoint.resourceType);
+  const projectionOf = (registry: SchemaRegistry, query: Record<string, unknown>): Projection =>
+    readProjection(registry, endpoint.resourceType, stringParam(query as never, "attributes"), stringParam(query as never, "excludedAttributes"));
+  const present = (context: RequestContext, registry: SchemaRegistry, resource: T, projection: Projection) =>
+    project(endpoint.render(context, resource), projection, registry, endpoint.resourceType);
   const locationOf = (context: RequestContext, resource: T) => `${context.baseUrl}${endpoint.resourceType.endpoint}/${resource.id}`;
   const withRelation = (projection: Projection) => includesAttribute(projection, endpoint.relation);
 
-  const respondWithList = async (req: Request, res: Response, parameters: QueryParameters, projection: Projection) => {
+  // The caller's context and its tenant's registry.
+  const callerOf = async (req: Request, res: Response) => {
     const context = contextOf(req, res, settings.publicBaseUrl);
-    const query = readListQuery(parameters, endpoint.resourceType, settings.registry, settings);
+    return { context, registry: await settings.registryOf(context.tenantId) };
+  };
+
+  const respondWithList = async (req: Request, res: Response, parameters: QueryParameters, projectionIn: (registry: SchemaRegistry) => Projection) => {
+    const { context, registry } = await callerOf(req, res);
+    const projection = projectionIn(registry);
+    const query = readListQuery(parameters, endpoint.resourceType, registry, settings);
     const result = await endpoint.list(context, query, withRelation(projection));
-    const resources = result.resources.map((resource) => present(context, resource, projection));
+    const resources = result.resources.map((resource) => present(context, registry, resource, projection));
     const position = query.cursor === undefined ? { startIndex: query.startIndex } : { nextCursor: result.nextCursor };
     sendScim(res, 200, listResponse(resources, result.totalResults, position));
   };
 
   return {
-    list: (req, res) => respondWithList(req, res, queryParameters(req.query), projectionOf(req.query)),
+    list: (req, res) => respondWithList(req, res, queryParameters(req.query), (registry) => projectionOf(registry, req.query)),
     // RFC 7644 §3.4.3
     search: (req, res) => {
       const request = readSearchRequest(req.body);
-      const projection = readProjection(settings.registry, endpoint.resourceType, request.attributes, request.excludedAttributes);
-      return respondWithList(req, res, request, projection);
+      return respondWithList(req, res, request, (registry) => readProjection(registry, endpoint.resourceType, request.attributes, request.excludedAttributes));
     },
     create: async (req, res) => {
-      const context = contextOf(req, res, settings.publicBaseUrl);
-      const projection = projectionOf(req.query);
+      const { context, registry } = await callerOf(req, res);
+      const projection = projectionOf(registry, req.query);
       const created = await endpoint.create(context, req.body);
-      sendScim(res, 201, present(context, created, projection), created, locationOf(context, created));
+      sendScim(res, 201, present(context, registry, created, projection), created, locationOf(context, created));
     },
     get: async (req, res) => {
-      const context = contextOf(req, res, settings.publicBaseUrl);
-      const projection = projectionOf(req.query);
+      const { context, registry } = await callerOf(req, res);
+      const projection = projectionOf(registry, req.query);
       const resource = await endpoint.get(context, String(req.params.id), withRelation(projection));
       if (isNotModified(req, resource.version)) return sendNotModified(res, resource);
-      sendScim(res, 200, present(context, resource, projection), resource);
+      sendScim(res, 200, present(context, registry, resource, projection), resource);
     },
     replace: async (req, res) => {
-      const context = contextOf(req, res, settings.publicBaseUrl);
-      const projection = projectionOf(req.query);
+      const { context, registry } = await callerOf(req, res);
+      const projection = projectionOf(registry, req.query);
       const replaced = await endpoint.replace(context, String(req.params.id), req.body, writeCondition(req));
-      sendScim(res, 200, present(context, replaced, projection), replaced);
+      sendScim(res, 200, present(context, registry, replaced, projection), replaced);
     },
     // RFC 7644 §3.5.2: 200 with the resource, or 204 when the client prefers return=minimal.
     patch: async (req, res) => {
-      const context = contextOf(req, res, settings.publicBaseUrl);
-      const projection = projectionOf(req.query);
+      const { context, registry } = await callerOf(req, res);
+      const projection = projectionOf(registry, req.query);
       const preference = preferredReturn(req) ?? (await settings.patchReturn(context.tenantId));
       const withBody = preference === "representation";
       const patched = await endpoint.patch(context, String(req.params.id), req.body, writeCondition(req), withBody && withRelation(projection));
       res.setHeader("Preference-Applied", `return=${preference}`);
       if (!withBody) return sendNoContent(res, patched);
-      sendScim(res, 200, present(context, patched, projection), patched);
+      sendScim(res, 200, present(context, registry, patched, projection), patched);
     },
     remove: async (req, res) => {
       const context = contextOf(req, res, settings.publicBaseUrl);

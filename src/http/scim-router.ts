@@ -7,7 +7,7 @@ import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import { bearerAuth } from "./auth.ts";
 import { bulkHandler } from "./bulk.ts";
 import { meAlias } from "./me.ts";
-import { discoveryHandlers, type VisibleSchemas } from "./discovery.ts";
+import { discoveryHandlers } from "./discovery.ts";
 import { methodNotAllowed, scimRouteNotFound } from "./errors.ts";
 import { scimJsonBody } from "./json-body.ts";
 import { storableRequest } from "./storable-text.ts";
@@ -16,6 +16,7 @@ import { resourceHandlers, type HandlerSettings, type ResourceEndpoint } from ".
 
 export interface ScimRouterDeps {
   readonly tokens: TokenService;
+  // Every schema the server knows, for the API description; tenants see theirs (settings.registryOf).
   readonly registry: SchemaRegistry;
   readonly capabilities: Capabilities;
   readonly users: ResourceEndpoint<StoredUser>;
@@ -23,8 +24,6 @@ export interface ScimRouterDeps {
   readonly settings: HandlerSettings & { readonly maxBodyBytes: number };
   readonly bulk: BulkService;
   readonly bulkLimits: BulkLimits;
-  // The schemas a tenant's discovery shows.
-  readonly visibleSchemas: VisibleSchemas;
 }
 
 // The SCIM route table (RFC 7644 §3.2). Paths match case-insensitively: clients send /users.
@@ -32,7 +31,7 @@ export function scimRouter(deps: ScimRouterDeps): Router {
   const router = Router({ caseSensitive: false });
   const users = resourceHandlers(deps.users, deps.settings);
   const groups = resourceHandlers(deps.groups, deps.settings);
-  const discovery = discoveryHandlers(deps.registry, deps.capabilities, deps.settings.publicBaseUrl, deps.visibleSchemas);
+  const discovery = discoveryHandlers(deps.capabilities, deps.settings.publicBaseUrl, deps.settings.registryOf);
   const readOnly = methodNotAllowed("GET");
 
   router.use(storableRequest());

@@ -17,12 +17,13 @@ import { sendScim } from "./respond.ts";
 export function rootSearch(endpoints: readonly ResourceEndpoint<Versioned>[], settings: HandlerSettings): RequestHandler {
   return async (req, res) => {
     const context = contextOf(req, res, settings.publicBaseUrl);
+    const registry = await settings.registryOf(context.tenantId);
     const request = readSearchRequest(req.body);
     if (request.cursor !== undefined) throw ScimError.invalidValue("Cursor pagination is not offered for searches across resource types");
     const unknownTo = endpoints.map(() => new Set<string>());
     const searches = endpoints.map((endpoint, index) => ({
       endpoint,
-      query: readListQuery(request, endpoint.resourceType, settings.registry, settings, { unknown: unknownTo[index] }),
+      query: readListQuery(request, endpoint.resourceType, registry, settings, { unknown: unknownTo[index] }),
     }));
     const unknownToAll = [...(unknownTo[0] ?? [])].filter((path) => unknownTo.every((unknown) => unknown.has(path)));
     if (unknownToAll.length > 0) throw ScimError.invalidFilter(`unknown attribute "${unknownToAll[0]}" for every resource type`);
@@ -33,7 +34,7 @@ export function rootSearch(endpoints: readonly ResourceEndpoint<Versioned>[], se
     let totalResults = 0;
     const resources: ScimResource[] = [];
     for (const { endpoint, query } of searches) {
-      const projection = readProjection(settings.registry, endpoint.resourceType, request.attributes, request.excludedAttributes);
+      const projection = readProjection(registry, endpoint.resourceType, request.attributes, request.excludedAttributes);
       const total = (await endpoint.list(context, { ...query, startIndex: 1, count: 0 }, false)).totalResults;
       totalResults += total;
       if (remaining > 0 && skip < total) {
@@ -43,7 +44,7 @@ export function rootSearch(endpoints: readonly ResourceEndpoint<Versioned>[], se
           includesAttribute(projection, endpoint.relation),
         );
         for (const resource of page.resources) {
-          resources.push(project(endpoint.render(context, resource), projection, settings.registry, endpoint.resourceType));
+          resources.push(project(endpoint.render(context, resource), projection, registry, endpoint.resourceType));
         }
         remaining -= page.resources.length;
       }

@@ -9,21 +9,15 @@ import { memberDisplayOption, type OptionReader } from "./options.ts";
 import { carryAssignedValues, withAssignedValues } from "./resource/assigned.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
-import { narrowedTo, withoutOtherExtensions, type ResourceSchemas } from "./resource/resource-schemas.ts";
-import { commonAttributes } from "./schema/common.ts";
-import { groupSchema } from "./schema/group.ts";
-import { groupExtensionSchemas } from "./schema/extensions/index.ts";
-import { applyPatch, type PatchTarget } from "./patch/apply.ts";
+import type { ResourceSchemas } from "./resource/resource-schemas.ts";
+import { groupSchemas, type SchemaView } from "./schema/view.ts";
+import { applyPatch } from "./patch/apply.ts";
 import { membersOf, splitMemberOperations } from "./patch/members.ts";
 import { readPatchRequest } from "./patch/operations.ts";
 import { clientOperations } from "./patch/quirks/index.ts";
-import { schemaRegistry } from "./schema/registry.ts";
 import { groupUrn } from "./schema/urns.ts";
-import { groupResourceType } from "./schema/resource-types.ts";
 
-export const groupSchemas: ResourceSchemas = { schema: groupSchema, extensions: groupExtensionSchemas, common: commonAttributes };
-
-const groupPatchTarget: PatchTarget = { resourceType: groupResourceType, schemas: groupSchemas, registry: schemaRegistry };
+export { groupSchemas };
 
 // RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6: the Group operations. Members are kept apart from the
 // group's other attributes, so that membership can change without rewriting the group.
@@ -40,7 +34,7 @@ export class GroupService {
   async create(context: RequestContext, body: unknown): Promise<StoredGroup> {
     for (let fresh = false; ; fresh = true) {
       const extensions = await this.extensions.extensionsOf(context.tenantId, fresh);
-      const schemas = narrowedTo(groupSchemas, extensions.has);
+      const schemas = extensions.view.groups;
       const write = await this.withDisplays(context.tenantId, toWrite(body, schemas));
       const urns = schemas.extensions.map((extension) => extension.id);
       const attributes = await withAssignedValues(write.attributes, schemas, (name) => this.sequences.next(context.tenantId, name), urns);
@@ -62,8 +56,9 @@ export class GroupService {
   // RFC 7644 §3.5.1
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredGroup> {
     const current = await this.get(context, id, false);
-    const write = await this.withDisplays(context.tenantId, toWrite(body, await this.schemasOf(context.tenantId)));
-    assertImmutableUnchanged(current.attributes, write.attributes, groupSchemas);
+    const { groups: schemas } = await this.viewOf(context.tenantId);
+    const write = await this.withDisplays(context.tenantId, toWrite(body, schemas));
+    assertImmutableUnchanged(current.attributes, write.attributes, schemas);
     const attributes = carryAssignedValues(current.attributes, write.attributes, groupSchemas);
     return this.store.replace(context.tenantId, id, { ...write, attributes }, condition);
   }
@@ -74,19 +69,19 @@ export class GroupService {
   // the group.
   async patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withMembers: boolean): Promise<StoredGroup> {
     const operations = clientOperations(readPatchRequest(body));
-    const split = splitMemberOperations(operations, groupResourceType, schemaRegistry);
+    const view = await this.viewOf(context.tenantId);
+    const split = splitMemberOperations(operations, view.groupPatch.resourceType, view.registry);
     const { attributeOperations } = split;
     const keep = await this.keepsClientDisplay(context.tenantId);
     const memberChanges = split.memberChanges.map((change) =>
       change.kind === "add" || change.kind === "replace" ? { ...change, members: displays(change.members, keep) } : change,
     );
-    const schemas = await this.schemasOf(context.tenantId);
     const attributes =
       attributeOperations.length === 0
         ? undefined
-        : (current: Attributes) =>
-            carryAssignedValues(current, withoutOtherExtensions(applyPatch(current, attributeOperations, groupPatchTarget), groupSchemas, schemas), groupSchemas);
-    return this.store.patch(context.tenantId, id, { ...(attributes ? { attributes } : {}), memberChanges }, condition, { withRelations: withMembers });
+        : (current: Attributes) => carryAssignedValues(current, applyPatch(current, attributeOperations, view.groupPatch), groupSchemas);
+    const patch = { ...(attributes ? { attributes } : {}), memberChanges, extensions: view.groups.extensions };
+    return this.store.patch(context.tenantId, id, patch, condition, { withRelations: withMembers });
   }
 
   // RFC 7643 §4.2: members are shown with their current names; a display a client sends is kept
@@ -96,8 +91,8 @@ export class GroupService {
   }
 
   // The Group schemas with the extensions this tenant has.
-  private async schemasOf(tenantId: string): Promise<ResourceSchemas> {
-    return narrowedTo(groupSchemas, (await this.extensions.extensionsOf(tenantId, false)).has);
+  private async viewOf(tenantId: string): Promise<SchemaView> {
+    return (await this.extensions.extensionsOf(tenantId, false)).view;
   }
 
   private async keepsClientDisplay(tenantId: string): Promise<boolean> {
@@ -124,7 +119,7 @@ function toWrite(body: unknown, schemas: ResourceSchemas): GroupWrite {
   // RFC 7643 §4.2: members are referenced by id; storage settles each one's type and display from
   // what it is. They are read from the body as sent: reading the resource drops the readOnly
   // display, which would leave a member sent without a value looking like no member at all.
-  return { attributes, members: membersOf(sentMembers(body)) };
+  return { attributes, members: membersOf(sentMembers(body)), extensions: schemas.extensions };
 }
 
 function sentMembers(body: unknown): unknown {

@@ -1,5 +1,7 @@
 import type { AttributeRef, Filter } from "./filter/ast.ts";
 import type { MemberChange } from "./patch/members.ts";
+import type { SchemaDefinition } from "./schema/types.ts";
+import type { SchemaView } from "./schema/view.ts";
 
 // The storage ports the core calls. store/ implements them over Prisma; the core never sees rows.
 
@@ -45,11 +47,16 @@ export interface UserWrite {
   readonly attributes: Attributes;
   // A hash to store; null clears the password; undefined keeps the stored one.
   readonly passwordHash: string | null | undefined;
+  // The extension schemas of the user's tenant, whose simple attributes storage indexes for
+  // filters (the server's own extensions when not given).
+  readonly extensions?: readonly SchemaDefinition[];
 }
 
 export interface GroupWrite {
   readonly attributes: Attributes;
   readonly members: readonly MemberRef[];
+  // As UserWrite.extensions.
+  readonly extensions?: readonly SchemaDefinition[];
 }
 
 export interface PageRequest {
@@ -87,7 +94,8 @@ export interface WriteCondition {
 // compat APIs it enabled), as read at one moment, named by `stamp`.
 export interface TenantExtensions {
   readonly stamp: string;
-  readonly has: (urn: string) => boolean;
+  // The tenant's schemas: those extensions, and the ones its operator defined.
+  readonly view: SchemaView;
 }
 
 export interface ExtensionReader {
@@ -137,6 +145,8 @@ export interface UserStore {
 // storage holds the group), when they do, and membership changes.
 export interface GroupPatch {
   readonly attributes?: (current: Attributes) => Attributes;
+  // As UserWrite.extensions.
+  readonly extensions?: readonly SchemaDefinition[];
   readonly memberChanges: readonly MemberChange[];
 }
 

@@ -48,10 +48,13 @@ export function project(
   resource: ScimResource,
   projection: Projection,
   registry: SchemaRegistry,
-  resourceType: ResourceTypeDefinition,
+  serverResourceType: ResourceTypeDefinition,
 ): ScimResource {
+  // The registry's own definition: a tenant's (schema/view.ts) lists the tenant's extensions.
+  const resourceType = registry.resourceTypeByName(serverResourceType.name) ?? serverResourceType;
   // Without attributes/excludedAttributes a resource goes out as rendered: stored attributes never
-  // hold a returned:"never" one (password), and no attribute of these schemas is returned:"request".
+  // hold a returned:"never" one (password), and only a tenant's own schemas may have a
+  // returned:"request" one.
   if (projection.mode === "default" && !hasRequestOnlyAttributes(registry, resourceType)) return resource;
   const result: ScimResource = {};
   const extensionUrns = new Set(resourceType.schemaExtensions.map((extension) => extension.schema.toLowerCase()));

@@ -1,7 +1,8 @@
 import type { RequestContext } from "./context.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
-import { narrowedTo, withoutOtherExtensions, type ResourceSchemas } from "./resource/resource-schemas.ts";
+import type { ResourceSchemas } from "./resource/resource-schemas.ts";
+import { userSchemas, type SchemaView } from "./schema/view.ts";
 import {
   TenantExtensionsChanged,
   type Attributes, type ExtensionReader, type Page, type ListQuery, type SequenceStore, type StoredUser, type UserStore, type UserWrite,
@@ -9,25 +10,13 @@ import {
 } from "./ports.ts";
 import { carryAssignedValues, withAssignedValues } from "./resource/assigned.ts";
 import { ScimError } from "./errors.ts";
-import { commonAttributes } from "./schema/common.ts";
-import { enterpriseUserSchema } from "./schema/enterprise-user.ts";
-import { userExtensionSchemas } from "./schema/extensions/index.ts";
-import { userSchema } from "./schema/user.ts";
-import { applyPatch, type PatchTarget } from "./patch/apply.ts";
+import { applyPatch } from "./patch/apply.ts";
 import { clientOperations } from "./patch/quirks/index.ts";
 import { readPatchRequest } from "./patch/operations.ts";
-import { schemaRegistry } from "./schema/registry.ts";
-import { userResourceType } from "./schema/resource-types.ts";
 import { enterpriseUserUrn } from "./schema/urns.ts";
 import { managerReferencesOption, type OptionReader } from "./options.ts";
 
-export const userSchemas: ResourceSchemas = {
-  schema: userSchema,
-  extensions: [enterpriseUserSchema, ...userExtensionSchemas],
-  common: commonAttributes,
-};
-
-const userPatchTarget: PatchTarget = { resourceType: userResourceType, schemas: userSchemas, registry: schemaRegistry };
+export { userSchemas };
 
 // How passwords are hashed and checked (auth/passwords.ts).
 export interface Passwords {
@@ -51,7 +40,7 @@ export class UserService {
   async create(context: RequestContext, body: unknown): Promise<StoredUser> {
     for (let fresh = false; ; fresh = true) {
       const extensions = await this.extensions.extensionsOf(context.tenantId, fresh);
-      const schemas = narrowedTo(userSchemas, extensions.has);
+      const schemas = extensions.view.users;
       const write = await this.toWrite(body, schemas);
       await this.assertManager(context.tenantId, undefined, write.attributes);
       const urns = schemas.extensions.map((extension) => extension.id);
@@ -81,8 +70,9 @@ export class UserService {
   // must not change. A password the body omits is kept: clients cannot read it back to resend it.
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
     const current = await this.get(context, id, false);
-    const write = await this.toWrite(body, await this.schemasOf(context.tenantId));
-    assertImmutableUnchanged(current.attributes, write.attributes, userSchemas);
+    const { users: schemas } = await this.viewOf(context.tenantId);
+    const write = await this.toWrite(body, schemas);
+    assertImmutableUnchanged(current.attributes, write.attributes, schemas);
     await this.assertManager(context.tenantId, current.attributes, write.attributes);
     const attributes = carryAssignedValues(current.attributes, write.attributes, userSchemas);
     return this.withManagerName(context.tenantId, await this.store.replace(context.tenantId, id, { ...write, attributes }, condition));
@@ -92,18 +82,18 @@ export class UserService {
   // transaction on it, so that concurrent patches are applied one after the other and none is lost.
   async patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
     const operations = clientOperations(readPatchRequest(body));
-    const schemas = await this.schemasOf(context.tenantId);
+    const view = await this.viewOf(context.tenantId);
     const patched = await this.store.patch(
       context.tenantId,
       id,
       async (current) => {
-        const { password, ...patchedAttributes } = applyPatch(current.attributes, operations, userPatchTarget);
-        const attributes = withoutOtherExtensions(patchedAttributes, userSchemas, schemas);
+        const { password, ...attributes } = applyPatch(current.attributes, operations, view.userPatch);
         await this.assertManager(context.tenantId, current.attributes, attributes);
         return {
           // The patched resource is read back like a PUT body, which drops readOnly values. A removed
           // `active` stays unassigned (RFC 7644 §3.5.2.2), unlike one a create or PUT leaves out.
           attributes: carryAssignedValues(current.attributes, attributes, userSchemas),
+          extensions: view.users.extensions,
           passwordHash: typeof password === "string" ? await this.passwords.hash(password) : undefined,
         };
       },
@@ -157,14 +147,15 @@ export class UserService {
   }
 
   // The User schemas with the extensions this tenant has.
-  private async schemasOf(tenantId: string): Promise<ResourceSchemas> {
-    return narrowedTo(userSchemas, (await this.extensions.extensionsOf(tenantId, false)).has);
+  private async viewOf(tenantId: string): Promise<SchemaView> {
+    return (await this.extensions.extensionsOf(tenantId, false)).view;
   }
 
   private async toWrite(body: unknown, schemas: ResourceSchemas): Promise<UserWrite> {
     const { schemas: _schemas, password, ...attributes } = readResource(body, schemas).resource;
     return {
       attributes: withActive(attributes),
+      extensions: schemas.extensions,
       passwordHash: typeof password === "string" ? await this.passwords.hash(password) : undefined,
     };
   }

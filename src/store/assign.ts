@@ -1,7 +1,7 @@
 import type { Allocate, Attributes } from "../scim/ports.ts";
 import { sameJson } from "../scim/resource/json.ts";
 import { writeTime } from "./clock.ts";
-import { extensionValueRows, indexedGroupExtensionAttributes, indexedUserExtensionAttributes } from "./extension-values.ts";
+import { extensionValueRows, indexedGroupExtensionAttributes, indexedUserExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
 import { insertSql } from "./query/statements.ts";
 import { nextNumber } from "./sequences.ts";
 import type { Sql, SqlValue } from "./sql.ts";
@@ -15,18 +15,20 @@ const owners = {
 } as const;
 
 /**
- * Gives each resource of the tenant what `complete` adds to its attributes (the product ids of a
- * compat API being enabled), in the caller's transaction. A resource that changes is a new
- * version, with its lastModified and its extension index rows; the others are left as they were.
- * Returns how many changed.
+ * Gives each resource of the tenant what `complete` makes of its attributes (the product ids of a
+ * compat API being enabled, the values of a tenant schema being removed), in the caller's
+ * transaction. A resource that changes is a new version, with its lastModified and the index
+ * rows of the extensions whose values changed (`indexed`: their indexed attributes, the server's
+ * own by default); the others are left as they were. Returns how many changed.
  */
 export async function completeResources(
   tx: Sql,
   tenantId: string,
   table: "User" | "Group",
   complete: (attributes: Attributes, allocate: Allocate) => Promise<Attributes>,
+  indexed: readonly IndexedAttribute[] = owners[table].indexed,
 ): Promise<number> {
-  const { owner, indexed } = owners[table];
+  const { owner } = owners[table];
   const allocate: Allocate = (name) => nextNumber(tx, tenantId, name);
   let changed = 0;
   // Oldest first, so that sequence numbers follow the order the resources were made in.
@@ -45,8 +47,12 @@ export async function completeResources(
         tenantId,
         row.id,
       ]);
-      await tx.execute(`DELETE FROM "ExtensionValue" WHERE "${owner}" = ?`, [row.id]);
-      const values = extensionValueRows(tenantId, next, indexed).map((value) => ({ ...value, [owner]: row.id }));
+      const changedUrns = Object.keys({ ...before, ...next }).filter((key) => key.startsWith("urn:") && !sameJson(before[key], next[key]));
+      for (const urn of changedUrns) {
+        await tx.execute(`DELETE FROM "ExtensionValue" WHERE "${owner}" = ? AND substr("attr", 1, ?) = ?`, [row.id, urn.length + 1, `${urn}:`]);
+      }
+      const rewritten = indexed.filter((attribute) => changedUrns.includes(attribute.urn));
+      const values = extensionValueRows(tenantId, next, rewritten).map((value) => ({ ...value, [owner]: row.id }));
       if (values.length > 0) {
         const insert = insertSql("ExtensionValue", values as unknown as Record<string, SqlValue>[]);
         await tx.execute(insert.text, insert.args);

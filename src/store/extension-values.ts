@@ -47,6 +47,29 @@ function indexedAttributes(resourceType: "User" | "Group"): IndexedAttribute[] {
 export const indexedUserExtensionAttributes = indexedAttributes("User");
 export const indexedGroupExtensionAttributes = indexedAttributes("Group");
 
+const indexedOf = new WeakMap<readonly SchemaDefinition[], IndexedAttribute[]>();
+
+/**
+ * The indexed attributes of a tenant's extension schemas (a write's `extensions`): the simple
+ * attributes of every one but the Enterprise extension, which has columns of its own. `fallback`
+ * when the write names none.
+ */
+export function indexedAttributesOf(extensions: readonly SchemaDefinition[] | undefined, fallback: readonly IndexedAttribute[]): readonly IndexedAttribute[] {
+  if (extensions === undefined) return fallback;
+  let indexed = indexedOf.get(extensions);
+  if (indexed === undefined) {
+    indexed = extensions
+      .filter((schema) => schema.id !== enterpriseUserUrn)
+      .flatMap((schema) =>
+        schema.attributes
+          .filter((attribute) => attribute.type !== "complex")
+          .map((definition) => ({ path: `${schema.id}:${definition.name}`, urn: schema.id, definition })),
+      );
+    indexedOf.set(extensions, indexed);
+  }
+  return indexed;
+}
+
 function isNumeric(definition: AttributeDefinition): boolean {
   return definition.type === "integer" || definition.type === "decimal";
 }

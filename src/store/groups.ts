@@ -12,7 +12,7 @@ import { translateDatabaseError } from "./errors.ts";
 import { assertNever } from "../scim/filter/ast.ts";
 import type { MemberChange } from "../scim/patch/members.ts";
 import { compileElementFilter } from "./query/compile.ts";
-import { extensionValueRows, extensionValuesChanged, indexedGroupExtensionAttributes as indexed } from "./extension-values.ts";
+import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, indexedGroupExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql, whereSql } from "./query/statements.ts";
@@ -40,7 +40,7 @@ export class SqlGroupStore implements GroupStore {
         }
         const members = await resolveMembers(tx, tenantId, write.members, id);
         await runStatement(tx, insertSql("Group", [{ ...row, tenantId, ...groupColumns(write) }]));
-        await insertExtensionValues(tx, tenantId, id, write.attributes);
+        await insertExtensionValues(tx, tenantId, id, write.attributes, indexedOf(write));
         await tx.batch(memberInserts(tenantId, id, members));
         return members;
       })
@@ -62,7 +62,7 @@ export class SqlGroupStore implements GroupStore {
         await tx.execute('DELETE FROM "GroupMember" WHERE "groupId" = ?', [id]);
         await tx.batch(memberInserts(tenantId, id, members));
         await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
-        await insertExtensionValues(tx, tenantId, id, write.attributes);
+        await insertExtensionValues(tx, tenantId, id, write.attributes, indexedOf(write));
         await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
         return { updated, members };
       })
@@ -112,9 +112,9 @@ export class SqlGroupStore implements GroupStore {
           const attributes = patch.attributes(before);
           row = { ...row, doc: JSON.stringify(attributes) };
           await runStatement(tx, updateSql("Group", { ...groupColumns({ attributes, members: [] }), doc: row.doc }, { tenantId, id }));
-          if (extensionValuesChanged(before, attributes, indexed)) {
+          if (extensionValuesChanged(before, attributes, indexedOf(patch))) {
             await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
-            await insertExtensionValues(tx, tenantId, id, attributes);
+            await insertExtensionValues(tx, tenantId, id, attributes, indexedOf(patch));
           }
           if (referenceName(before) !== referenceName(attributes)) await refreshMemberDisplay(tx, tenantId, id, referenceName(attributes));
         }
@@ -159,7 +159,18 @@ export function groupColumns(write: GroupWrite): { displayName: string; external
   };
 }
 
-async function insertExtensionValues(tx: Sql, tenantId: string, groupId: string, attributes: Record<string, unknown>): Promise<void> {
+// The extension attributes a write's rows index: those of the tenant's schemas it names.
+function indexedOf(write: { readonly extensions?: GroupWrite["extensions"] }): readonly IndexedAttribute[] {
+  return indexedAttributesOf(write.extensions, indexedGroupExtensionAttributes);
+}
+
+async function insertExtensionValues(
+  tx: Sql,
+  tenantId: string,
+  groupId: string,
+  attributes: Record<string, unknown>,
+  indexed: readonly IndexedAttribute[],
+): Promise<void> {
   const rows = extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, groupId }));
   if (rows.length > 0) await runStatement(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
 }

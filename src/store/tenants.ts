@@ -1,3 +1,4 @@
+import type { TenantSchema } from "../scim/schema/tenant-schema.ts";
 import { randomUUID } from "node:crypto";
 import type { CredentialRecord, CredentialStore, PatchReturn, StoredCredential, Tenant, TenantStore } from "../auth/ports.ts";
 import { sqlDate, type Sql, type SqlStatement } from "./sql.ts";
@@ -47,6 +48,7 @@ export class SqlTenantStore implements TenantStore {
   private readonly patchReturns = new Map<string, { value: PatchReturn; until: number }>();
   private readonly options = new Map<string, { value: string | undefined; until: number }>();
   private readonly apis = new Map<string, { value: readonly string[]; until: number }>();
+  private readonly tenantSchemas = new Map<string, { value: readonly TenantSchema[]; until: number }>();
 
   // `enabled` runs in the transaction that enables an API, with the tenant's APIs after it: it
   // gives the tenant's existing resources what the API brings (server.ts: their product ids).
@@ -153,6 +155,44 @@ export class SqlTenantStore implements TenantStore {
     });
   }
 
+  // The extension schemas defined for the tenant (npm run tenant -- <t> --schema <file>), by
+  // URN. Remembered briefly, like the PATCH default: another process may define one.
+  async schemas(tenantId: string): Promise<readonly TenantSchema[]> {
+    const cached = this.tenantSchemas.get(tenantId);
+    if (cached && cached.until > Date.now()) return cached.value;
+    const rows = await this.sql.query<{ key: string; value: string }>(
+      'SELECT "key", "value" FROM "Setting" WHERE substr("key", 1, ?) = ? ORDER BY "key"',
+      [schemaKeyPrefix(tenantId).length, schemaKeyPrefix(tenantId)],
+    );
+    const value = rows.map((row) => JSON.parse(row.value) as TenantSchema);
+    if (this.tenantSchemas.size >= 10_000) this.tenantSchemas.clear();
+    this.tenantSchemas.set(tenantId, { value, until: Date.now() + patchReturnLifetimeMs });
+    return value;
+  }
+
+  // Defines (or redefines) one of the tenant's extension schemas, by its URN.
+  async defineSchema(tenantId: string, schema: TenantSchema): Promise<void> {
+    this.tenantSchemas.delete(tenantId);
+    const key = schemaKey(tenantId, schema.schema.id);
+    await this.sql.execute(
+      'INSERT INTO "Setting" ("key", "value") VALUES (?, ?) ON CONFLICT ("key") DO UPDATE SET "value" = excluded."value"',
+      [key, JSON.stringify(schema)],
+    );
+  }
+
+  // Removes one of the tenant's schemas and, in the same transaction, its values from every
+  // resource of the tenant (`removed`, server.ts); false when the tenant has no such schema.
+  async removeSchema(tenantId: string, urn: string, removed: (tx: Sql) => Promise<void>): Promise<boolean> {
+    this.tenantSchemas.delete(tenantId);
+    const done = await this.sql.transaction(async (tx) => {
+      if ((await tx.execute('DELETE FROM "Setting" WHERE "key" = ?', [schemaKey(tenantId, urn)])) === 0) return false;
+      await removed(tx);
+      return true;
+    });
+    this.tenantSchemas.delete(tenantId);
+    return done;
+  }
+
   async setPatchReturn(name: string, patchReturn: PatchReturn): Promise<Tenant> {
     const tenant = await this.ensure(name);
     this.patchReturns.delete(tenant.id);
@@ -164,6 +204,16 @@ export class SqlTenantStore implements TenantStore {
     const [row] = await this.sql.query<TenantRow>(`${selectTenant} WHERE "name" = ?`, [name]);
     return row ? toTenant(row) : undefined;
   }
+}
+
+// A tenant's schemas are kept in the Setting table, one row each, keyed by their URN in lower case
+// (URNs compare case-insensitively).
+function schemaKeyPrefix(tenantId: string): string {
+  return `tenant/${tenantId}/schema/`;
+}
+
+function schemaKey(tenantId: string, urn: string): string {
+  return `${schemaKeyPrefix(tenantId)}${urn.toLowerCase()}`;
 }
 
 // Tenant options are kept in the Setting table under the tenant's id.

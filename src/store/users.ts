@@ -11,7 +11,7 @@ import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import { writeTime } from "./clock.ts";
 import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
-import { extensionValueRows, extensionValuesChanged, indexedUserExtensionAttributes as indexed } from "./extension-values.ts";
+import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, indexedUserExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
 import { insertSql, placeholders, updateSql } from "./query/statements.ts";
@@ -41,7 +41,7 @@ export class SqlUserStore implements UserStore {
     ];
     const values = userValueRows(tenantId, id, write.attributes);
     if (values.length > 0) statements.push(insertSql("UserValue", values as unknown as Record<string, SqlValue>[]));
-    const extensions = extensionValueRows(tenantId, write.attributes, indexed).map((value) => ({ ...value, userId: id }));
+    const extensions = extensionValueRows(tenantId, write.attributes, indexedOf(write)).map((value) => ({ ...value, userId: id }));
     if (extensions.length > 0) statements.push(insertSql("ExtensionValue", extensions as unknown as Record<string, SqlValue>[]));
     if (stamp === undefined) {
       await this.sql.batch(statements).catch((error) => translateDatabaseError(error, "User"));
@@ -68,7 +68,7 @@ export class SqlUserStore implements UserStore {
     const row = await this.sql
       .transaction(async (tx) => {
         const updated = await bumpRow(tx, "User", tenantId, id, condition, set);
-        await rewriteValueRows(tx, tenantId, id, write.attributes, { values: true, extensions: true });
+        await rewriteValueRows(tx, tenantId, id, write.attributes, { values: true, extensions: true }, indexedOf(write));
         await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
         return updated;
       })
@@ -97,7 +97,7 @@ export class SqlUserStore implements UserStore {
       const next = { ...current, doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: current.version + 1 };
       const data = { ...changedData(before.attributes, write), doc: next.doc, lastModified: next.lastModified, version: next.version };
       const where = { tenantId, id, version: current.version };
-      const rewrites = valueRowRewrites(before.attributes, write.attributes);
+      const rewrites = valueRowRewrites(before.attributes, write.attributes, indexedOf(write));
       const renamed = referenceName(before.attributes) !== referenceName(write.attributes);
       const update = updateSql("User", data, where);
       const written =
@@ -106,7 +106,7 @@ export class SqlUserStore implements UserStore {
           : await this.sql
               .transaction(async (tx) => {
                 if ((await tx.execute(update.text, update.args)) === 0) return false;
-                if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites);
+                if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites, indexedOf(write));
                 if (renamed) await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
                 return true;
               })
@@ -131,8 +131,8 @@ export class SqlUserStore implements UserStore {
         const write = await change(before, (name) => nextNumber(tx, tenantId, name));
         const doc = JSON.stringify(write.attributes);
         await runStatement(tx, updateSql("User", { ...changedData(before.attributes, write), doc }, { tenantId, id }));
-        const rewrites = valueRowRewrites(before.attributes, write.attributes);
-        if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites);
+        const rewrites = valueRowRewrites(before.attributes, write.attributes, indexedOf(write));
+        if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites, indexedOf(write));
         if (referenceName(before.attributes) !== referenceName(write.attributes)) {
           await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
         }
@@ -250,13 +250,25 @@ interface ValueRowRewrites {
   readonly extensions: boolean;
 }
 
-function valueRowRewrites(before: Attributes, after: Attributes): ValueRowRewrites | undefined {
+function valueRowRewrites(before: Attributes, after: Attributes, indexed: readonly IndexedAttribute[]): ValueRowRewrites | undefined {
   const values = multiValuedChanged(before, after);
   const extensions = extensionValuesChanged(before, after, indexed);
   return values || extensions ? { values, extensions } : undefined;
 }
 
-async function rewriteValueRows(tx: Sql, tenantId: string, id: string, attributes: Attributes, rewrites: ValueRowRewrites): Promise<void> {
+// The extension attributes a write's rows index: those of the tenant's schemas it names.
+function indexedOf(write: UserWrite): readonly IndexedAttribute[] {
+  return indexedAttributesOf(write.extensions, indexedUserExtensionAttributes);
+}
+
+async function rewriteValueRows(
+  tx: Sql,
+  tenantId: string,
+  id: string,
+  attributes: Attributes,
+  rewrites: ValueRowRewrites,
+  indexed: readonly IndexedAttribute[],
+): Promise<void> {
   if (rewrites.values) {
     await tx.execute('DELETE FROM "UserValue" WHERE "userId" = ?', [id]);
     const rows = userValueRows(tenantId, id, attributes);

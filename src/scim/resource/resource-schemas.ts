@@ -63,37 +63,3 @@ export function findAttribute(
   }
   return index.get(name.toLowerCase());
 }
-
-// The same schemas with only the extensions a tenant has (`has`): one object per distinct set, so
-// that what is cached per schemas object (sections, assigned attributes) is built once per set.
-const narrowed = new WeakMap<ResourceSchemas, Map<string, ResourceSchemas>>();
-
-export function narrowedTo(schemas: ResourceSchemas, has: (urn: string) => boolean): ResourceSchemas {
-  const kept = schemas.extensions.filter((extension) => has(extension.id));
-  if (kept.length === schemas.extensions.length) return schemas;
-  const key = kept.map((extension) => extension.id).join(" ");
-  let views = narrowed.get(schemas);
-  if (views === undefined) {
-    views = new Map();
-    narrowed.set(schemas, views);
-  }
-  let view = views.get(key);
-  if (view === undefined) {
-    view = { ...schemas, extensions: kept };
-    views.set(key, view);
-  }
-  return view;
-}
-
-// The attributes without the sections of extensions `schemas` lacks (a PATCH path may name any
-// extension this server knows; a tenant keeps only those it has).
-export function withoutOtherExtensions(attributes: Record<string, unknown>, all: ResourceSchemas, schemas: ResourceSchemas): Record<string, unknown> {
-  if (all === schemas) return attributes;
-  const kept = new Set(schemas.extensions.map((extension) => extension.id.toLowerCase()));
-  const dropped = all.extensions.map((extension) => extension.id.toLowerCase()).filter((urn) => !kept.has(urn));
-  const keys = Object.keys(attributes).filter((key) => dropped.includes(key.toLowerCase()));
-  if (keys.length === 0) return attributes;
-  const result = { ...attributes };
-  for (const key of keys) delete result[key];
-  return result;
-}

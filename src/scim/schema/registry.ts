@@ -100,7 +100,9 @@ export function createSchemaRegistry(source: SchemaRegistrySource): SchemaRegist
     resourceType: ResourceTypeDefinition | string,
     path: string,
   ): ResolvedAttribute | undefined {
-    const definition = typeof resourceType === "string" ? resourceTypeByName(resourceType) : resourceType;
+    // By name: a tenant's registry (schema/view.ts) has its own definition of each resource type,
+    // with the tenant's extensions, and callers may hold the server's.
+    const definition = resourceTypeByName(typeof resourceType === "string" ? resourceType : resourceType.name);
     if (definition === undefined) return undefined;
     const lowerPath = path.toLowerCase();
     let known = resolved.get(definition);

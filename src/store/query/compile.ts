@@ -2,7 +2,7 @@ import { ScimError } from "../../scim/errors.ts";
 import { comparedAttribute, assertNever, type AttributeRef, type CompareFilter, type Filter } from "../../scim/filter/ast.ts";
 import { comparisonForm } from "../../scim/filter/collation.ts";
 import type { AttributeDefinition } from "../../scim/schema/types.ts";
-import type { ColumnLocation, ElementLocation, Location, QueryTarget } from "./targets.ts";
+import { tenantExtensionLocation, type ColumnLocation, type ElementLocation, type Location, type QueryTarget } from "./targets.ts";
 
 // Compiles a resolved filter (RFC 7644 §3.4.2.2) into a Prisma `where`. One small function per
 // operator; case sensitivity comes from comparisonForm, the rule the stored columns follow too.
@@ -162,6 +162,8 @@ function locate(target: QueryTarget, ref: AttributeRef): Location {
   if (exact) return exact;
   const parent = ref.subAttribute ? target.locations.get(path.slice(0, path.lastIndexOf("."))) : undefined;
   if (parent?.kind === "element") return parent;
+  const tenants = tenantExtensionLocation(target, ref);
+  if (tenants) return tenants;
   throw notFilterable(ref);
 }
 

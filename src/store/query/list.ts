@@ -3,11 +3,13 @@ import type { ListQuery } from "../../scim/ports.ts";
 import { sqlDate, type Sql, type SqlRow, type SqlValue } from "../sql.ts";
 import { compileFilter, existsElement, type ElementCondition, type Where } from "./compile.ts";
 import { afterCursor, encodeCursor } from "./cursor.ts";
-import { column, orderSql, whereSql, type Table } from "./statements.ts";
-import type { ElementLocation, QueryTarget } from "./targets.ts";
+import { column, extensionValueColumn, orderSql, whereSql, type Table } from "./statements.ts";
+import { tenantExtensionLocation, type ColumnLocation, type ElementLocation, type QueryTarget } from "./targets.ts";
 
 // One list request (RFC 7644 §3.4.2) as two statements: the page, ordered with ties broken by
 // id so that pages are stable, and the exact match count, a plain COUNT(*) that an index answers.
+
+const sortKeyAlias = "sortKey";
 
 // The columns of a resource row a list reads.
 export const resourceColumns = ["id", "version", "created", "lastModified", "doc"] as const;
@@ -71,7 +73,12 @@ export function sortKeyOf(query: Pick<ListQuery, "sortBy" | "sortOrder">, target
   const direction = query.sortOrder === "descending" ? "desc" : "asc";
   if (!query.sortBy) return { column: "id", nullable: false, direction };
   const path = query.sortBy.path.toLowerCase();
-  const location = target.sortColumns?.get(path) ?? target.locations.get(path);
+  const found = target.sortColumns?.get(path) ?? target.locations.get(path) ?? tenantExtensionLocation(target, query.sortBy);
+  // An extension attribute sorts by its first value (RFC 7644 §3.4.2.3 for multi-valued ones).
+  const location =
+    found?.kind === "element" && found.model === "extensionValue"
+      ? { ...(found.columns.get("value") as ColumnLocation), column: extensionValueColumn((found.columns.get("value") as ColumnLocation).column as "value" | "num", query.sortBy.path) }
+      : found;
   if (location?.kind !== "column") throw ScimError.invalidValue(`sortBy "${query.sortBy.path}" is not supported`);
   return {
     column: location.column,
@@ -97,7 +104,9 @@ async function countOf(sql: Sql, table: Table, where: Where): Promise<number> {
 
 async function pageOf(sql: Sql, table: Table, where: Where, key: SortKey, skip: number, take: number): Promise<SqlRow[]> {
   const args: SqlValue[] = [];
-  const columns = [...resourceColumns, ...(key.column === "id" ? [] : [key.column])].map((name) => column(table, name));
+  // The sort key's value, for the cursor, under a name of its own: an extension value is an
+  // expression (statements.ts), and PostgreSQL cuts names at 63 bytes.
+  const columns = [...resourceColumns.map((name) => column(table, name)), ...(key.column === "id" ? [] : [`${column(table, key.column)} AS "${sortKeyAlias}"`])];
   const text = `SELECT ${columns.join(", ")} FROM "${table}" WHERE ${whereSql(where, table, args)} ORDER BY ${orderSql(table, orderOf(key))} LIMIT ? OFFSET ?`;
   return sql.query(text, [...args, take, skip]);
 }
@@ -129,7 +138,7 @@ export async function listPage(
   const rows = fetched.slice(0, query.count);
   const last = rows.at(-1);
   return fetched.length > query.count && last
-    ? { totalResults, rows: rows.map(resourceRow), nextCursor: encodeCursor(query, key, { ...last, [key.column]: sortValue(key, last[key.column]) }) }
+    ? { totalResults, rows: rows.map(resourceRow), nextCursor: encodeCursor(query, key, key.column === "id" ? last : { ...last, [key.column]: sortValue(key, last[sortKeyAlias]) }) }
     : { totalResults, rows: rows.map(resourceRow) };
 }
 

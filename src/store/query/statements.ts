@@ -39,7 +39,25 @@ export function whereSql(where: Where, table: Table, args: SqlValue[]): string {
 }
 
 export function column(table: Table, name: string): string {
+  if (name.startsWith(extensionValuePrefix)) return extensionValueExpression(table, name);
   return `"${table}"."${name}"`;
+}
+
+// A sort key on an extension attribute (list.ts sortKeyOf) names no column of the resource's row:
+// its value is the resource's first ExtensionValue row of that attribute, read by a correlated
+// subquery (the row's owner column is indexed). The name carries the value column and the path.
+const extensionValuePrefix = "~extension:";
+
+export function extensionValueColumn(valueColumn: "value" | "num", path: string): string {
+  return `${extensionValuePrefix}${valueColumn}:${path}`;
+}
+
+function extensionValueExpression(table: Table, name: string): string {
+  const rest = name.slice(extensionValuePrefix.length);
+  const valueColumn = rest.startsWith("num:") ? "num" : "value";
+  const path = rest.slice(valueColumn.length + 1).replaceAll("'", "''");
+  const owner = table === "Group" ? "groupId" : "userId";
+  return `(SELECT "ExtensionValue"."${valueColumn}" FROM "ExtensionValue" WHERE "ExtensionValue"."${owner}" = "${table}"."id" AND "ExtensionValue"."attr" = '${path}' AND "ExtensionValue"."pos" = 0)`;
 }
 
 function condition(key: string, value: unknown, table: Table, args: SqlValue[]): string {

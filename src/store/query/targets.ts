@@ -1,3 +1,4 @@
+import type { AttributeRef } from "../../scim/filter/ast.ts";
 import {
   extensionText, indexedGroupExtensionAttributes, indexedUserExtensionAttributes, type IndexedAttribute,
 } from "../extension-values.ts";
@@ -64,6 +65,24 @@ function extensionLocation({ path, definition }: IndexedAttribute, owner: "userI
       defaultColumn: "value",
     },
   ];
+}
+
+// Attributes of a tenant's own extension schemas (scim/schema/tenant-schema.ts) have no place in
+// the fixed tables above: like the built-in extensions' simple attributes, their values are
+// ExtensionValue rows, under the attribute's URN-qualified path.
+const tenantExtensionLocations = new Map<string, ElementLocation>();
+
+export function tenantExtensionLocation(target: QueryTarget, ref: AttributeRef): ElementLocation | undefined {
+  if (ref.subAttribute !== undefined || ref.attribute.type === "complex" || !ref.path.startsWith(`${ref.schema}:`)) return undefined;
+  const owner = target.resourceType === "User" ? "userId" : "groupId";
+  const key = `${owner} ${ref.path}`;
+  let location = tenantExtensionLocations.get(key);
+  if (location === undefined) {
+    location = extensionLocation({ path: ref.path, urn: ref.schema, definition: ref.attribute }, owner)[1];
+    if (tenantExtensionLocations.size >= 10_000) tenantExtensionLocations.clear();
+    tenantExtensionLocations.set(key, location);
+  }
+  return location;
 }
 
 export const userTarget: QueryTarget = {

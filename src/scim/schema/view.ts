@@ -1,0 +1,79 @@
+import type { PatchTarget } from "../patch/apply.ts";
+import type { ResourceSchemas } from "../resource/resource-schemas.ts";
+import { commonAttributes } from "./common.ts";
+import { enterpriseUserSchema } from "./enterprise-user.ts";
+import { groupExtensionSchemas, userExtensionSchemas } from "./extensions/index.ts";
+import { groupSchema } from "./group.ts";
+import { createSchemaRegistry, schemaRegistry, type SchemaRegistry } from "./registry.ts";
+import type { TenantSchema } from "./tenant-schema.ts";
+import type { ResourceTypeDefinition, SchemaDefinition } from "./types.ts";
+import { userSchema } from "./user.ts";
+
+// What one tenant's resources are made of: the RFC schemas, the Enterprise extension, the
+// extensions of the compat APIs it enabled, and the extension schemas its operator defined
+// (tenant-schema.ts). Discovery, filters, projections, reads of bodies and PATCH paths all go
+// through a tenant's view, so that an extension the tenant lacks is as unknown as any other.
+
+export const userSchemas: ResourceSchemas = {
+  schema: userSchema,
+  extensions: [enterpriseUserSchema, ...userExtensionSchemas],
+  common: commonAttributes,
+};
+
+export const groupSchemas: ResourceSchemas = { schema: groupSchema, extensions: groupExtensionSchemas, common: commonAttributes };
+
+export interface SchemaView {
+  readonly registry: SchemaRegistry;
+  readonly users: ResourceSchemas;
+  readonly groups: ResourceSchemas;
+  readonly userPatch: PatchTarget;
+  readonly groupPatch: PatchTarget;
+}
+
+// Views are data; one per distinct combination is kept (tenants mostly share a few).
+const views = new Map<string, SchemaView>();
+
+/** The view of a tenant that has the built-in extensions `has` accepts and the schemas in `custom`. */
+export function schemaView(has: (urn: string) => boolean, custom: readonly TenantSchema[]): SchemaView {
+  const hidden = schemaRegistry.allSchemas().filter((schema) => !has(schema.id)).map((schema) => schema.id);
+  const key = `${hidden.join(" ")}|${custom.length === 0 ? "" : JSON.stringify(custom)}`;
+  let view = views.get(key);
+  if (view === undefined) {
+    view = buildView(new Set(hidden), custom);
+    views.set(key, view);
+  }
+  return view;
+}
+
+function buildView(hidden: ReadonlySet<string>, custom: readonly TenantSchema[]): SchemaView {
+  const extensionsOf = (name: "User" | "Group") => custom.filter((entry) => entry.resourceType === name).map((entry) => entry.schema);
+  const narrowed = (schemas: ResourceSchemas, extra: readonly SchemaDefinition[]): ResourceSchemas => ({
+    ...schemas,
+    extensions: [...schemas.extensions.filter((extension) => !hidden.has(extension.id)), ...extra],
+  });
+  const users = narrowed(userSchemas, extensionsOf("User"));
+  const groups = narrowed(groupSchemas, extensionsOf("Group"));
+  const resourceTypes: ResourceTypeDefinition[] = schemaRegistry.resourceTypes().map((resourceType) => ({
+    ...resourceType,
+    schemaExtensions: [
+      ...resourceType.schemaExtensions.filter((extension) => !hidden.has(extension.schema)),
+      ...extensionsOf(resourceType.name === "Group" ? "Group" : "User").map((schema) => ({ schema: schema.id, required: false })),
+    ],
+  }));
+  const registry = createSchemaRegistry({
+    schemas: [...schemaRegistry.allSchemas().filter((schema) => !hidden.has(schema.id)), ...custom.map((entry) => entry.schema)],
+    resourceTypes,
+    commonAttributes,
+  });
+  const [userType, groupType] = resourceTypes as [ResourceTypeDefinition, ResourceTypeDefinition];
+  return {
+    registry,
+    users,
+    groups,
+    userPatch: { resourceType: userType, schemas: users, registry },
+    groupPatch: { resourceType: groupType, schemas: groups, registry },
+  };
+}
+
+/** The view of a tenant with every built-in extension and no schemas of its own. */
+export const fullView: SchemaView = schemaView(() => true, []);
