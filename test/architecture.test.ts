@@ -1,5 +1,5 @@
 import { readdirSync, readFileSync, statSync } from "node:fs";
-import { join, relative } from "node:path";
+import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 
 // STYLE.md "Arrows point inward": the core imports neither storage nor transport, only
@@ -56,4 +56,59 @@ describe("architecture", () => {
       expect(imports.filter((name) => /(^|\/)store\//.test(name) || database.test(name) || otherVendor(name))).toEqual([]);
     },
   );
+
+  // No import circles (type-only imports count: a reader follows them the same way). Each group of
+  // files that import one another in a ring is listed; the expected list is empty.
+  it("has no import circles", () => {
+    const graph = new Map(
+      files.map((file) => [
+        file.path,
+        file.imports.filter((name) => name.startsWith(".")).map((name) => join(dirname(file.path), name).replace(/\.js$/, ".ts")),
+      ]),
+    );
+    expect(graph.get("scim/users.ts")).toContain("scim/ports.ts");
+    expect(circles(graph)).toStrictEqual([]);
+  });
+
+  it("would see a circle", () => {
+    expect(circles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["a.ts"]]]))).toStrictEqual([["a.ts", "b.ts", "c.ts"]]);
+  });
 });
+
+// The strongly connected components of more than one file (Tarjan's algorithm), each sorted.
+function circles(graph: ReadonlyMap<string, readonly string[]>): string[][] {
+  let next = 0;
+  const index = new Map<string, number>();
+  const low = new Map<string, number>();
+  const stack: string[] = [];
+  const onStack = new Set<string>();
+  const found: string[][] = [];
+  const visit = (node: string): void => {
+    index.set(node, next);
+    low.set(node, next);
+    next++;
+    stack.push(node);
+    onStack.add(node);
+    for (const target of graph.get(node) ?? []) {
+      if (!graph.has(target)) continue;
+      if (!index.has(target)) {
+        visit(target);
+        low.set(node, Math.min(low.get(node) as number, low.get(target) as number));
+      } else if (onStack.has(target)) {
+        low.set(node, Math.min(low.get(node) as number, index.get(target) as number));
+      }
+    }
+    if (low.get(node) === index.get(node)) {
+      const component: string[] = [];
+      let member: string;
+      do {
+        member = stack.pop() as string;
+        onStack.delete(member);
+        component.push(member);
+      } while (member !== node);
+      if (component.length > 1) found.push(component.sort());
+    }
+  };
+  for (const node of graph.keys()) if (!index.has(node)) visit(node);
+  return found;
+}

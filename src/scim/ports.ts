@@ -1,5 +1,4 @@
 import type { AttributeRef, Filter } from "./filter/ast.ts";
-import type { MemberChange } from "./patch/members.ts";
 import type { SchemaDefinition } from "./schema/types.ts";
 import type { SchemaView } from "./schema/view.ts";
 
@@ -143,6 +142,13 @@ export interface UserStore {
 
 // RFC 7644 §3.5.2 on a group: how its attributes change (computed from the stored ones while
 // storage holds the group), when they do, and membership changes.
+// A change of a group's members, as PATCH operations on `members` become (patch/members.ts).
+export type MemberChange =
+  | { readonly kind: "add"; readonly members: readonly MemberRef[] }
+  | { readonly kind: "remove"; readonly ids: readonly string[] }
+  | { readonly kind: "removeWhere"; readonly filter: Filter }
+  | { readonly kind: "replace"; readonly members: readonly MemberRef[] };
+
 export interface GroupPatch {
   readonly attributes?: (current: Attributes) => Attributes;
   // As UserWrite.extensions.

@@ -7,10 +7,10 @@ import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts
 import { StartupError } from "../config.ts";
 import { startCheckpointer } from "./checkpoint.ts";
 import { migrate, pendingMigrations, sqlitePath } from "./migrate.ts";
-import { PostgresSql, SqliteSql, type Sql } from "./sql.ts";
+import { PostgresSql, SqliteSql, type DatabaseKind, type QueryEvent, type Sql } from "./sql.ts";
 import { SqliteAdapterFactory } from "./sqlite.ts";
 
-export type DatabaseKind = "sqlite" | "postgresql";
+export type { DatabaseKind, QueryEvent };
 
 // Both generated clients have the same models (the two schema files differ only in provider), so
 // the store is written once against the SQLite client's types.
@@ -36,12 +36,6 @@ export function databaseKind(url: string): DatabaseKind {
   return url.startsWith("file:") ? "sqlite" : "postgresql";
 }
 
-// A statement as Prisma sent it: SQL text and its parameters as a JSON array.
-export interface QueryEvent {
-  readonly query: string;
-  readonly params: string;
-  readonly duration: number;
-}
 
 export interface DatabaseOptions {
   readonly poolSize?: number;

@@ -4,8 +4,7 @@ import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
-import type { DatabaseKind } from "./database.ts";
-import type { Sql } from "./sql.ts";
+import type { DatabaseKind, Sql } from "./sql.ts";
 
 // Applies the committed SQL migrations (prisma/<provider>/migrations) that a database lacks, and
 // records them in `_prisma_migrations` exactly as `prisma migrate deploy` does, so either tool can

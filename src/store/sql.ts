@@ -1,6 +1,5 @@
 import Sqlite from "better-sqlite3";
 import pg from "pg";
-import type { QueryEvent } from "./database.ts";
 
 // Every statement the server sends, written as SQL and run on the connections Prisma's driver
 // adapters open. Through @prisma/client each statement cost a query-plan lookup, argument and
@@ -20,9 +19,18 @@ export interface SqlStatement {
   readonly args: readonly SqlValue[];
 }
 
+export type DatabaseKind = "sqlite" | "postgresql";
+
+// A statement as Prisma sent it: SQL text and its parameters as a JSON array.
+export interface QueryEvent {
+  readonly query: string;
+  readonly params: string;
+  readonly duration: number;
+}
+
 export interface Sql {
   // Which database the statements go to, for the few clauses the two spell differently (row locks).
-  readonly dialect: "sqlite" | "postgresql";
+  readonly dialect: DatabaseKind;
   query<Row extends SqlRow>(text: string, args: readonly SqlValue[]): Promise<Row[]>;
   // The number of rows the statement changed.
   execute(text: string, args: readonly SqlValue[]): Promise<number>;

@@ -1,6 +1,6 @@
 import type { ResolvedAttribute, SchemaRegistry } from "../schema/registry.ts";
 import type { ResourceTypeDefinition } from "../schema/types.ts";
-import type { FilterToken } from "./tokens.ts";
+import type { FilterToken } from "./token.ts";
 
 // Filters real clients send that RFC 7644 §3.4.2.2 does not allow, and how we read them. Each is
 // unambiguous: the strict reading of the same text would be a syntax error or an unknown attribute.

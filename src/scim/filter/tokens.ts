@@ -1,20 +1,13 @@
 import { ScimError } from "../errors.ts";
 import { compareOperators } from "./ast.ts";
 import { bareValueToken } from "./quirks.ts";
+import type { FilterToken } from "./token.ts";
 
 // RFC 7644 §3.4.2.2: filter text as the tokens scim2-parse-filter's parser reads, each with its offset.
 // We lex ourselves because the library's tokenizer mangles backslashes in strings and keeps no
 // positions; its parser (syntax.ts) then works on these tokens unchanged.
 
-export interface FilterToken {
-  readonly type: "Word" | "Quoted" | "Number" | "Bracket" | "EOT";
-  /** For Quoted, a JSON string literal; for a value Word or Number, a JSON literal. */
-  readonly literal: string;
-  /** 0-based position in the filter text. */
-  readonly offset: number;
-  /** Added by a rewrite in quirks.ts, not written by the client; errors point past it. */
-  readonly implied?: true;
-}
+export type { FilterToken };
 
 const operators = new Set<string>(compareOperators);
 const notAttributePaths = new Set<string>([...compareOperators, "pr", "and", "or", "not"]);

@@ -12,6 +12,7 @@ import { sectionsOf, type ResourceSchemas } from "../resource/resource-schemas.t
 import type { SchemaRegistry } from "../schema/registry.ts";
 import type { AttributeDefinition, ResourceTypeDefinition } from "../schema/types.ts";
 import type { PatchOperation } from "./operations.ts";
+import type { PatchTarget } from "./target.ts";
 import { parsePatchPath, type PatchPath } from "./path.ts";
 import { listOfOne } from "./quirks/entra.ts";
 
@@ -19,11 +20,7 @@ import { listOfOne } from "./quirks/entra.ts";
 // operations work on a copy; the result is read again as a whole resource (types, required
 // attributes) and checked against the original for immutable attributes.
 
-export interface PatchTarget {
-  readonly resourceType: ResourceTypeDefinition;
-  readonly schemas: ResourceSchemas;
-  readonly registry: SchemaRegistry;
-}
+export type { PatchTarget };
 
 type ElementsPath = Extract<PatchPath, { kind: "elements" }>;
 

@@ -1,6 +1,6 @@
 import { ScimError } from "../errors.ts";
 import type { Filter } from "../filter/ast.ts";
-import type { MemberRef } from "../ports.ts";
+import type { MemberChange, MemberRef } from "../ports.ts";
 import type { SchemaRegistry } from "../schema/registry.ts";
 import type { ResourceTypeDefinition } from "../schema/types.ts";
 import type { PatchOperation } from "./operations.ts";
@@ -9,11 +9,7 @@ import { parsePatchPath } from "./path.ts";
 // RFC 7644 §3.5.2 on a Group's members, as set operations that storage runs in SQL: changing k
 // members costs O(k) whatever the group's size.
 
-export type MemberChange =
-  | { readonly kind: "add"; readonly members: readonly MemberRef[] }
-  | { readonly kind: "remove"; readonly ids: readonly string[] }
-  | { readonly kind: "removeWhere"; readonly filter: Filter }
-  | { readonly kind: "replace"; readonly members: readonly MemberRef[] };
+export type { MemberChange };
 
 export interface SplitOperations {
   readonly attributeOperations: PatchOperation[];

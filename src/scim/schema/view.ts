@@ -1,4 +1,4 @@
-import type { PatchTarget } from "../patch/apply.ts";
+import type { PatchTarget } from "../patch/target.ts";
 import type { ResourceSchemas } from "../resource/resource-schemas.ts";
 import { commonAttributes } from "./common.ts";
 import { enterpriseUserSchema } from "./enterprise-user.ts";

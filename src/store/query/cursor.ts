@@ -3,7 +3,7 @@ import { ScimError } from "../../scim/errors.ts";
 import { printFilter } from "../../scim/filter/print.ts";
 import type { ListQuery } from "../../scim/ports.ts";
 import type { Where } from "./compile.ts";
-import type { SortKey } from "./list.ts";
+import type { SortKey } from "./sort.ts";
 
 // RFC 9865 cursors, keyset-based: a cursor names the last row of a page by its sort key and id,
 // so the next page starts with an index seek wherever it is. A cursor is bound to the filter
