@@ -70,6 +70,25 @@ describe("architecture", () => {
     expect(circles(graph)).toStrictEqual([]);
   });
 
+  // Figures belong in docs/benchmarks.md, not in code: a comment says what a mechanism does and
+  // names the section that measured it.
+  const measured = /\b\d+(\.\d+)?(-\d+)? ?(%|ms|us|µs|MB)(?![\w-])|half as many|a third of/;
+  it("source comments quote no measured figures", () => {
+    const quoting = sourceFiles("src").flatMap((path) =>
+      readFileSync(path, "utf8")
+        .split("\n")
+        .map((line, index) => ({ line, at: `${relative("src", path)}:${index + 1}` }))
+        .filter(({ line }) => /^\s*(\/\/|\*)/.test(line) && measured.test(line))
+        .map(({ at }) => at),
+    );
+    expect(quoting).toStrictEqual([]);
+  });
+
+  it.each(["decoder: about 5% of the CPU time of a PATCH", "(60 us -> 39 us)", "waited 85-110 ms", "about 50 MB resident", "answered half as many requests"])(
+    "would see a figure: %s",
+    (text) => expect(measured.test(text)).toBe(true),
+  );
+
   it("would see a circle", () => {
     expect(circles(new Map([["a.ts", ["b.ts"]], ["b.ts", ["c.ts"]], ["c.ts", ["a.ts"]], ["d.ts", ["a.ts"]]]))).toStrictEqual([["a.ts", "b.ts", "c.ts"]]);
   });

@@ -11,7 +11,7 @@ const scimMediaTypes = ["application/scim+json", "application/json"];
 // A body as IdPs send it, UTF-8 without a Content-Encoding, is read here; any other (compressed,
 // another charset) goes through express.json (body-parser), which inflates and decodes. Both keep
 // to the same limit and end in the same errors. Reading directly skips body-parser's charset
-// decoder and stream plumbing: about 5% of the CPU time of a PATCH.
+// decoder and stream plumbing (docs/benchmarks.md, "The body reader").
 export function scimJsonBody(limitBytes: number): RequestHandler {
   const parse = express.json({ limit: limitBytes, type: () => true, strict: false });
   return (req, res, next) => {

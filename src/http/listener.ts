@@ -6,9 +6,9 @@ import type { Express } from "express";
 // prototypes (app.request, app.response) as it starts handling them, with Object.setPrototypeOf.
 // On the IncomingMessage and ServerResponse that Node creates, that swap gives each object a new
 // hidden class, so property reads in Node's HTTP code, Express, the router and the handlers miss
-// V8's inline caches on every request: a plain Express route answered half as many requests per
-// second. Here Node creates them with Express's prototypes already in place, and the swap changes
-// nothing. Node's IncomingMessage and ServerResponse are constructor functions, called here on the
+// V8's inline caches on every request (docs/benchmarks.md, "Express's prototype swap"). Here Node
+// creates them with Express's prototypes already in place, and the swap changes nothing. Node's
+// IncomingMessage and ServerResponse are constructor functions, called here on the
 // object `new` made (Reflect.construct, which would also accept classes, keeps the misses).
 export function createHttpServer(app: Express): Server {
   if (!callable(IncomingMessage) || !callable(ServerResponse)) return createServer(app);

@@ -11,9 +11,8 @@ import { Worker } from "node:worker_threads";
 //
 // That checkpoint syncs the log and, having reached the end, the database file, on the serving
 // thread. So after a pass that found new frames the worker also flushes both files to disk
-// (fdatasync), and the sync finds little left: at 2000 creates a second it had waited 85-110 ms
-// for the log written since the worker's last pass and every page the worker had copied since the
-// last such checkpoint, and now waits 10-30 ms.
+// (fdatasync), and the sync finds little left (docs/benchmarks.md, "The backstop checkpoint's
+// syncs").
 
 const intervalMs = 50;
 

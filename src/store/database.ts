@@ -22,7 +22,7 @@ export interface Database {
   readonly sql: Sql;
   // Prisma's client over the same connections, created on first use, for scripts and tests that
   // read rows through the generated models. The server never uses it, so its query compiler
-  // (WebAssembly, about 50 MB resident once compiled) is never loaded.
+  // (compiled WebAssembly, resident once loaded) is never loaded.
   readonly prisma: Db;
   readonly migrationsApplied: readonly string[];
   // Whether the database answers, and the committed migrations it has not applied (readiness).

@@ -244,8 +244,8 @@ export async function seedGroups(
 // familyName prefix that a quarter of the users share is best walked in id order, a rare one
 // through its index. Indexes over keys (unique ones, ids, member and owner ids) lose theirs: every
 // key value has about the same rows, and a statement whose parameter meets a sampled index is
-// prepared again each time it runs with a new value. At 100k users that was a third of the time
-// of a userName lookup, its count and the user's memberships (60 us -> 39 us).
+// prepared again each time it runs with a new value (docs/benchmarks.md, "Statistics on key
+// indexes").
 export async function analyze(database: Pick<Database, "kind" | "sql">): Promise<void> {
   if (database.kind === "postgresql") {
     await database.sql.execute("VACUUM ANALYZE", []);

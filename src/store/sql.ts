@@ -3,8 +3,8 @@ import pg from "pg";
 
 // Every statement the server sends, written as SQL and run on the connections Prisma's driver
 // adapters open. Through @prisma/client each statement cost a query-plan lookup, argument and
-// result mapping and several promise hops (a third of a lookup's CPU time), and its query
-// compiler held about 50 MB of compiled WebAssembly (docs/benchmarks.md). The schema, the
+// result mapping and several promise hops, and its query compiler a large resident WebAssembly
+// module (docs/benchmarks.md, "SQL instead of Prisma's client on the serving path"). The schema, the
 // migrations and the generated types stay Prisma's; the client is there for scripts and tests.
 //
 // The SQL is written once for both databases: `?` placeholders (numbered for PostgreSQL here)
@@ -127,8 +127,8 @@ export class SqliteSql implements Sql {
   // pages each, share most of those pages. Should one batch fail, the group is rolled back and
   // each batch runs again on its own, so that each is still all or nothing and only the failing
   // one fails. (Savepoints would isolate the batches too, but each copies every page it changes
-  // to a sub-journal first: 11% of the CPU time of concurrent creates.) A batch that is alone runs
-  // as before; a single statement without a transaction around it.
+  // to a sub-journal first: docs/benchmarks.md, "Group commit rather than savepoints".) A batch
+  // that is alone runs as before; a single statement without a transaction around it.
   batch(statements: readonly SqlStatement[]): Promise<number[]> {
     return this.#enqueue(() => this.#runAll(statements), statements.length === 1 ? statements[0] : undefined);
   }

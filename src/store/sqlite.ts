@@ -62,14 +62,9 @@ function configure(db: Database.Database): void {
   // Checkpoints are the checkpoint worker's (checkpoint.ts); this is only a backstop.
   db.pragma("wal_autocheckpoint = 20000");
   db.pragma("foreign_keys = ON");
-  // A 16 MB page cache, as better-sqlite3 builds SQLite (SQLite's own default is 2 MB). At each
-  // commit that split a b-tree page SQLite walks its whole page cache (the split renumbers pages
-  // through a temporary page number past the end of the file), so a larger cache makes that walk
-  // dearer; a smaller one makes reads of an index range dearer. At 100k users the count of
-  // familyName sw walks about 2.2 MB of index pages: with 2 MB of cache each was read back from the
-  // operating system's cache on every request (2.4 ms, against 1.1 ms with 4 MB). In
-  // `npm run bench` at 100k users, CPU per request of (b) with 2, 4, 8 and 16 MB: 5158, 4302,
-  // 3165-4870 and 3487 us; of (d) 667, 595, 595-598 and 490 us (creates since share commits).
+  // The page cache better-sqlite3 builds SQLite with, larger than SQLite's own default: a larger
+  // cache makes the walk of it after a commit that split a b-tree page dearer, a smaller one makes
+  // reads of an index range dearer (docs/benchmarks.md, "The SQLite page cache").
   db.pragma("cache_size = -16000");
   reuseStatements(db);
   db.function("like", { deterministic: true, varargs: false }, (pattern: unknown, value: unknown) =>
@@ -77,8 +72,9 @@ function configure(db: Database.Database): void {
   );
 }
 
-// The adapter prepares every statement it runs (`prepare(sql).bind(args)`); compiling the SQL
-// was 6-7% of a PATCH's CPU time. Prepared statements are kept by their SQL text and run with
+// The adapter prepares every statement it runs (`prepare(sql).bind(args)`), compiling the SQL
+// each time (docs/benchmarks.md, "Prepared statements kept by their text"). Prepared statements
+// are kept by their SQL text and run with
 // each call's arguments instead of being bound to them. better-sqlite3's own pragma and
 // transaction helpers prepare through its native handle, not through this method.
 const statementCacheSize = 500;
