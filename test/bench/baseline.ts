@@ -2,7 +2,7 @@ import { randomUUID, timingSafeEqual } from "node:crypto";
 import type { AddressInfo } from "node:net";
 import Database from "better-sqlite3";
 import express, { type Request, type Response } from "express";
-import type { SyntheticUser } from "../../src/store/seed.ts";
+import type { SyntheticUser } from "../support/seed.ts";
 
 // The bare-metal baseline: Express 5 over prepared better-sqlite3 statements, nothing else. It
 // answers workloads (a)-(e) with the JSON our server sends (a ListResponse of full User

@@ -1,5 +1,5 @@
 import { openDatabase } from "../../src/store/database.ts";
-import { analyze, seedGroup, seedUsers, syntheticUsers, type SeedOptions, type SyntheticUser } from "../../src/store/seed.ts";
+import { analyze, seedGroup, seedUsers, syntheticUsers, type SeedOptions, type SyntheticUser } from "../support/seed.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
 import { seedBaseline, type BaselineGroup } from "./baseline.ts";
 import { progress } from "./progress.ts";

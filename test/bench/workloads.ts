@@ -3,7 +3,7 @@
 // userName, a new member) without the load generator knowing why.
 
 import { bulkRequestUrn, patchOpUrn, userUrn } from "../../src/scim/schema/urns.ts";
-import { pseudoRandom } from "../../src/store/seed.ts";
+import { pseudoRandom } from "../support/seed.ts";
 
 export interface RequestSpec {
   readonly method: "GET" | "POST" | "PATCH";

@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { enterpriseUserUrn } from "../../src/scim/schema/urns.ts";
-import { seedUsers } from "../../src/store/seed.ts";
+import { seedUsers } from "../support/seed.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 import { testDatabaseKind } from "../support/databases.ts";
 import { expectScimError } from "../support/responses.ts";

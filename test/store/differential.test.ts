@@ -3,7 +3,7 @@ import { matches } from "../../src/scim/filter/evaluate.ts";
 import { parseFilter } from "../../src/scim/filter/parse.ts";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resource-types.ts";
 import { enterpriseUserUrn, groupUrn, userUrn } from "../../src/scim/schema/urns.ts";
-import { pseudoRandom } from "../../src/store/seed.ts";
+import { pseudoRandom } from "../support/seed.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 import { testDatabaseKind } from "../support/databases.ts";
 

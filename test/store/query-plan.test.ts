@@ -10,7 +10,7 @@ import { SqlGroupStore } from "../../src/store/groups.ts";
 import { encodeCursor } from "../../src/store/query/cursor.ts";
 import { orderOf, sortKeyOf } from "../../src/store/query/list.ts";
 import { userTarget } from "../../src/store/query/targets.ts";
-import { analyze, seedGroups, seedUsers, syntheticUsers } from "../../src/store/seed.ts";
+import { analyze, seedGroups, seedUsers, syntheticUsers } from "../support/seed.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
 import { SqlUserStore } from "../../src/store/users.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";

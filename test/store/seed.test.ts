@@ -1,6 +1,6 @@
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.ts";
-import { seedGroups, seedUsers, syntheticUsers } from "../../src/store/seed.ts";
+import { seedGroups, seedUsers, syntheticUsers } from "../support/seed.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
 import { SqlUserStore } from "../../src/store/users.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";

@@ -1,11 +1,11 @@
-import type { Attributes, StoredGroup } from "../scim/ports.ts";
-import { bytebaseUserSchema } from "../scim/schema/extensions/bytebase.ts";
-import { vyteUserSchema } from "../scim/schema/extensions/vyte.ts";
-import { enterpriseUserUrn } from "../scim/schema/urns.ts";
-import type { Database, DatabaseKind } from "./database.ts";
-import { groupColumns, SqlGroupStore } from "./groups.ts";
-import { extensionValueRows, indexedUserExtensionAttributes } from "./extension-values.ts";
-import { userColumnValues, userValueRows } from "./user-columns.ts";
+import type { Attributes, StoredGroup } from "../../src/scim/ports.ts";
+import { bytebaseUserSchema } from "../../src/scim/schema/extensions/bytebase.ts";
+import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
+import { enterpriseUserUrn } from "../../src/scim/schema/urns.ts";
+import type { Database, DatabaseKind } from "../../src/store/database.ts";
+import { groupColumns, SqlGroupStore } from "../../src/store/groups.ts";
+import { extensionValueRows, indexedUserExtensionAttributes } from "../../src/store/extension-values.ts";
+import { userColumnValues, userValueRows } from "../../src/store/user-columns.ts";
 
 // Synthetic users for tests and benchmarks, inserted in bulk. The rows are the ones the write
 // path (users.ts) writes for the same attributes: columns and value rows come from
