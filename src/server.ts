@@ -1,10 +1,3 @@
-import { readTenantSchema, type TenantSchema } from "./scim/schema/tenant-schema.ts";
-import { indexedAttributesOf } from "./store/extension-values.ts";
-import type { Attributes } from "./scim/ports.ts";
-import { schemaView } from "./scim/schema/view.ts";
-import { completeResources } from "./store/assign.ts";
-import { withAssignedValues } from "./scim/resource/assigned.ts";
-import type { ExtensionReader } from "./scim/ports.ts";
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { createApp } from "./app.ts";
@@ -24,14 +17,18 @@ import { Metrics } from "./http/metrics.ts";
 import { createLogger } from "./logger.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
 import { BulkService } from "./scim/bulk.ts";
-import { GroupService, groupSchemas } from "./scim/groups.ts";
+import { GroupService } from "./scim/groups.ts";
 import type { ResourceOperations } from "./scim/operations.ts";
-import type { StoredGroup, StoredUser } from "./scim/ports.ts";
+import type { Attributes, ExtensionReader, StoredGroup, StoredUser } from "./scim/ports.ts";
 import { renderGroup, renderUser } from "./scim/render.ts";
+import { withAssignedValues } from "./scim/resource/assigned.ts";
 import { oauthBearerToken, type Capabilities } from "./scim/schema/discovery.ts";
 import { schemaRegistry } from "./scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "./scim/schema/resource-types.ts";
-import { UserService, userSchemas } from "./scim/users.ts";
+import { readTenantSchema, type TenantSchema } from "./scim/schema/tenant-schema.ts";
+import { groupSchemas, schemaView, userSchemas } from "./scim/schema/view.ts";
+import { UserService } from "./scim/users.ts";
+import { completeResources } from "./store/assign.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
 import { SqlGroupStore } from "./store/groups.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
@@ -114,13 +111,12 @@ export async function buildServer(
       const schema = (await tenants.schemas(tenantId)).find((entry) => entry.schema.id.toLowerCase() === urn.toLowerCase());
       if (schema === undefined) return false;
       const id = schema.schema.id;
-      const indexed = indexedAttributesOf([schema.schema], []);
       const without = async (attributes: Attributes) => {
         const { [id]: _removed, ...rest } = attributes;
         return rest;
       };
       return tenants.removeSchema(tenantId, id, async (tx) => {
-        await completeResources(tx, tenantId, schema.resourceType, without, indexed);
+        await completeResources(tx, tenantId, schema.resourceType, without);
       });
     },
   };

@@ -17,8 +17,6 @@ import { readPatchRequest } from "./patch/operations.ts";
 import { clientOperations } from "./patch/quirks/index.ts";
 import { groupUrn } from "./schema/urns.ts";
 
-export { groupSchemas };
-
 // RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6: the Group operations. Members are kept apart from the
 // group's other attributes, so that membership can change without rewriting the group.
 export class GroupService {

@@ -16,8 +16,6 @@ import { readPatchRequest } from "./patch/operations.ts";
 import { enterpriseUserUrn } from "./schema/urns.ts";
 import { managerReferencesOption, type OptionReader } from "./options.ts";
 
-export { userSchemas };
-
 // How passwords are hashed and checked (auth/passwords.ts).
 export interface Passwords {
   hash(password: string): Promise<string>;

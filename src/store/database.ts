@@ -10,7 +10,6 @@ import { migrate, pendingMigrations, sqlitePath } from "./migrate.ts";
 import { PostgresSql, SqliteSql, type DatabaseKind, type QueryEvent, type Sql } from "./sql.ts";
 import { SqliteAdapterFactory } from "./sqlite.ts";
 
-export type { DatabaseKind, QueryEvent };
 
 // Both generated clients have the same models (the two schema files differ only in provider), so
 // the store is written once against the SQLite client's types.

@@ -1,5 +1,3 @@
-import { extensionsGuard } from "./tenants.ts";
-import { TenantExtensionsChanged } from "../scim/ports.ts";
 import { randomUUID } from "node:crypto";
 import { foldCase } from "../scim/case.ts";
 import { ScimError } from "../scim/errors.ts";
@@ -9,8 +7,9 @@ import type {
 import { writeTime } from "./clock.ts";
 import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
+import { extensionsGuard } from "./tenants.ts";
 import { assertNever } from "../scim/filter/ast.ts";
-import type { MemberChange } from "../scim/patch/members.ts";
+import { TenantExtensionsChanged, type MemberChange } from "../scim/ports.ts";
 import { compileElementFilter } from "./query/compile.ts";
 import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, indexedGroupExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";

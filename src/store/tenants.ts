@@ -1,6 +1,6 @@
-import type { TenantSchema } from "../scim/schema/tenant-schema.ts";
 import { randomUUID } from "node:crypto";
 import type { CredentialRecord, CredentialStore, PatchReturn, StoredCredential, Tenant, TenantStore } from "../auth/ports.ts";
+import type { TenantSchema } from "../scim/schema/tenant-schema.ts";
 import { sqlDate, type Sql, type SqlStatement } from "./sql.ts";
 
 type TenantRow = {

@@ -1,4 +1,3 @@
-import { extensionsGuard } from "./tenants.ts";
 import { randomUUID } from "node:crypto";
 import { sameJson } from "../scim/resource/json.ts";
 import { TenantExtensionsChanged } from "../scim/ports.ts";
@@ -11,6 +10,7 @@ import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import { writeTime } from "./clock.ts";
 import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
+import { extensionsGuard } from "./tenants.ts";
 import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, indexedUserExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";

@@ -5,10 +5,11 @@ import { bytebaseUserSchema } from "../../src/scim/schema/extensions/bytebase.ts
 import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
 import { schemaRegistry } from "../../src/scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resource-types.ts";
-import { openDatabase, type Database, type QueryEvent } from "../../src/store/database.ts";
+import { openDatabase, type Database } from "../../src/store/database.ts";
+import type { QueryEvent } from "../../src/store/sql.ts";
 import { SqlGroupStore } from "../../src/store/groups.ts";
 import { encodeCursor } from "../../src/store/query/cursor.ts";
-import { orderOf, sortKeyOf } from "../../src/store/query/list.ts";
+import { orderOf, sortKeyOf } from "../../src/store/query/sort.ts";
 import { userTarget } from "../../src/store/query/targets.ts";
 import { analyze, seedGroups, seedUsers, syntheticUsers } from "../support/seed.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";

@@ -5,7 +5,8 @@ import { unstorableAt } from "../storable.ts";
 import { compareOperators } from "./ast.ts";
 import { nestingTooDeep, type FilterLimits } from "./limits.ts";
 import { moveSubAttributeIntoValuePath } from "./quirks.ts";
-import { inValuePosition, tokenizeFilter, type FilterToken } from "./tokens.ts";
+import type { FilterToken } from "./token.ts";
+import { inValuePosition, tokenizeFilter } from "./tokens.ts";
 
 // RFC 7644 §3.4.2.2 (the filter ABNF): filter text -> scim2-parse-filter's syntax tree, with
 // invalidFilter details that say where the text went wrong.

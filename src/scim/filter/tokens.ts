@@ -7,7 +7,6 @@ import type { FilterToken } from "./token.ts";
 // We lex ourselves because the library's tokenizer mangles backslashes in strings and keeps no
 // positions; its parser (syntax.ts) then works on these tokens unchanged.
 
-export type { FilterToken };
 
 const operators = new Set<string>(compareOperators);
 const notAttributePaths = new Set<string>([...compareOperators, "pr", "and", "or", "not"]);

@@ -20,7 +20,6 @@ import { listOfOne } from "./quirks/entra.ts";
 // operations work on a copy; the result is read again as a whole resource (types, required
 // attributes) and checked against the original for immutable attributes.
 
-export type { PatchTarget };
 
 type ElementsPath = Extract<PatchPath, { kind: "elements" }>;
 

@@ -9,7 +9,6 @@ import { parsePatchPath } from "./path.ts";
 // RFC 7644 §3.5.2 on a Group's members, as set operations that storage runs in SQL: changing k
 // members costs O(k) whatever the group's size.
 
-export type { MemberChange };
 
 export interface SplitOperations {
   readonly attributeOperations: PatchOperation[];

@@ -95,14 +95,16 @@ export function createSchemaRegistry(source: SchemaRegistrySource): SchemaRegist
   // Resolutions by resource type and lower-cased path. Only paths that resolve are kept: they are
   // bounded by the schemas, whatever clients send.
   const resolved = new WeakMap<ResourceTypeDefinition, Map<string, ResolvedAttribute>>();
+  const ownTypes = new Set(source.resourceTypes);
 
   function findAttribute(
     resourceType: ResourceTypeDefinition | string,
     path: string,
   ): ResolvedAttribute | undefined {
-    // By name: a tenant's registry (schema/view.ts) has its own definition of each resource type,
-    // with the tenant's extensions, and callers may hold the server's.
-    const definition = resourceTypeByName(typeof resourceType === "string" ? resourceType : resourceType.name);
+    // A tenant's registry (schema/view.ts) has its own definition of each resource type, with the
+    // tenant's extensions; a caller holding the server's is given this registry's, by name.
+    const definition =
+      typeof resourceType === "string" ? resourceTypeByName(resourceType) : ownTypes.has(resourceType) ? resourceType : resourceTypeByName(resourceType.name);
     if (definition === undefined) return undefined;
     const lowerPath = path.toLowerCase();
     let known = resolved.get(definition);

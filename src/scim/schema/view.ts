@@ -30,11 +30,28 @@ export interface SchemaView {
   readonly groupPatch: PatchTarget;
 }
 
-// Views are data; one per distinct combination is kept (tenants mostly share a few).
+// Views are data; one per distinct combination is kept (tenants mostly share a few). Every request
+// asks for its tenant's view with the same `has` and `custom` objects while the tenant's settings
+// are cached, so those are remembered too, and the combination is worked out once per pair.
 const views = new Map<string, SchemaView>();
+const viewsOf = new WeakMap<(urn: string) => boolean, WeakMap<readonly TenantSchema[], SchemaView>>();
 
 /** The view of a tenant that has the built-in extensions `has` accepts and the schemas in `custom`. */
 export function schemaView(has: (urn: string) => boolean, custom: readonly TenantSchema[]): SchemaView {
+  let byCustom = viewsOf.get(has);
+  if (byCustom === undefined) {
+    byCustom = new WeakMap();
+    viewsOf.set(has, byCustom);
+  }
+  let view = byCustom.get(custom);
+  if (view === undefined) {
+    view = viewFor(has, custom);
+    byCustom.set(custom, view);
+  }
+  return view;
+}
+
+function viewFor(has: (urn: string) => boolean, custom: readonly TenantSchema[]): SchemaView {
   const hidden = schemaRegistry.allSchemas().filter((schema) => !has(schema.id)).map((schema) => schema.id);
   const key = `${hidden.join(" ")}|${custom.length === 0 ? "" : JSON.stringify(custom)}`;
   let view = views.get(key);
@@ -74,6 +91,3 @@ function buildView(hidden: ReadonlySet<string>, custom: readonly TenantSchema[])
     groupPatch: { resourceType: groupType, schemas: groups, registry },
   };
 }
-
-/** The view of a tenant with every built-in extension and no schemas of its own. */
-export const fullView: SchemaView = schemaView(() => true, []);

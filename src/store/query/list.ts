@@ -56,8 +56,6 @@ export async function whereOf(
   return { AND: [{ tenantId }, compileFilter(query.filter, target, tenantId, element)] };
 }
 
-export { orderOf, sortKeyOf, type SortKey };
-
 async function countOf(sql: Sql, table: Table, where: Where): Promise<number> {
   const args: SqlValue[] = [];
   const [row] = await sql.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "${table}" WHERE ${whereSql(where, table, args)}`, args);

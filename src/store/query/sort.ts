@@ -2,7 +2,7 @@ import { ScimError } from "../../scim/errors.ts";
 import type { ListQuery } from "../../scim/ports.ts";
 import type { Where } from "./compile.ts";
 import { extensionValueColumn } from "./statements.ts";
-import { tenantExtensionLocation, type ColumnLocation, type QueryTarget } from "./targets.ts";
+import { tenantExtensionLocation, type ColumnLocation, type ElementLocation, type QueryTarget } from "./targets.ts";
 
 // The order of a list (RFC 7644 §3.4.2.3): the column it is sorted by, then id.
 
@@ -24,11 +24,7 @@ export function sortKeyOf(query: Pick<ListQuery, "sortBy" | "sortOrder">, target
   if (!query.sortBy) return { column: "id", nullable: false, direction };
   const path = query.sortBy.path.toLowerCase();
   const found = target.sortColumns?.get(path) ?? target.locations.get(path) ?? tenantExtensionLocation(target, query.sortBy);
-  // An extension attribute sorts by its first value (RFC 7644 §3.4.2.3 for multi-valued ones).
-  const location =
-    found?.kind === "element" && found.model === "extensionValue"
-      ? { ...(found.columns.get("value") as ColumnLocation), column: extensionValueColumn((found.columns.get("value") as ColumnLocation).column as "value" | "num", query.sortBy.path) }
-      : found;
+  const location = found?.kind === "element" && found.model === "extensionValue" ? extensionSortColumn(found, query.sortBy.path) : found;
   if (location?.kind !== "column") throw ScimError.invalidValue(`sortBy "${query.sortBy.path}" is not supported`);
   return {
     column: location.column,
@@ -37,6 +33,13 @@ export function sortKeyOf(query: Pick<ListQuery, "sortBy" | "sortOrder">, target
     ...(dateColumns.has(location.column) ? { date: true } : {}),
     ...(booleanColumns.has(location.column) ? { boolean: true } : {}),
   };
+}
+
+// An extension attribute sorts by its first value (RFC 7644 §3.4.2.3 for multi-valued ones): its
+// `value` (or `num`) column of ExtensionValue, read by a subquery (statements.ts).
+function extensionSortColumn(location: ElementLocation, path: string): ColumnLocation {
+  const value = location.columns.get("value") as ColumnLocation;
+  return { ...value, column: extensionValueColumn(value.column as "value" | "num", path) };
 }
 
 // RFC 7644 §3.4.2.3. Absent values sort last when ascending, first when descending.

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { printFilter } from "../../../src/scim/filter/print.ts";
-import { splitMemberOperations, type MemberChange } from "../../../src/scim/patch/members.ts";
+import type { MemberChange } from "../../../src/scim/ports.ts";
+import { splitMemberOperations } from "../../../src/scim/patch/members.ts";
 import { schemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { groupResourceType } from "../../../src/scim/schema/resource-types.ts";
 import { errorOf } from "../filter/errors.ts";

@@ -1,11 +1,11 @@
-import { groupSchemas } from "../../../src/scim/groups.ts";
+import { groupSchemas } from "../../../src/scim/schema/view.ts";
 import { patchOpUrn } from "../../../src/scim/schema/urns.ts";
-import type { PatchTarget } from "../../../src/scim/patch/apply.ts";
+import type { PatchTarget } from "../../../src/scim/patch/target.ts";
 import { readPatchRequest, type PatchOperation } from "../../../src/scim/patch/operations.ts";
 import { clientOperations } from "../../../src/scim/patch/quirks/index.ts";
 import { createSchemaRegistry, schemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "../../../src/scim/schema/resource-types.ts";
-import { userSchemas } from "../../../src/scim/users.ts";
+import { userSchemas } from "../../../src/scim/schema/view.ts";
 import { accountSchemas, coreUrn } from "../resource/test-schemas.ts";
 
 // What the PATCH tests apply operations to: the server's own User and Group, and the test Account of
