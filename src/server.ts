@@ -34,7 +34,7 @@ import { SqlGroupStore } from "./store/groups.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
 import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
 import { SqlUserStore } from "./store/users.ts";
-import { timedSql } from "./store/timed-sql.ts";
+import { timedSql } from "./store/driver/timed.ts";
 
 // The extension schemas an operator defines per tenant (scim/schema/tenant-schema.ts).
 export interface TenantSchemas {

@@ -41,6 +41,24 @@ describe("architecture", () => {
     },
   );
 
+  // The driver layer (store/driver/) is where the store meets its databases; everything else in
+  // the store speaks the Sql port.
+  it.each(files.filter((file) => !file.path.startsWith("store/driver/")).map((file) => [file.path, file.imports] as const))(
+    "only store/driver/ imports better-sqlite3 or pg: %s",
+    (_path, imports) => {
+      expect(imports.filter((name) => /^(pg|better-sqlite3)$/.test(name))).toEqual([]);
+    },
+  );
+
+  // Conditions are the store's own typed union (store/query/condition.ts), not loosely typed
+  // objects in another library's filter format.
+  it("store/query/ builds no Record<string, unknown> conditions", () => {
+    const query = files.filter((file) => file.path.startsWith("store/query/"));
+    expect(query.map((file) => file.path)).toContain("store/query/condition.ts");
+    const loose = query.filter((file) => /Record<string,\s*(unknown|any)>/.test(readFileSync(join("src", file.path), "utf8")));
+    expect(loose.map((file) => file.path)).toStrictEqual([]);
+  });
+
   const vendors = readdirSync("src/compat").filter((entry) => statSync(join("src/compat", entry)).isDirectory());
 
   it("finds the five compat routers", () => {

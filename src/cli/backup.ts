@@ -1,5 +1,5 @@
 import { readConfig } from "../config.ts";
-import { backupSqlite } from "../store/backup.ts";
+import { backupSqlite } from "../store/driver/backup.ts";
 import { parseCommandLine, runCommand, UsageError } from "./command.ts";
 
 // npm run backup -- <file>: an online copy of the SQLite database named by DATABASE_URL, taken

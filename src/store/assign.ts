@@ -4,7 +4,7 @@ import { writeTime } from "./clock.ts";
 import { extensionValueRows, indexedGroupExtensionAttributes, indexedUserExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
 import { insertSql } from "./query/statements.ts";
 import { nextNumber } from "./sequences.ts";
-import { runStatement, type Sql, type SqlValue } from "./sql.ts";
+import { runStatement, type Sql, type SqlValue } from "./driver/sql.ts";
 
 // Rows read at a time while every resource of a tenant is gone through.
 const rowsPerRead = 500;
@@ -53,7 +53,7 @@ export async function completeResources(
       }
       const rewritten = indexed.filter((attribute) => changedUrns.includes(attribute.urn));
       const values = extensionValueRows(tenantId, next, rewritten).map((value) => ({ ...value, [owner]: row.id }));
-      if (values.length > 0) await runStatement(tx, insertSql("ExtensionValue", values as unknown as Record<string, SqlValue>[]));
+      if (values.length > 0) await runStatement(tx, insertSql("ExtensionValue", values));
       changed++;
     }
     if (rows.length < rowsPerRead) return changed;

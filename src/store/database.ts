@@ -1,15 +1,17 @@
 import { existsSync, mkdirSync } from "node:fs";
 import { dirname, resolve } from "node:path";
+import { PrismaBetterSqlite3 } from "@prisma/adapter-better-sqlite3";
 import { PrismaPg } from "@prisma/adapter-pg";
-import pg from "pg";
+import type { SqlDriverAdapter, SqlDriverAdapterFactory } from "@prisma/driver-adapter-utils";
 import { PrismaClient as SqliteClient } from "./generated/sqlite/client.ts";
 import { PrismaClient as PostgresClient } from "./generated/postgresql/client.ts";
 import { StartupError } from "../config.ts";
-import { startCheckpointer } from "./checkpoint.ts";
-import { migrate, pendingMigrations, sqlitePath } from "./migrate.ts";
-import { PostgresSql, SqliteSql, type DatabaseKind, type QueryEvent, type Sql } from "./sql.ts";
-import { SqliteAdapterFactory } from "./sqlite.ts";
-
+import { startCheckpointer } from "./driver/checkpoint.ts";
+import { migrate, pendingMigrations } from "./driver/migrate.ts";
+import { openPostgres } from "./driver/postgresql.ts";
+import type { DatabaseKind, QueryEvent, Sql } from "./driver/sql.ts";
+import { openSqlite, type ConnectionGate } from "./driver/sqlite.ts";
+import { databaseKind, sqlitePath } from "./driver/url.ts";
 
 // Both generated clients have the same models (the two schema files differ only in provider), so
 // the store is written once against the SQLite client's types.
@@ -17,10 +19,10 @@ export type Db = InstanceType<typeof SqliteClient>;
 
 export interface Database {
   readonly kind: DatabaseKind;
-  // Every statement of the server runs as SQL on the driver adapter's connections (sql.ts).
+  // Every statement of the server runs as SQL through the driver layer (driver/).
   readonly sql: Sql;
-  // Prisma's client over the same connections, created on first use, for scripts and tests that
-  // read rows through the generated models. The server never uses it, so its query compiler
+  // Prisma's client on the same database, created on first use, for scripts and tests that read
+  // rows through the generated models. The server never uses it, so its query compiler
   // (compiled WebAssembly, resident once loaded) is never loaded.
   readonly prisma: Db;
   readonly migrationsApplied: readonly string[];
@@ -31,9 +33,6 @@ export interface Database {
 
 export type Readiness = { readonly reachable: false } | { readonly reachable: true; readonly pendingMigrations: readonly string[] };
 
-export function databaseKind(url: string): DatabaseKind {
-  return url.startsWith("file:") ? "sqlite" : "postgresql";
-}
 
 
 export interface DatabaseOptions {
@@ -81,52 +80,82 @@ async function open(url: string, options: DatabaseOptions): Promise<Database> {
   const log = options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {};
   if (kind === "sqlite") {
     const path = sqlitePath(url);
-    const factory = new SqliteAdapterFactory({ url: path, timeout: 30_000 });
-    const adapter = await factory.connect();
+    const driver = openSqlite(path, options.onQuery);
     const checkpointer = path === ":memory:" ? undefined : startCheckpointer(path);
-    const sql = new SqliteSql(factory.connection, factory.gate, options.onQuery);
     let client: Db | undefined;
     return {
       kind,
-      sql,
+      sql: driver.sql,
       get prisma() {
-        client ??= listen(new SqliteClient({ adapter: factory, ...log }) as Db, options);
+        const adapter = gated(new PrismaBetterSqlite3({ url: path, timeout: 30_000 }), driver.gate);
+        client ??= listen(new SqliteClient({ adapter, ...log }) as Db, options);
         return client;
       },
       migrationsApplied,
-      readiness: () => readinessOf(sql, kind),
+      readiness: () => readinessOf(driver.sql, kind),
       close: async () => {
         await checkpointer?.stop();
         await client?.$disconnect();
-        await adapter.dispose();
+        driver.close();
       },
     };
   }
-  const pool = new pg.Pool({ connectionString: url, max: options.poolSize ?? 10, connectionTimeoutMillis: poolConnectTimeoutMs });
-  // An idle connection the server closed (restart, failover) is dropped by the pool and replaced
-  // on next use; without a listener its error event would end the process.
-  pool.on("error", () => undefined);
-  const sql = new PostgresSql(pool, options.onQuery);
+  const driver = openPostgres(url, options.poolSize ?? 10, options.onQuery);
   let client: Db | undefined;
   return {
     kind,
-    sql,
+    sql: driver.sql,
     get prisma() {
-      client ??= listen(new PostgresClient({ adapter: new PrismaPg(pool), ...log }) as unknown as Db, options);
+      client ??= listen(new PostgresClient({ adapter: new PrismaPg(driver.pool), ...log }) as unknown as Db, options);
       return client;
     },
     migrationsApplied,
-    readiness: () => readinessOf(sql, kind),
+    readiness: () => readinessOf(driver.sql, kind),
     close: async () => {
       await client?.$disconnect();
-      await pool.end();
+      await driver.close();
     },
   };
 }
 
-// How long a request waits for a PostgreSQL connection (a new one, or one of the pool's) before
-// it fails, rather than hanging while the database does not answer.
-const poolConnectTimeoutMs = 30_000;
+// Prisma's client on SQLite has a connection of its own. Its statements and transactions wait for
+// the serving connection's gate (driver/sqlite.ts), and its transactions hold it: better-sqlite3
+// waits for a lock synchronously, so a statement on one connection waiting for a transaction on
+// the other in the same process would stop the very thread that has to end that transaction.
+function gated(factory: SqlDriverAdapterFactory, gate: ConnectionGate): SqlDriverAdapterFactory {
+  return {
+    provider: factory.provider,
+    adapterName: factory.adapterName,
+    connect: async () => {
+      const adapter = await factory.connect();
+      await adapter.executeScript("PRAGMA foreign_keys = ON");
+      return gateAdapter(adapter, gate);
+    },
+  };
+}
+
+function gateAdapter(adapter: SqlDriverAdapter, gate: ConnectionGate): SqlDriverAdapter {
+  const queryRaw = adapter.queryRaw.bind(adapter);
+  const executeRaw = adapter.executeRaw.bind(adapter);
+  const start = adapter.startTransaction.bind(adapter);
+  adapter.queryRaw = (query) => gate.whenFree(() => queryRaw(query));
+  adapter.executeRaw = (query) => gate.whenFree(() => executeRaw(query));
+  adapter.startTransaction = async (isolationLevel) => {
+    await gate.acquire();
+    try {
+      const transaction = await start(isolationLevel);
+      const commit = transaction.commit.bind(transaction);
+      const rollback = transaction.rollback.bind(transaction);
+      transaction.commit = () => commit().finally(() => gate.release());
+      transaction.rollback = () => rollback().finally(() => gate.release());
+      return transaction;
+    } catch (error) {
+      gate.release();
+      throw error;
+    }
+  };
+  return adapter;
+}
 
 async function readinessOf(sql: Sql, kind: DatabaseKind): Promise<Readiness> {
   try {

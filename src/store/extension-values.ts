@@ -4,6 +4,7 @@ import { sameJson } from "../scim/resource/json.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import { schemaRegistry } from "../scim/schema/registry.ts";
 import type { AttributeDefinition, SchemaDefinition } from "../scim/schema/types.ts";
+import type { Tables } from "./tables.ts";
 
 // The ExtensionValue rows of a resource: one per value of each simple attribute of this server's
 // own extension schemas (the Enterprise extension has columns of its own), so that filters on
@@ -20,14 +21,8 @@ export interface IndexedAttribute {
 // filter on such a value finds nothing.
 export const maxIndexedLength = 512;
 
-export type ExtensionValueRow = {
-  tenantId: string;
-  attr: string;
-  pos: number;
-  value: string | null;
-  num: number | null;
-  uniqueValue: string | null;
-};
+// An ExtensionValue row before its owner is set.
+export type ExtensionValueRow = Omit<Tables["ExtensionValue"], "id" | "userId" | "groupId">;
 
 function extensionsOf(resourceType: "User" | "Group"): SchemaDefinition[] {
   const definition = schemaRegistry.resourceTypeByName(resourceType);

@@ -14,16 +14,17 @@ import { compileElementFilter } from "./query/compile.ts";
 import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, indexedGroupExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
-import { insertSql, placeholders, updateSql, whereSql } from "./query/statements.ts";
+import { conditionSql, placeholders } from "./query/condition.ts";
+import { insertSql, updateSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
 import { bumpRow, bumpStatement, deleteRow, missingOrStale, readRow, storedResource, writableRow } from "./versioned.ts";
-import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
+import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./driver/sql.ts";
 
 // Ids per statement when checking or writing members: well under the bind-parameter limits of
 // SQLite (32766) and PostgreSQL (65535).
 const chunkSize = 5000;
 
-// Groups as SQL (sql.ts): reads, and writes in transactions of the store's own.
+// Groups as SQL (the Sql port, driver/sql.ts): reads, and writes in transactions of the store's own.
 export class SqlGroupStore implements GroupStore {
   constructor(private readonly sql: Sql) {}
 
@@ -76,7 +77,7 @@ export class SqlGroupStore implements GroupStore {
   }
 
   // Member changes alone depend on no row of the group: the members are resolved first, then the
-  // version bump and the member statements go as one guarded batch (sql.ts), which shares a commit
+  // version bump and the member statements go as one guarded batch (driver/sql.ts), which shares a commit
   // with concurrent writes. The bump is the guard: when the group is missing or at another version
   // than If-Match names, nothing is written. Should the batch fail (a member deleted after it was
   // resolved), the patch runs again in a transaction of its own.
@@ -128,7 +129,7 @@ export class SqlGroupStore implements GroupStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {
-    const { totalResults, rows, nextCursor } = await listPage(this.sql, "Group", tenantId, query, groupTarget, elementOwners(this.sql));
+    const { totalResults, rows, nextCursor } = await listPage(this.sql, tenantId, query, groupTarget, elementOwners(this.sql));
     const members = options.withRelations ? await this.membersOf(rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
@@ -171,7 +172,7 @@ async function insertExtensionValues(
   indexed: readonly IndexedAttribute[],
 ): Promise<void> {
   const rows = extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, groupId }));
-  if (rows.length > 0) await runStatement(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
+  if (rows.length > 0) await runStatement(tx, insertSql("ExtensionValue", rows));
 }
 
 function dedupe(members: readonly MemberRef[]): MemberRef[] {
@@ -245,7 +246,7 @@ async function memberChangeStatements(sql: Sql, tenantId: string, groupId: strin
     }
     case "removeWhere": {
       const args: SqlValue[] = [groupId];
-      const where = whereSql(compileElementFilter(change.filter, membersLocation), "GroupMember", args);
+      const where = conditionSql(compileElementFilter(change.filter, membersLocation), args);
       return [{ text: `DELETE FROM "GroupMember" WHERE "GroupMember"."groupId" = ? AND ${where}`, args }];
     }
     case "replace": {

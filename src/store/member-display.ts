@@ -1,5 +1,5 @@
 import { writeTime } from "./clock.ts";
-import type { Sql } from "./sql.ts";
+import type { Sql } from "./driver/sql.ts";
 
 // RFC 7643 §4.2: a member's display is the member's current name (a user's displayName, else its
 // userName; a group's displayName), never what a client once sent. When a user or group is renamed,

@@ -1,5 +1,5 @@
 import type { SequenceStore } from "../scim/ports.ts";
-import type { Sql } from "./sql.ts";
+import type { Sql } from "./driver/sql.ts";
 
 // Per-tenant counters in the Sequence table. One upsert (INSERT ... ON CONFLICT DO UPDATE ...
 // RETURNING) per number: atomic on both databases, so concurrent servers never hand out the same

@@ -1,7 +1,7 @@
 import { randomUUID } from "node:crypto";
 import type { CredentialRecord, CredentialStore, PatchReturn, StoredCredential, Tenant, TenantStore } from "../auth/ports.ts";
 import type { TenantSchema } from "../scim/schema/tenant-schema.ts";
-import { sqlDate, type Sql, type SqlStatement } from "./sql.ts";
+import { sqlDate, type Sql, type SqlStatement } from "./driver/sql.ts";
 
 type TenantRow = {
   id: string;

@@ -3,26 +3,23 @@ import type { Attributes } from "../scim/ports.ts";
 import { schemaRegistry } from "../scim/schema/registry.ts";
 import { userResourceType } from "../scim/schema/resource-types.ts";
 import type { AttributeDefinition } from "../scim/schema/types.ts";
+import type { ColumnOf, Tables } from "./tables.ts";
 
 // Where each filterable, sortable User attribute lives in the database. The resource itself is
 // kept whole in `doc`; these columns and the UserValue rows exist so that the database filters
 // and sorts with indexes. A value whose attribute is not caseExact is stored folded (foldCase).
 
-export type UserColumn =
-  | "id" | "userName" | "externalId" | "displayName" | "nameFormatted" | "familyName" | "givenName"
-  | "middleName" | "honorificPrefix" | "honorificSuffix" | "nickName" | "profileUrl" | "title"
-  | "userType" | "preferredLanguage" | "locale" | "timezone" | "active" | "employeeNumber"
-  | "costCenter" | "organization" | "division" | "department" | "managerId" | "created" | "lastModified";
+// The User columns that hold an attribute: every column but the row's bookkeeping, the stored
+// resource, the password hash and the primary values of multi-valued attributes.
+export type UserColumn = Exclude<ColumnOf<"User">, "tenantId" | "version" | "doc" | "passwordHash" | PrimaryColumn>;
 
 export type MultiValuedUserAttribute =
   | "emails" | "phoneNumbers" | "ims" | "photos" | "addresses" | "entitlements" | "roles" | "x509Certificates";
 
 export type PrimaryColumn = `${MultiValuedUserAttribute}Primary`;
 
-// UserValue columns, by sub-attribute name.
-export type ValueColumn =
-  | "value" | "display" | "type" | "primary" | "formatted" | "streetAddress" | "locality" | "region"
-  | "postalCode" | "country";
+// UserValue columns, by sub-attribute name: every column but the row's bookkeeping.
+export type ValueColumn = Exclude<ColumnOf<"UserValue">, "id" | "tenantId" | "userId" | "attr" | "pos">;
 
 export interface ColumnMapping {
   // Canonical attribute path, as the schema registry spells it.
@@ -167,22 +164,7 @@ function primaryColumnValue(attr: MultiValuedUserAttribute, value: unknown): str
   return typeof value === "string" ? storedString(primaryDefinitions.get(attr) as AttributeDefinition, value) : null;
 }
 
-export interface UserValueRow {
-  tenantId: string;
-  userId: string;
-  attr: string;
-  pos: number;
-  value: string | null;
-  primary: boolean;
-  display: string | null;
-  type: string | null;
-  formatted: string | null;
-  streetAddress: string | null;
-  locality: string | null;
-  region: string | null;
-  postalCode: string | null;
-  country: string | null;
-}
+export type UserValueRow = Omit<Tables["UserValue"], "id">;
 
 const stringValueColumns = valueColumns.filter((column): column is Exclude<ValueColumn, "primary"> => column !== "primary");
 

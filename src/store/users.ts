@@ -14,21 +14,22 @@ import { extensionsGuard } from "./tenants.ts";
 import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, indexedUserExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
-import { insertSql, placeholders, updateSql } from "./query/statements.ts";
+import { placeholders } from "./query/condition.ts";
+import { insertSql, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
 import { bumpRow, deleteRow, equalities, readRow, resourceColumnList, storedResource, writableRow } from "./versioned.ts";
 import { nextNumber } from "./sequences.ts";
-import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./sql.ts";
+import { runStatement, type Sql, type SqlRow, type SqlStatement } from "./driver/sql.ts";
 import { changedColumnValues, derivedColumnNames, multiValuedUserAttributes, userColumnList, userColumnValues, userValueRows } from "./user-columns.ts";
 
-// Users as SQL (sql.ts): a row per user with its filterable attributes in columns, and value rows
+// Users as SQL (the Sql port, driver/sql.ts): a row per user with its filterable attributes in columns, and value rows
 // for multi-valued and indexed extension attributes, written in the same transaction.
 export class SqlUserStore implements UserStore {
   constructor(private readonly sql: Sql) {}
 
   // One INSERT when the user has no multi-valued or indexed extension values, else the inserts in
   // one transaction; nothing is read back, since every column written is known here. Sent as a
-  // batch, so that concurrent creates share a commit (sql.ts).
+  // batch, so that concurrent creates share a commit (driver/sqlite.ts).
   async create(tenantId: string, write: UserWrite, stamp?: string): Promise<StoredUser> {
     const id = randomUUID();
     const now = writeTime();
@@ -40,9 +41,9 @@ export class SqlUserStore implements UserStore {
       },
     ];
     const values = userValueRows(tenantId, id, write.attributes);
-    if (values.length > 0) statements.push(insertSql("UserValue", values as unknown as Record<string, SqlValue>[]));
+    if (values.length > 0) statements.push(insertSql("UserValue", values));
     const extensions = extensionValueRows(tenantId, write.attributes, indexedOf(write)).map((value) => ({ ...value, userId: id }));
-    if (extensions.length > 0) statements.push(insertSql("ExtensionValue", extensions as unknown as Record<string, SqlValue>[]));
+    if (extensions.length > 0) statements.push(insertSql("ExtensionValue", extensions));
     if (stamp === undefined) {
       await this.sql.batch(statements).catch((error) => translateDatabaseError(error, "User"));
     } else {
@@ -79,7 +80,7 @@ export class SqlUserStore implements UserStore {
   // Optimistic first: the user is read, changed and written back only if its version is still
   // the one read, so a patch that changes only columns of the User row (active, name, title, ...)
   // is one read and one UPDATE of the columns that changed, without a transaction of its own (the
-  // UPDATE is sent as a batch, so that concurrent writes share a commit: sql.ts). When another
+  // UPDATE is sent as a batch, so that concurrent writes share a commit: driver/sqlite.ts). When another
   // write came first, the change is applied again to what that write left; after a few such
   // retries (many writers on one user) the patch takes the row first and cannot lose again.
   // Either way concurrent patches of one user apply one after the other and none is lost.
@@ -181,7 +182,7 @@ export class SqlUserStore implements UserStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
-    const { totalResults, rows, nextCursor } = await listPage(this.sql, "User", tenantId, query, userTarget, elementOwners(this.sql));
+    const { totalResults, rows, nextCursor } = await listPage(this.sql, tenantId, query, userTarget, elementOwners(this.sql));
     const groups = options.withRelations ? await this.groupsOf(tenantId, rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
@@ -272,12 +273,12 @@ async function rewriteValueRows(
   if (rewrites.values) {
     await tx.execute('DELETE FROM "UserValue" WHERE "userId" = ?', [id]);
     const rows = userValueRows(tenantId, id, attributes);
-    if (rows.length > 0) await runStatement(tx, insertSql("UserValue", rows as unknown as Record<string, SqlValue>[]));
+    if (rows.length > 0) await runStatement(tx, insertSql("UserValue", rows));
   }
   if (rewrites.extensions) {
     await tx.execute('DELETE FROM "ExtensionValue" WHERE "userId" = ?', [id]);
     const rows = extensionValueRows(tenantId, attributes, indexed).map((row) => ({ ...row, userId: id }));
-    if (rows.length > 0) await runStatement(tx, insertSql("ExtensionValue", rows as unknown as Record<string, SqlValue>[]));
+    if (rows.length > 0) await runStatement(tx, insertSql("ExtensionValue", rows));
   }
 }
 

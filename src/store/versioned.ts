@@ -2,7 +2,7 @@ import { ScimError } from "../scim/errors.ts";
 import type { Attributes, Versioned, WriteCondition } from "../scim/ports.ts";
 import { writeTime } from "./clock.ts";
 import { resourceColumns, resourceRow, type ResourceRow } from "./query/list.ts";
-import type { Sql, SqlStatement, SqlValue } from "./sql.ts";
+import type { Sql, SqlStatement, SqlValue } from "./driver/sql.ts";
 
 // Reads and writes of a versioned resource row (User, Group); writes under a write condition
 // (RFC 7644 §3.14).

@@ -8,7 +8,7 @@ import { permGroupsGroupSchema } from "../../src/scim/schema/extensions/permgrou
 import { qaseUserSchema } from "../../src/scim/schema/extensions/qase.ts";
 import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
 import { enterpriseUserUrn, groupUrn, userUrn } from "../../src/scim/schema/urns.ts";
-import type { Sql } from "../../src/store/sql.ts";
+import type { Sql } from "../../src/store/driver/sql.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 import { scimBody } from "../support/responses.ts";
 

@@ -3,7 +3,7 @@ import { userUrn } from "../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 import { adminClient, newUser, type BytebaseClient } from "../compat/bytebase/client.ts";
 
-// The server sends every statement as SQL on the driver adapter's connections (src/store/sql.ts).
+// The server sends every statement as SQL through the driver layer (src/store/driver/).
 // Prisma's client is created only when something asks for it, and the server never does: its
 // query compiler, once loaded, would hold about 50 MB of compiled WebAssembly.
 

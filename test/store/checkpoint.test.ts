@@ -3,9 +3,9 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import Database from "better-sqlite3";
 import { afterEach, describe, expect, it } from "vitest";
-import { startCheckpointer } from "../../src/store/checkpoint.ts";
+import { startCheckpointer } from "../../src/store/driver/checkpoint.ts";
 
-// The checkpoint worker (src/store/checkpoint.ts): a connection of its own copies the log into
+// The checkpoint worker (src/store/driver/checkpoint.ts): a connection of its own copies the log into
 // the database file while the serving connection only appends to it.
 
 let dir: string | undefined;

@@ -1,9 +1,9 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { Allocate, StoredGroup, StoredUser } from "../../src/scim/ports.ts";
 import { openDatabase, type Database } from "../../src/store/database.ts";
-import type { QueryEvent } from "../../src/store/sql.ts";
+import type { QueryEvent } from "../../src/store/driver/sql.ts";
 import { SqlGroupStore } from "../../src/store/groups.ts";
-import type { Sql } from "../../src/store/sql.ts";
+import type { Sql } from "../../src/store/driver/sql.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
 import { SqlUserStore } from "../../src/store/users.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";

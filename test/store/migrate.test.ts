@@ -2,7 +2,8 @@ import { spawn } from "node:child_process";
 import { afterEach, describe, expect, it } from "vitest";
 import pg from "pg";
 import Database from "better-sqlite3";
-import { committedMigrations, migrate, sqlitePath } from "../../src/store/migrate.ts";
+import { committedMigrations, migrate } from "../../src/store/driver/migrate.ts";
+import { sqlitePath } from "../../src/store/driver/url.ts";
 import { openDatabase } from "../../src/store/database.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
 

@@ -6,10 +6,10 @@ import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
 import { schemaRegistry } from "../../src/scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resource-types.ts";
 import { openDatabase, type Database } from "../../src/store/database.ts";
-import type { QueryEvent } from "../../src/store/sql.ts";
+import type { QueryEvent } from "../../src/store/driver/sql.ts";
 import { SqlGroupStore } from "../../src/store/groups.ts";
 import { encodeCursor } from "../../src/store/query/cursor.ts";
-import { orderOf, sortKeyOf } from "../../src/store/query/sort.ts";
+import { sortKeyOf } from "../../src/store/query/sort.ts";
 import { userTarget } from "../../src/store/query/targets.ts";
 import { analyze, seedGroups, seedUsers, syntheticUsers } from "../support/seed.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
@@ -288,24 +288,26 @@ describe(`query plans over ${userCount} users (${testDatabaseKind})`, () => {
   });
 
   describe("a cursor deep in the list starts an index range at the cursor", () => {
-    const cases: Array<[string, QueryParameters, string]> = [
-      ["by id", {}, "User_tenantId_id_idx"],
-      ["by userName", { sortBy: "userName" }, "User_tenantId_userName_key"],
-      ["by meta.created descending", { sortBy: "meta.created", sortOrder: "descending" }, "User_tenantId_created_id_idx"],
+    const cases: Array<[string, QueryParameters, "id" | "userName" | "created", string]> = [
+      ["by id", {}, "id", "User_tenantId_id_idx"],
+      ["by userName", { sortBy: "userName" }, "userName", "User_tenantId_userName_key"],
+      ["by meta.created descending", { sortBy: "meta.created", sortOrder: "descending" }, "created", "User_tenantId_created_id_idx"],
     ];
-    for (const [name, parameters, index] of cases) {
+    for (const [name, parameters, sortColumn, index] of cases) {
       it(name, async () => {
         const query = readListQuery({ ...parameters, count: 10, cursor: "" }, userResourceType, schemaRegistry, limits);
         const key = sortKeyOf(query, userTarget);
+        const direction = key.direction;
         // The row 60,000 places in, as a previous page would have ended on it.
         const [row] = await database.prisma.user.findMany({
           where: { tenantId },
-          orderBy: orderOf(key) as never,
+          orderBy: sortColumn === "id" ? [{ id: direction }] : [{ [sortColumn]: direction }, { id: direction }],
           skip: 60_000,
           take: 1,
           select: { id: true, userName: true, created: true },
         });
-        const sent = await listStatements("User", { ...parameters, count: 10, cursor: "" }, (base) => ({ ...base, cursor: encodeCursor(base, key, row!) }));
+        const value = sortColumn === "id" ? undefined : row![sortColumn];
+        const sent = await listStatements("User", { ...parameters, count: 10, cursor: "" }, (base) => ({ ...base, cursor: encodeCursor(base, key, { id: row!.id, value }) }));
         const page = sent.find(isPage)!;
         expectIndexed(page, "User", index);
         expect(page.plan, describePlan(page)).not.toMatch(/TEMP B-TREE|"Sort"/);

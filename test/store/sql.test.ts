@@ -1,14 +1,15 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { translateDatabaseError } from "../../src/store/errors.ts";
-import { sqlDate } from "../../src/store/sql.ts";
-import { insertSql, orderSql, whereSql } from "../../src/store/query/statements.ts";
-import type { SqlValue } from "../../src/store/sql.ts";
+import { sqlDate } from "../../src/store/driver/sql.ts";
+import { and, column, compare, conditionSql, isNull, never, not, notNull, or, orderSql, type Column, type Condition } from "../../src/store/query/condition.ts";
+import { insertSql } from "../../src/store/query/statements.ts";
+import type { SqlValue } from "../../src/store/driver/sql.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
 
-// The store's own SQL (src/store/sql.ts) next to Prisma's on the same connections: it keeps out
+// The store's own SQL (src/store/driver/) next to Prisma's client on the same database: it keeps out
 // of other requests' transactions, its batches are all or nothing, its values are stored as
-// Prisma stores them, and the `where` rendering keeps Prisma's meaning.
+// Prisma stores them, and conditions render as the SQL they mean.
 
 let testDatabase: TestDatabase;
 let database: Database;
@@ -93,46 +94,67 @@ describe(`statements beside Prisma's transactions (${testDatabaseKind})`, () => 
     const [row] = await database.sql.query<{ lastModified: unknown; active: unknown }>('SELECT "lastModified", "active" FROM "User" WHERE "id" = ?', ["u-sql"]);
     expect(sqlDate(row?.lastModified)).toStrictEqual(later);
     const args: SqlValue[] = [];
-    const where = whereSql({ AND: [{ tenantId: "t-sql" }, { active: false }, { created: { lt: later } }] }, "User", args);
+    const where = conditionSql(and(compare(column("User", "tenantId"), "=", "t-sql"), compare(column("User", "active"), "=", false), compare(column("User", "created"), "<", later)), args);
     expect(await database.sql.query(`SELECT "id" FROM "User" WHERE ${where}`, args)).toStrictEqual([{ id: "u-sql" }]);
   });
 });
 
-describe("where rendering", () => {
-  const rendered = (where: Record<string, unknown>) => {
+describe("condition rendering", () => {
+  const rendered = (condition: Condition) => {
     const args: SqlValue[] = [];
-    return { sql: whereSql(where, "User", args), args };
+    return { sql: conditionSql(condition, args), args };
   };
+  const title = column("User", "title");
 
-  it.each([
-    [{ tenantId: "t" }, '"User"."tenantId" = ?', ["t"]],
-    [{ AND: [] }, "1 = 1", []],
-    [{ OR: [] }, "1 = 0", []],
-    [{ id: { in: [] } }, "1 = 0", []],
-    [{ title: null }, '"User"."title" IS NULL', []],
-    [{ title: { not: null } }, '"User"."title" IS NOT NULL', []],
-    [{ title: { not: "x" } }, '"User"."title" <> ?', ["x"]],
-    [{ NOT: { title: "x" } }, 'NOT ("User"."title" = ?)', ["x"]],
-    [{ title: { contains: "a\\%" } }, '"User"."title" LIKE ?', ["%a\\%%"]],
-    [{ title: { endsWith: "z" } }, '"User"."title" LIKE ?', ["%z"]],
-    [{ familyName: { gte: "sm", lt: "sm\u{10ffff}" } }, '("User"."familyName" >= ?) AND ("User"."familyName" < ?)', ["sm", "sm\u{10ffff}"]],
-    [{ OR: [{ title: "a" }, { title: "b" }] }, '("User"."title" = ? OR "User"."title" = ?)', ["a", "b"]],
+  it.each<[string, Condition, string, SqlValue[]]>([
+    ["tenant", compare(column("User", "tenantId"), "=", "t"), '"User"."tenantId" = ?', ["t"]],
+    ["empty and", and(), "1 = 1", []],
+    ["empty or", never, "1 = 0", []],
+    ["empty in", { kind: "in", left: column("User", "id"), values: [] }, "1 = 0", []],
+    ["is null", isNull(title), '"User"."title" IS NULL', []],
+    ["is not null", notNull(title), '"User"."title" IS NOT NULL', []],
+    ["differs", compare(title, "<>", "x"), '"User"."title" <> ?', ["x"]],
+    ["not", not(compare(title, "=", "x")), 'NOT ("User"."title" = ?)', ["x"]],
+    ["contains", { kind: "like", left: title, pattern: "%a\\%%" }, '"User"."title" LIKE ?', ["%a\\%%"]],
+    ["ends with", { kind: "like", left: title, pattern: "%z" }, '"User"."title" LIKE ?', ["%z"]],
     [
-      { values: { some: { tenantId: "t", attr: "emails", value: "x" } } },
+      "range",
+      and(compare(column("User", "familyName"), ">=", "sm"), compare(column("User", "familyName"), "<", "sm\u{10ffff}")),
+      '("User"."familyName" >= ?) AND ("User"."familyName" < ?)',
+      ["sm", "sm\u{10ffff}"],
+    ],
+    ["or", or(compare(title, "=", "a"), compare(title, "=", "b")), '("User"."title" = ? OR "User"."title" = ?)', ["a", "b"]],
+    [
+      "exists",
+      {
+        kind: "exists",
+        table: "UserValue",
+        owner: column("UserValue", "userId"),
+        resource: column("User", "id"),
+        where: and(compare(column("UserValue", "tenantId"), "=", "t"), compare(column("UserValue", "attr"), "=", "emails"), compare(column("UserValue", "value"), "=", "x")),
+      },
       'EXISTS (SELECT 1 FROM "UserValue" WHERE "UserValue"."userId" = "User"."id" AND ("UserValue"."tenantId" = ?) AND ("UserValue"."attr" = ?) AND ("UserValue"."value" = ?))',
       ["t", "emails", "x"],
     ],
-  ])("%j", (where, sql, args) => {
-    expect(rendered(where)).toStrictEqual({ sql, args });
+    [
+      "an extension attribute's first value",
+      compare({ kind: "firstExtensionValue", owner: "Group", column: "num", attr: "urn:x:Group:n" }, ">", 2),
+      '(SELECT "ExtensionValue"."num" FROM "ExtensionValue" WHERE "ExtensionValue"."groupId" = "Group"."id" AND "ExtensionValue"."attr" = ? AND "ExtensionValue"."pos" = 0) > ?',
+      ["urn:x:Group:n", 2],
+    ],
+  ])("%s", (_name, condition, sql, args) => {
+    expect(rendered(condition)).toStrictEqual({ sql, args });
   });
 
   it("refuses what it does not know rather than dropping a condition", () => {
-    expect(() => rendered({ title: { startsWith: "x" } })).toThrow("Unsupported filter operator startsWith");
-    expect(() => rendered({ values: { every: {} } })).toThrow("Unsupported relation filter");
+    expect(() => rendered({ kind: "startsWith", left: title, value: "x" } as unknown as Condition)).toThrow();
+    expect(() => rendered(compare({ kind: "every" } as unknown as Column, "=", 1))).toThrow();
   });
 
-  it("orders as Prisma's { sort, nulls } asks", () => {
-    expect(orderSql("User", [{ familyName: { sort: "asc", nulls: "last" } }, { id: "asc" }])).toBe('"User"."familyName" ASC NULLS LAST, "User"."id" ASC');
+  it("orders by each term, absent values where asked", () => {
+    const args: SqlValue[] = [];
+    const order = orderSql([{ by: column("User", "familyName"), direction: "asc", nulls: "last" }, { by: column("User", "id"), direction: "asc" }], args);
+    expect(order).toBe('"User"."familyName" ASC NULLS LAST, "User"."id" ASC');
   });
 });
 

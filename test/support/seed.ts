@@ -3,7 +3,7 @@ import { bytebaseUserSchema } from "../../src/scim/schema/extensions/bytebase.ts
 import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
 import { enterpriseUserUrn } from "../../src/scim/schema/urns.ts";
 import type { Database } from "../../src/store/database.ts";
-import type { DatabaseKind } from "../../src/store/sql.ts";
+import type { DatabaseKind } from "../../src/store/driver/sql.ts";
 import { groupColumns, SqlGroupStore } from "../../src/store/groups.ts";
 import { extensionValueRows, indexedUserExtensionAttributes } from "../../src/store/extension-values.ts";
 import { userColumnValues, userValueRows } from "../../src/store/user-columns.ts";

@@ -1,14 +1,14 @@
-import type { Sql, SqlValue } from "../sql.ts";
+import type { Sql, SqlValue } from "../driver/sql.ts";
+import { conditionSql, expressionSql } from "./condition.ts";
 import { maxElementOwners, type ElementOwners } from "./list.ts";
-import { column, modelTables, whereSql } from "./statements.ts";
 
 // The owners of element rows meeting a condition, read from the element table by its index.
 export function elementOwners(sql: Sql): ElementOwners {
-  return async (location, where) => {
-    const table = modelTables[location.model];
+  return async (element) => {
     const args: SqlValue[] = [];
+    const owner = expressionSql(element.owner, args);
     const rows = await sql.query<{ owner: string | null }>(
-      `SELECT ${column(table, location.owner)} AS "owner" FROM "${table}" WHERE ${whereSql(where, table, args)} LIMIT ${maxElementOwners + 1}`,
+      `SELECT ${owner} AS "owner" FROM "${element.table}" WHERE ${conditionSql(element.where, args)} LIMIT ${maxElementOwners + 1}`,
       args,
     );
     if (rows.length > maxElementOwners) return undefined;

@@ -1,10 +1,11 @@
 import type { ListQuery } from "../../scim/ports.ts";
-import { sqlDate, type Sql, type SqlRow, type SqlValue } from "../sql.ts";
-import { compileFilter, existsElement, type ElementCondition, type Where } from "./compile.ts";
+import { sqlDate, type Sql, type SqlRow, type SqlValue } from "../driver/sql.ts";
+import type { ResourceTable } from "../tables.ts";
+import { compileFilter } from "./compile.ts";
+import { and, column, compare, conditionSql, expressionSql, orderSql, type Condition, type ExistsCondition } from "./condition.ts";
 import { afterCursor, encodeCursor } from "./cursor.ts";
 import { orderOf, sortKeyOf, type SortKey } from "./sort.ts";
-import { column, orderSql, whereSql, type Table } from "./statements.ts";
-import type { ElementLocation, QueryTarget } from "./targets.ts";
+import type { QueryTarget } from "./targets.ts";
 
 // One list request (RFC 7644 §3.4.2) as two statements: the page, ordered with ties broken by
 // id so that pages are stable, and the exact match count, a plain COUNT(*) that an index answers.
@@ -22,83 +23,112 @@ export interface ResourceRow {
   doc: string;
 }
 
-// Finds the ids of the resources that own element rows meeting a condition, or undefined when
-// there are too many to list.
-export type ElementOwners = (location: ElementLocation, where: Where) => Promise<readonly string[] | undefined>;
+// Finds the ids of the resources that own element rows meeting an EXISTS condition's `where`, or
+// undefined when there are too many to list.
+export type ElementOwners = (element: ExistsCondition) => Promise<readonly string[] | undefined>;
 
 // The most ids an element condition is replaced with; beyond, the EXISTS subquery stays.
 export const maxElementOwners = 5000;
 
-// Element conditions (emails.value eq "x", members[value eq "u"]) are looked up first in their
-// own table, by its (tenantId, attr, value) index, and become `id IN (...)`: SQLite runs the
-// EXISTS subquery Prisma writes once per resource of the tenant, which is O(users).
+// The condition of a list's filter, compiled once. Element conditions (emails.value eq "x",
+// members[value eq "u"]) are looked up first in their own table, by its (tenantId, attr, value)
+// index, and become `id IN (...)`: SQLite runs an EXISTS subquery once per resource of the
+// tenant, which is O(users).
 export async function whereOf(
   tenantId: string,
   query: Pick<ListQuery, "filter">,
   target: QueryTarget,
   owners?: ElementOwners,
-): Promise<Where> {
-  if (!query.filter) return { tenantId };
-  let element: ElementCondition = existsElement;
-  if (owners) {
-    const lookups: Array<Parameters<ElementCondition>> = [];
-    compileFilter(query.filter, target, tenantId, (location, where) => {
-      lookups.push([location, where]);
-      return {};
-    });
-    const found = await Promise.all(lookups.map(([location, where]) => owners(location, where)));
-    let next = 0;
-    element = (location, where) => {
-      const ids = found[next++];
-      return ids ? { id: { in: [...ids] } } : existsElement(location, where);
-    };
-  }
-  return { AND: [{ tenantId }, compileFilter(query.filter, target, tenantId, element)] };
+): Promise<Condition> {
+  if (!query.filter) return compare(column(target.resourceType, "tenantId"), "=", tenantId);
+  const compiled = compileFilter(query.filter, target, tenantId);
+  if (!owners) return compiled;
+  const elements = existsIn(compiled);
+  if (elements.length === 0) return compiled;
+  const found = await Promise.all(elements.map(owners));
+  const ids = new Map(elements.map((element, index) => [element, found[index]]));
+  return withOwners(compiled, ids, target);
 }
 
-async function countOf(sql: Sql, table: Table, where: Where): Promise<number> {
+function existsIn(condition: Condition): ExistsCondition[] {
+  switch (condition.kind) {
+    case "exists":
+      return [condition];
+    case "and":
+    case "or":
+      return condition.conditions.flatMap(existsIn);
+    case "not":
+      return existsIn(condition.condition);
+    default:
+      return [];
+  }
+}
+
+function withOwners(condition: Condition, ids: ReadonlyMap<ExistsCondition, readonly string[] | undefined>, target: QueryTarget): Condition {
+  switch (condition.kind) {
+    case "exists": {
+      const owners = ids.get(condition);
+      return owners ? { kind: "in", left: column(target.resourceType, "id"), values: owners } : condition;
+    }
+    case "and":
+    case "or":
+      return { kind: condition.kind, conditions: condition.conditions.map((inner) => withOwners(inner, ids, target)) };
+    case "not":
+      return { kind: "not", condition: withOwners(condition.condition, ids, target) };
+    default:
+      return condition;
+  }
+}
+
+async function countOf(sql: Sql, table: ResourceTable, where: Condition): Promise<number> {
   const args: SqlValue[] = [];
-  const [row] = await sql.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "${table}" WHERE ${whereSql(where, table, args)}`, args);
+  const [row] = await sql.query<{ n: number }>(`SELECT COUNT(*) AS "n" FROM "${table}" WHERE ${conditionSql(where, args)}`, args);
   return Number(row?.n ?? 0);
 }
 
-async function pageOf(sql: Sql, table: Table, where: Where, key: SortKey, skip: number, take: number): Promise<SqlRow[]> {
+async function pageOf(sql: Sql, target: QueryTarget, where: Condition, key: SortKey, skip: number, take: number): Promise<SqlRow[]> {
+  const table = target.resourceType;
   const args: SqlValue[] = [];
   // The sort key's value, for the cursor, under a name of its own: an extension value is an
-  // expression (statements.ts), and PostgreSQL cuts names at 63 bytes.
-  const columns = [...resourceColumns.map((name) => column(table, name)), ...(key.column === "id" ? [] : [`${column(table, key.column)} AS "${sortKeyAlias}"`])];
-  const text = `SELECT ${columns.join(", ")} FROM "${table}" WHERE ${whereSql(where, table, args)} ORDER BY ${orderSql(table, orderOf(key))} LIMIT ? OFFSET ?`;
+  // expression, and PostgreSQL cuts names at 63 bytes.
+  const columns = [
+    ...resourceColumns.map((name) => `"${table}"."${name}"`),
+    ...(key.by === undefined ? [] : [`${expressionSql(key.by, args)} AS "${sortKeyAlias}"`]),
+  ];
+  const conditions = conditionSql(where, args);
+  const order = orderSql(orderOf(key, target), args);
+  const text = `SELECT ${columns.join(", ")} FROM "${table}" WHERE ${conditions} ORDER BY ${order} LIMIT ? OFFSET ?`;
   return sql.query(text, [...args, take, skip]);
 }
 
 export async function listPage(
   sql: Sql,
-  table: "User" | "Group",
   tenantId: string,
   query: ListQuery,
   target: QueryTarget,
   owners?: ElementOwners,
 ): Promise<{ totalResults: number; rows: ResourceRow[]; nextCursor?: string }> {
+  const table = target.resourceType;
   const where = await whereOf(tenantId, query, target, owners);
   const key = sortKeyOf(query, target);
   if (query.cursor === undefined) {
     if (query.count === 0) return { totalResults: await countOf(sql, table, where), rows: [] };
-    const rows = (await pageOf(sql, table, where, key, query.startIndex - 1, query.count)).map(resourceRow);
+    const rows = (await pageOf(sql, target, where, key, query.startIndex - 1, query.count)).map(resourceRow);
     // A short page that starts at the first match, or has any match, ends the result: its end is
     // the count, without a second statement (an eq lookup is one statement).
     const ends = rows.length < query.count && (rows.length > 0 || query.startIndex === 1);
     return { totalResults: ends ? query.startIndex - 1 + rows.length : await countOf(sql, table, where), rows };
   }
   // RFC 9865: one row more than the page tells whether there is a next page.
-  const pageWhere = query.cursor === "" ? where : { AND: [where, afterCursor(query, key, query.cursor)] };
+  const pageWhere = query.cursor === "" ? where : and(where, afterCursor(query, key, target, query.cursor));
   const [totalResults, fetched] = await Promise.all([
     countOf(sql, table, where),
-    query.count === 0 ? Promise.resolve([]) : pageOf(sql, table, pageWhere, key, 0, query.count + 1),
+    query.count === 0 ? Promise.resolve([]) : pageOf(sql, target, pageWhere, key, 0, query.count + 1),
   ]);
   const rows = fetched.slice(0, query.count);
   const last = rows.at(-1);
   return fetched.length > query.count && last
-    ? { totalResults, rows: rows.map(resourceRow), nextCursor: encodeCursor(query, key, key.column === "id" ? last : { ...last, [key.column]: sortValue(key, last[sortKeyAlias]) }) }
+    ? { totalResults, rows: rows.map(resourceRow), nextCursor: encodeCursor(query, key, { id: last.id as string, value: sortValue(key, last[sortKeyAlias]) }) }
     : { totalResults, rows: rows.map(resourceRow) };
 }
 
@@ -112,10 +142,10 @@ export function resourceRow(row: SqlRow): ResourceRow {
   };
 }
 
-// A sort column's value as the cursor keeps it: a Date for meta.created and meta.lastModified
-// (SQLite returns their text), a boolean for `active` (SQLite returns 0 or 1).
+// A sort value as the cursor keeps it: a Date for meta.created and meta.lastModified (SQLite
+// returns their text), a boolean for `active` (SQLite returns 0 or 1).
 function sortValue(key: SortKey, value: unknown): unknown {
-  if (key.date) return value === null ? null : sqlDate(value);
+  if (key.date) return value === null || value === undefined ? null : sqlDate(value);
   if (key.boolean && typeof value === "number") return value === 1;
   return value;
 }

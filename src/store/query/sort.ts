@@ -1,17 +1,17 @@
 import { ScimError } from "../../scim/errors.ts";
 import type { ListQuery } from "../../scim/ports.ts";
-import type { Where } from "./compile.ts";
-import { extensionValueColumn } from "./statements.ts";
+import { column, type Expression, type OrderTerm } from "./condition.ts";
 import { tenantExtensionLocation, type ColumnLocation, type ElementLocation, type QueryTarget } from "./targets.ts";
 
-// The order of a list (RFC 7644 §3.4.2.3): the column it is sorted by, then id.
+// The order of a list (RFC 7644 §3.4.2.3): the value it is sorted by, then id.
 
-// The column a list is ordered by; ties are broken by id in the same direction.
+// What a list is ordered by; ties are broken by id in the same direction. `by` is absent for a
+// list in id order.
 export interface SortKey {
-  readonly column: string;
+  readonly by?: Expression;
   readonly nullable: boolean;
   readonly direction: "asc" | "desc";
-  // The column holds a DateTime (meta.created, meta.lastModified) or a Boolean (active).
+  // The value is a DateTime (meta.created, meta.lastModified) or a Boolean (active).
   readonly date?: boolean;
   readonly boolean?: boolean;
 }
@@ -21,31 +21,35 @@ const booleanColumns = new Set(["active"]);
 
 export function sortKeyOf(query: Pick<ListQuery, "sortBy" | "sortOrder">, target: QueryTarget): SortKey {
   const direction = query.sortOrder === "descending" ? "desc" : "asc";
-  if (!query.sortBy) return { column: "id", nullable: false, direction };
+  if (!query.sortBy) return { nullable: false, direction };
   const path = query.sortBy.path.toLowerCase();
   const found = target.sortColumns?.get(path) ?? target.locations.get(path) ?? tenantExtensionLocation(target, query.sortBy);
-  const location = found?.kind === "element" && found.model === "extensionValue" ? extensionSortColumn(found, query.sortBy.path) : found;
-  if (location?.kind !== "column") throw ScimError.invalidValue(`sortBy "${query.sortBy.path}" is not supported`);
+  if (found?.kind === "element" && found.table === "ExtensionValue") return extensionSortKey(found, target, query.sortBy.path, direction);
+  if (found?.kind !== "column") throw ScimError.invalidValue(`sortBy "${query.sortBy.path}" is not supported`);
+  const { name } = found.column;
+  // id is the tie-breaker already.
+  if (name === "id") return { nullable: false, direction };
   return {
-    column: location.column,
-    nullable: location.nullable,
+    by: found.column,
+    nullable: found.nullable,
     direction,
-    ...(dateColumns.has(location.column) ? { date: true } : {}),
-    ...(booleanColumns.has(location.column) ? { boolean: true } : {}),
+    ...(dateColumns.has(name) ? { date: true } : {}),
+    ...(booleanColumns.has(name) ? { boolean: true } : {}),
   };
 }
 
 // An extension attribute sorts by its first value (RFC 7644 §3.4.2.3 for multi-valued ones): its
-// `value` (or `num`) column of ExtensionValue, read by a subquery (statements.ts).
-function extensionSortColumn(location: ElementLocation, path: string): ColumnLocation {
+// `value` (or `num`) column of ExtensionValue.
+function extensionSortKey(location: ElementLocation, target: QueryTarget, path: string, direction: "asc" | "desc"): SortKey {
   const value = location.columns.get("value") as ColumnLocation;
-  return { ...value, column: extensionValueColumn(value.column as "value" | "num", path) };
+  const valueColumn = value.column.name === "num" ? "num" : "value";
+  return { by: { kind: "firstExtensionValue", owner: target.resourceType, column: valueColumn, attr: path }, nullable: true, direction };
 }
 
 // RFC 7644 §3.4.2.3. Absent values sort last when ascending, first when descending.
-export function orderOf(key: SortKey): Where[] {
-  if (key.column === "id") return [{ id: key.direction }];
+export function orderOf(key: SortKey, target: QueryTarget): OrderTerm[] {
+  const id: OrderTerm = { by: column(target.resourceType, "id"), direction: key.direction };
+  if (!key.by) return [id];
   const nulls = key.direction === "asc" ? "last" : "first";
-  return [{ [key.column]: key.nullable ? { sort: key.direction, nulls } : key.direction }, { id: key.direction }];
+  return [{ by: key.by, direction: key.direction, ...(key.nullable ? { nulls } : {}) }, id];
 }
-

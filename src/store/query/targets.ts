@@ -2,14 +2,16 @@ import type { AttributeRef } from "../../scim/filter/ast.ts";
 import {
   extensionText, indexedGroupExtensionAttributes, indexedUserExtensionAttributes, type IndexedAttribute,
 } from "../extension-values.ts";
-import { multiValuedUserAttributes, userColumns, type ValueColumn } from "../user-columns.ts";
+import type { ColumnOf, ElementTable } from "../tables.ts";
+import { multiValuedUserAttributes, userColumns } from "../user-columns.ts";
+import { column as tableColumn, compare, type Column, type Condition } from "./condition.ts";
 
 // Where a filterable attribute lives, per resource type: a column of the resource's own row, or
 // a column of a related table whose rows are the elements of a multi-valued attribute.
 
 export interface ColumnLocation {
   readonly kind: "column";
-  readonly column: string;
+  readonly column: Column;
   readonly nullable: boolean;
   // How a filter's value is written for this column, when not as compared (comparisonForm).
   readonly encode?: (value: string | number | boolean | Date) => string | number | boolean | Date;
@@ -17,12 +19,12 @@ export interface ColumnLocation {
 
 export interface ElementLocation {
   readonly kind: "element";
-  // The relation from the resource row to its element rows, and what selects this attribute's rows.
-  readonly relation: string;
-  // The element rows' model and the column that names the resource they belong to.
-  readonly model: "userValue" | "groupMember" | "extensionValue";
-  readonly owner: "userId" | "groupId";
-  readonly scope: Readonly<Record<string, unknown>>;
+  // The element rows' table, its columns naming the resource they belong to and its tenant, and
+  // what selects this attribute's rows among them.
+  readonly table: ElementTable;
+  readonly owner: Column;
+  readonly tenant: Column;
+  readonly scope: readonly Condition[];
   // Sub-attribute name (lower-cased) -> column of the element row.
   readonly columns: ReadonlyMap<string, ColumnLocation>;
   // The sub-attribute a bare reference to the attribute means (RFC 7644 §3.4.2.2: "value").
@@ -40,27 +42,29 @@ export interface QueryTarget {
   readonly sortColumns?: ReadonlyMap<string, ColumnLocation>;
 }
 
-const column = (name: string, nullable = true): ColumnLocation => ({ kind: "column", column: name, nullable });
+const userColumn = (name: ColumnOf<"User">, nullable = true): ColumnLocation => ({ kind: "column", column: tableColumn("User", name), nullable });
+const groupColumn = (name: ColumnOf<"Group">, nullable = true): ColumnLocation => ({ kind: "column", column: tableColumn("Group", name), nullable });
+const memberColumn = (name: ColumnOf<"GroupMember">): ColumnLocation => ({ kind: "column", column: tableColumn("GroupMember", name), nullable: false });
 
 const notNull = new Set(["id", "userName", "created", "lastModified"]);
 
-const userValueColumns = (names: readonly ValueColumn[]) =>
-  new Map(names.map((name) => [name.toLowerCase(), column(name, name !== "primary")]));
+const userValueColumns = (names: readonly ColumnOf<"UserValue">[]) =>
+  new Map(names.map((name) => [name.toLowerCase(), { kind: "column", column: tableColumn("UserValue", name), nullable: name !== "primary" } as ColumnLocation]));
 
 // An attribute of this server's own extensions: its ExtensionValue rows, text in `value`, numbers in `num`.
 function extensionLocation({ path, definition }: IndexedAttribute, owner: "userId" | "groupId"): readonly [string, ElementLocation] {
   const numeric = definition.type === "integer" || definition.type === "decimal";
   const valueColumn: ColumnLocation = numeric
-    ? column("num")
-    : { ...column("value"), encode: (value) => extensionText(definition, value) ?? "" };
+    ? { kind: "column", column: tableColumn("ExtensionValue", "num"), nullable: true }
+    : { kind: "column", column: tableColumn("ExtensionValue", "value"), nullable: true, encode: (value) => extensionText(definition, value) ?? "" };
   return [
     path.toLowerCase(),
     {
       kind: "element",
-      relation: "extensionValues",
-      model: "extensionValue",
-      owner,
-      scope: { attr: path },
+      table: "ExtensionValue",
+      owner: tableColumn("ExtensionValue", owner),
+      tenant: tableColumn("ExtensionValue", "tenantId"),
+      scope: [compare(tableColumn("ExtensionValue", "attr"), "=", path)],
       columns: new Map([["value", valueColumn]]),
       defaultColumn: "value",
     },
@@ -89,17 +93,17 @@ export const userTarget: QueryTarget = {
   resourceType: "User",
   locations: new Map<string, Location>([
     ...indexedUserExtensionAttributes.map((attribute) => extensionLocation(attribute, "userId")),
-    ...userColumns.map((mapping) => [mapping.path.toLowerCase(), column(mapping.column, !notNull.has(mapping.column))] as const),
+    ...userColumns.map((mapping) => [mapping.path.toLowerCase(), userColumn(mapping.column, !notNull.has(mapping.column))] as const),
     ...multiValuedUserAttributes.map(
       (attr) =>
         [
           attr.toLowerCase(),
           {
             kind: "element",
-            relation: "values",
-            model: "userValue",
-            owner: "userId",
-            scope: { attr },
+            table: "UserValue",
+            owner: tableColumn("UserValue", "userId"),
+            tenant: tableColumn("UserValue", "tenantId"),
+            scope: [compare(tableColumn("UserValue", "attr"), "=", attr)],
             columns: userValueColumns(["value", "display", "type", "primary", "formatted", "streetAddress", "locality", "region", "postalCode", "country"]),
             defaultColumn: "value",
           },
@@ -109,19 +113,19 @@ export const userTarget: QueryTarget = {
       "groups",
       {
         kind: "element",
-        relation: "memberships",
-        model: "groupMember",
-        owner: "userId",
-        scope: {},
-        columns: new Map([["value", column("groupId", false)]]),
+        table: "GroupMember",
+        owner: tableColumn("GroupMember", "userId"),
+        tenant: tableColumn("GroupMember", "tenantId"),
+        scope: [],
+        columns: new Map([["value", memberColumn("groupId")]]),
         defaultColumn: "value",
       },
     ],
   ]),
   sortColumns: new Map(
     multiValuedUserAttributes.flatMap((attr) => [
-      [attr.toLowerCase(), column(`${attr}Primary`)],
-      [`${attr.toLowerCase()}.${attr === "addresses" ? "formatted" : "value"}`, column(`${attr}Primary`)],
+      [attr.toLowerCase(), userColumn(`${attr}Primary`)],
+      [`${attr.toLowerCase()}.${attr === "addresses" ? "formatted" : "value"}`, userColumn(`${attr}Primary`)],
     ]),
   ),
 };
@@ -129,13 +133,13 @@ export const userTarget: QueryTarget = {
 // Group members, as filters inside `members[...]` see them.
 export const membersLocation: ElementLocation = {
   kind: "element",
-  relation: "members",
-  model: "groupMember",
-  owner: "groupId",
-  scope: {},
+  table: "GroupMember",
+  owner: tableColumn("GroupMember", "groupId"),
+  tenant: tableColumn("GroupMember", "tenantId"),
+  scope: [],
   columns: new Map([
-    ["value", column("memberId", false)],
-    ["type", column("type", false)],
+    ["value", memberColumn("memberId")],
+    ["type", memberColumn("type")],
   ]),
   defaultColumn: "value",
 };
@@ -143,11 +147,11 @@ export const membersLocation: ElementLocation = {
 export const groupTarget: QueryTarget = {
   resourceType: "Group",
   locations: new Map<string, Location>([
-    ["id", column("id", false)],
-    ["displayname", column("displayName", false)],
-    ["externalid", column("externalId")],
-    ["meta.created", column("created", false)],
-    ["meta.lastmodified", column("lastModified", false)],
+    ["id", groupColumn("id", false)],
+    ["displayname", groupColumn("displayName", false)],
+    ["externalid", groupColumn("externalId")],
+    ["meta.created", groupColumn("created", false)],
+    ["meta.lastmodified", groupColumn("lastModified", false)],
     ["members", membersLocation],
     ...indexedGroupExtensionAttributes.map((attribute) => extensionLocation(attribute, "groupId")),
   ]),

@@ -1,9 +1,8 @@
 import { existsSync } from "node:fs";
 import { dirname, resolve } from "node:path";
 import Database from "better-sqlite3";
-import { StartupError } from "../config.ts";
-import { databaseKind } from "./database.ts";
-import { sqlitePath } from "./migrate.ts";
+import { StartupError } from "../../config.ts";
+import { databaseKind, sqlitePath } from "./url.ts";
 
 // An online backup of the SQLite database: SQLite's backup API copies it page by page into a new
 // file while the server keeps serving (writes made meanwhile are copied too), so the copy is a

@@ -5,6 +5,7 @@ import { fileURLToPath } from "node:url";
 import Database from "better-sqlite3";
 import pg from "pg";
 import type { DatabaseKind, Sql } from "./sql.ts";
+import { sqlitePath } from "./url.ts";
 
 // Applies the committed SQL migrations (prisma/<provider>/migrations) that a database lacks, and
 // records them in `_prisma_migrations` exactly as `prisma migrate deploy` does, so either tool can
@@ -88,10 +89,6 @@ export async function migrate(kind: DatabaseKind, url: string, options: { throug
   const { through } = options;
   const migrations = committedMigrations(kind).filter((migration) => through === undefined || migration.name <= through);
   return kind === "sqlite" ? migrateSqlite(sqlitePath(url), migrations) : migratePostgres(url, migrations);
-}
-
-export function sqlitePath(url: string): string {
-  return url.replace(/^file:/, "").replace(/\?.*$/, "");
 }
 
 function pendingOf(migrations: Migration[], applied: Map<string, string>): Migration[] {
