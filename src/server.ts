@@ -19,7 +19,7 @@ import type { ResourceEndpoint } from "./http/resources.ts";
 import { BulkService } from "./scim/bulk.ts";
 import { GroupService } from "./scim/groups.ts";
 import type { ResourceOperations } from "./scim/operations.ts";
-import type { Attributes, ExtensionReader, StoredGroup, StoredUser } from "./scim/ports.ts";
+import type { Allocate, Attributes, ExtensionReader, StoredGroup, StoredUser } from "./scim/ports.ts";
 import { renderGroup, renderUser } from "./scim/render.ts";
 import { withAssignedValues } from "./scim/resource/assigned.ts";
 import { oauthBearerToken, type Capabilities } from "./scim/schema/discovery.ts";
@@ -29,6 +29,7 @@ import { readTenantSchema, type TenantSchema } from "./scim/schema/tenant-schema
 import { groupSchemas, schemaView, userSchemas } from "./scim/schema/view.ts";
 import { UserService } from "./scim/users.ts";
 import { completeResources } from "./store/assign.ts";
+import { indexedAttributesOf } from "./store/extension-values.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
 import { SqlGroupStore } from "./store/groups.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
@@ -81,8 +82,9 @@ export async function buildServer(
   // transaction; resources created afterwards get theirs when created (UserService.create).
   const tenants = new SqlTenantStore(sql, async (tx, tenantId, apis) => {
     const urns = extensionsWith(apis);
-    await completeResources(tx, tenantId, "User", (attributes, allocate) => withAssignedValues(attributes, userSchemas, allocate, urns));
-    await completeResources(tx, tenantId, "Group", (attributes, allocate) => withAssignedValues(attributes, groupSchemas, allocate, urns));
+    const assign = (schemas: typeof userSchemas) => (attributes: Attributes, allocate: Allocate) => withAssignedValues(attributes, schemas, allocate, urns);
+    await completeResources(tx, tenantId, "User", assign(userSchemas), indexedAttributesOf(userSchemas.extensions));
+    await completeResources(tx, tenantId, "Group", assign(groupSchemas), indexedAttributesOf(groupSchemas.extensions));
   });
   await tenants.completeEnabledTenants();
   // A tenant's schemas: the compat APIs' extensions it enabled and the schemas defined for it.
@@ -116,7 +118,7 @@ export async function buildServer(
         return rest;
       };
       return tenants.removeSchema(tenantId, id, async (tx) => {
-        await completeResources(tx, tenantId, schema.resourceType, without);
+        await completeResources(tx, tenantId, schema.resourceType, without, indexedAttributesOf([schema.schema]));
       });
     },
   };

@@ -47,15 +47,15 @@ export interface UserWrite {
   // A hash to store; null clears the password; undefined keeps the stored one.
   readonly passwordHash: string | null | undefined;
   // The extension schemas of the user's tenant, whose simple attributes storage indexes for
-  // filters (the server's own extensions when not given).
-  readonly extensions?: readonly SchemaDefinition[];
+  // filters.
+  readonly extensions: readonly SchemaDefinition[];
 }
 
 export interface GroupWrite {
   readonly attributes: Attributes;
   readonly members: readonly MemberRef[];
   // As UserWrite.extensions.
-  readonly extensions?: readonly SchemaDefinition[];
+  readonly extensions: readonly SchemaDefinition[];
 }
 
 export interface PageRequest {
@@ -152,7 +152,7 @@ export type MemberChange =
 export interface GroupPatch {
   readonly attributes?: (current: Attributes) => Attributes;
   // As UserWrite.extensions.
-  readonly extensions?: readonly SchemaDefinition[];
+  readonly extensions: readonly SchemaDefinition[];
   readonly memberChanges: readonly MemberChange[];
 }
 

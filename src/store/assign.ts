@@ -1,7 +1,7 @@
 import type { Allocate, Attributes } from "../scim/ports.ts";
 import { sameJson } from "../scim/resource/json.ts";
 import { writeTime } from "./clock.ts";
-import { extensionValueRows, indexedGroupExtensionAttributes, indexedUserExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
+import { extensionValueRows, type IndexedAttribute } from "./extension-values.ts";
 import { insertSql } from "./query/statements.ts";
 import { nextNumber } from "./sequences.ts";
 import { runStatement, type Sql, type SqlValue } from "./driver/sql.ts";
@@ -9,26 +9,23 @@ import { runStatement, type Sql, type SqlValue } from "./driver/sql.ts";
 // Rows read at a time while every resource of a tenant is gone through.
 const rowsPerRead = 500;
 
-const owners = {
-  User: { owner: "userId", indexed: indexedUserExtensionAttributes },
-  Group: { owner: "groupId", indexed: indexedGroupExtensionAttributes },
-} as const;
+const owners = { User: "userId", Group: "groupId" } as const;
 
 /**
  * Gives each resource of the tenant what `complete` makes of its attributes (the product ids of a
  * compat API being enabled, the values of a tenant schema being removed), in the caller's
  * transaction. A resource that changes is a new version, with its lastModified and the index
- * rows of the extensions whose values changed (`indexed`: their indexed attributes, the server's
- * own by default); the others are left as they were. Returns how many changed.
+ * rows of the extensions whose values changed (`indexed`: the indexed attributes of the tenant's
+ * extensions); the others are left as they were. Returns how many changed.
  */
 export async function completeResources(
   tx: Sql,
   tenantId: string,
   table: "User" | "Group",
   complete: (attributes: Attributes, allocate: Allocate) => Promise<Attributes>,
-  indexed: readonly IndexedAttribute[] = owners[table].indexed,
+  indexed: readonly IndexedAttribute[],
 ): Promise<number> {
-  const { owner } = owners[table];
+  const owner = owners[table];
   const allocate: Allocate = (name) => nextNumber(tx, tenantId, name);
   let changed = 0;
   // Oldest first, so that sequence numbers follow the order the resources were made in.

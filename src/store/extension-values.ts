@@ -2,12 +2,11 @@ import { comparisonForm } from "../scim/filter/collation.ts";
 import type { Attributes } from "../scim/ports.ts";
 import { sameJson } from "../scim/resource/json.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
-import { schemaRegistry } from "../scim/schema/registry.ts";
 import type { AttributeDefinition, SchemaDefinition } from "../scim/schema/types.ts";
 import type { Tables } from "./tables.ts";
 
-// The ExtensionValue rows of a resource: one per value of each simple attribute of this server's
-// own extension schemas (the Enterprise extension has columns of its own), so that filters on
+// The ExtensionValue rows of a resource: one per value of each simple attribute of its tenant's
+// extension schemas (the Enterprise extension has columns of its own), so that filters on
 // them and the uniqueness of "server"-unique ones are answered by indexes.
 
 export interface IndexedAttribute {
@@ -24,33 +23,13 @@ export const maxIndexedLength = 512;
 // An ExtensionValue row before its owner is set.
 export type ExtensionValueRow = Omit<Tables["ExtensionValue"], "id" | "userId" | "groupId">;
 
-function extensionsOf(resourceType: "User" | "Group"): SchemaDefinition[] {
-  const definition = schemaRegistry.resourceTypeByName(resourceType);
-  return (definition?.schemaExtensions ?? [])
-    .map((extension) => schemaRegistry.schemaById(extension.schema))
-    .filter((schema): schema is SchemaDefinition => schema !== undefined && schema.id !== enterpriseUserUrn);
-}
-
-function indexedAttributes(resourceType: "User" | "Group"): IndexedAttribute[] {
-  return extensionsOf(resourceType).flatMap((schema) =>
-    schema.attributes
-      .filter((attribute) => attribute.type !== "complex")
-      .map((definition) => ({ path: `${schema.id}:${definition.name}`, urn: schema.id, definition })),
-  );
-}
-
-export const indexedUserExtensionAttributes = indexedAttributes("User");
-export const indexedGroupExtensionAttributes = indexedAttributes("Group");
-
 const indexedOf = new WeakMap<readonly SchemaDefinition[], IndexedAttribute[]>();
 
 /**
  * The indexed attributes of a tenant's extension schemas (a write's `extensions`): the simple
- * attributes of every one but the Enterprise extension, which has columns of its own. `fallback`
- * when the write names none.
+ * attributes of every one but the Enterprise extension, which has columns of its own.
  */
-export function indexedAttributesOf(extensions: readonly SchemaDefinition[] | undefined, fallback: readonly IndexedAttribute[]): readonly IndexedAttribute[] {
-  if (extensions === undefined) return fallback;
+export function indexedAttributesOf(extensions: readonly SchemaDefinition[]): readonly IndexedAttribute[] {
   let indexed = indexedOf.get(extensions);
   if (indexed === undefined) {
     indexed = extensions

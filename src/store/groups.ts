@@ -11,7 +11,7 @@ import { extensionsGuard } from "./tenants.ts";
 import { assertNever } from "../scim/filter/ast.ts";
 import { TenantExtensionsChanged, type MemberChange } from "../scim/ports.ts";
 import { compileElementFilter } from "./query/compile.ts";
-import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, indexedGroupExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
+import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
 import { conditionSql, placeholders } from "./query/condition.ts";
@@ -94,7 +94,8 @@ export class SqlGroupStore implements GroupStore {
     try {
       row = await this.sql.guardedBatch(bumpStatement("Group", tenantId, id, condition, {}), statements);
     } catch {
-      return this.patchLocked(tenantId, id, { memberChanges: changes }, condition);
+      // No attribute changes: no extension rows are written.
+      return this.patchLocked(tenantId, id, { memberChanges: changes, extensions: [] }, condition);
     }
     if (!row) throw await missingOrStale(this.sql, "Group", tenantId, id);
     return resourceRow(row);
@@ -111,7 +112,7 @@ export class SqlGroupStore implements GroupStore {
           const before = JSON.parse(row.doc) as Record<string, unknown>;
           const attributes = patch.attributes(before);
           row = { ...row, doc: JSON.stringify(attributes) };
-          await runStatement(tx, updateSql("Group", { ...groupColumns({ attributes, members: [] }), doc: row.doc }, { tenantId, id }));
+          await runStatement(tx, updateSql("Group", { ...groupColumns({ attributes }), doc: row.doc }, { tenantId, id }));
           if (extensionValuesChanged(before, attributes, indexedOf(patch))) {
             await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
             await insertExtensionValues(tx, tenantId, id, attributes, indexedOf(patch));
@@ -151,7 +152,7 @@ export class SqlGroupStore implements GroupStore {
   }
 }
 
-export function groupColumns(write: GroupWrite): { displayName: string; externalId: string | null } {
+export function groupColumns(write: Pick<GroupWrite, "attributes">): { displayName: string; externalId: string | null } {
   const { displayName, externalId } = write.attributes;
   return {
     displayName: foldCase(String(displayName)),
@@ -160,8 +161,8 @@ export function groupColumns(write: GroupWrite): { displayName: string; external
 }
 
 // The extension attributes a write's rows index: those of the tenant's schemas it names.
-function indexedOf(write: { readonly extensions?: GroupWrite["extensions"] }): readonly IndexedAttribute[] {
-  return indexedAttributesOf(write.extensions, indexedGroupExtensionAttributes);
+function indexedOf(write: { readonly extensions: GroupWrite["extensions"] }): readonly IndexedAttribute[] {
+  return indexedAttributesOf(write.extensions);
 }
 
 async function insertExtensionValues(

@@ -1,8 +1,10 @@
 import { comparisonForm } from "../scim/filter/collation.ts";
 import type { Attributes } from "../scim/ports.ts";
-import { schemaRegistry } from "../scim/schema/registry.ts";
-import { userResourceType } from "../scim/schema/resource-types.ts";
-import type { AttributeDefinition } from "../scim/schema/types.ts";
+import { commonAttributes } from "../scim/schema/common.ts";
+import { enterpriseUserSchema } from "../scim/schema/enterprise-user.ts";
+import { createSchemaRegistry } from "../scim/schema/registry.ts";
+import type { AttributeDefinition, ResourceTypeDefinition } from "../scim/schema/types.ts";
+import { userSchema } from "../scim/schema/user.ts";
 import type { ColumnOf, Tables } from "./tables.ts";
 
 // Where each filterable, sortable User attribute lives in the database. The resource itself is
@@ -28,8 +30,20 @@ export interface ColumnMapping {
   readonly definition: AttributeDefinition;
 }
 
+// The columns mirror the RFC User schema and the Enterprise extension (RFC 7643 §4.1, §4.3), so
+// their attributes are read from those two schemas alone, whatever extensions a tenant has.
+const userResourceType: ResourceTypeDefinition = {
+  id: "User",
+  name: "User",
+  endpoint: "/Users",
+  description: "User Account",
+  schema: userSchema.id,
+  schemaExtensions: [{ schema: enterpriseUserSchema.id, required: false }],
+};
+const columnSchemas = createSchemaRegistry({ schemas: [userSchema, enterpriseUserSchema], resourceTypes: [userResourceType], commonAttributes });
+
 function resolve(path: string): AttributeDefinition {
-  const resolved = schemaRegistry.findAttribute(userResourceType, path);
+  const resolved = columnSchemas.findAttribute(userResourceType, path);
   if (!resolved) throw new Error(`User schema has no attribute ${path}`);
   return resolved.subAttribute ?? resolved.attribute;
 }
@@ -66,7 +80,7 @@ const columnPaths: ReadonlyArray<readonly [string, UserColumn]> = [
 ];
 
 export const userColumns: readonly ColumnMapping[] = columnPaths.map(([path, column]) => ({
-  path: schemaRegistry.findAttribute(userResourceType, path)?.path ?? path,
+  path: columnSchemas.findAttribute(userResourceType, path)?.path ?? path,
   column,
   definition: resolve(path),
 }));
@@ -173,7 +187,7 @@ const valueDefinitions = new Map(
   multiValuedUserAttributes.map((attr) => [
     attr,
     stringValueColumns.flatMap((column) => {
-      const resolved = schemaRegistry.findAttribute(userResourceType, `${attr}.${column}`);
+      const resolved = columnSchemas.findAttribute(userResourceType, `${attr}.${column}`);
       return resolved?.subAttribute ? [[column, resolved.subAttribute] as const] : [];
     }),
   ]),

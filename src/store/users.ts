@@ -11,7 +11,7 @@ import { writeTime } from "./clock.ts";
 import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionsGuard } from "./tenants.ts";
-import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, indexedUserExtensionAttributes, type IndexedAttribute } from "./extension-values.ts";
+import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
 import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
 import { placeholders } from "./query/condition.ts";
@@ -259,7 +259,7 @@ function valueRowRewrites(before: Attributes, after: Attributes, indexed: readon
 
 // The extension attributes a write's rows index: those of the tenant's schemas it names.
 function indexedOf(write: UserWrite): readonly IndexedAttribute[] {
-  return indexedAttributesOf(write.extensions, indexedUserExtensionAttributes);
+  return indexedAttributesOf(write.extensions);
 }
 
 async function rewriteValueRows(

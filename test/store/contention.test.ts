@@ -34,13 +34,13 @@ describe(`user PATCH under contention (${testDatabaseKind})`, () => {
   it("patches that must take the row allocate their numbers inside its transaction, each once", async () => {
     const tenantId = (await new SqlTenantStore(database.sql).ensure("contention")).id;
     const store = new SqlUserStore(database.sql);
-    const user = await store.create(tenantId, { attributes: { userName: "contended" }, passwordHash: undefined });
+    const user = await store.create(tenantId, { attributes: { userName: "contended" }, passwordHash: undefined, extensions: [] });
     const change = async (current: StoredUser, allocate: Allocate) => {
       // Let the other patches read the same version first, so that most attempts lose.
       await yieldToOthers();
       const number = await allocate("contention");
       const numbers = [...((current.attributes.numbers as number[] | undefined) ?? []), number];
-      return { attributes: { ...current.attributes, numbers }, passwordHash: undefined };
+      return { attributes: { ...current.attributes, numbers }, passwordHash: undefined, extensions: [] };
     };
     statements.length = 0;
     const writers = 12;
@@ -62,8 +62,8 @@ describe(`group member PATCH (${testDatabaseKind})`, () => {
     const tenantId = (await new SqlTenantStore(database.sql).ensure("member-race")).id;
     const users = new SqlUserStore(database.sql);
     const [staying, leaving] = [
-      await users.create(tenantId, { attributes: { userName: "staying" }, passwordHash: undefined }),
-      await users.create(tenantId, { attributes: { userName: "leaving" }, passwordHash: undefined }),
+      await users.create(tenantId, { attributes: { userName: "staying" }, passwordHash: undefined, extensions: [] }),
+      await users.create(tenantId, { attributes: { userName: "leaving" }, passwordHash: undefined, extensions: [] }),
     ];
     let batches = 0;
     // The user is deleted just before the batch that would add it is sent.
@@ -80,9 +80,9 @@ describe(`group member PATCH (${testDatabaseKind})`, () => {
       },
     };
     const groups = new SqlGroupStore(racing);
-    const group = await groups.create(tenantId, { attributes: { displayName: "Racers" }, members: [] });
+    const group = await groups.create(tenantId, { extensions: [], attributes: { displayName: "Racers" }, members: [] });
     const members = [staying, leaving].map((user) => ({ value: user.id, type: "User" as const }));
-    const patched = await groups.patch(tenantId, group.id, { memberChanges: [{ kind: "add", members }] }, {}, { withRelations: true });
+    const patched = await groups.patch(tenantId, group.id, { extensions: [], memberChanges: [{ kind: "add", members }] }, {}, { withRelations: true });
     expect(batches).toBe(1);
     expect(patched.version).toBe(2);
     expect(patched.members?.map((member) => member.value)).toStrictEqual([staying.id]);

@@ -5,7 +5,7 @@ import { enterpriseUserUrn } from "../../src/scim/schema/urns.ts";
 import type { Database } from "../../src/store/database.ts";
 import type { DatabaseKind } from "../../src/store/driver/sql.ts";
 import { groupColumns, SqlGroupStore } from "../../src/store/groups.ts";
-import { extensionValueRows, indexedUserExtensionAttributes } from "../../src/store/extension-values.ts";
+import { extensionValueRows, indexedAttributesOf } from "../../src/store/extension-values.ts";
 import { userColumnValues, userValueRows } from "../../src/store/user-columns.ts";
 
 // Synthetic users for tests and benchmarks, inserted in bulk. The rows are the ones the write
@@ -134,6 +134,9 @@ export function* syntheticUsers(count: number, options: SeedOptions = {}): Gener
 
 // Inserts `count` users into an existing tenant and returns their ids, in insertion order.
 // Run analyze() once the data is in.
+// The extensions the synthetic users carry values of, whose attributes are indexed.
+const seededExtensions = indexedAttributesOf([bytebaseUserSchema, vyteUserSchema]);
+
 export async function seedUsers(
   database: Pick<Database, "kind" | "sql">,
   tenantId: string,
@@ -156,7 +159,7 @@ export async function seedUsers(
   for (const { id, attributes, created, lastModified } of syntheticUsers(count, options)) {
     users.push({ id, tenantId, version: 1, created, lastModified, ...userColumnValues(attributes), doc: JSON.stringify(attributes) });
     for (const row of userValueRows(tenantId, id, attributes)) values.push(row as unknown as Row);
-    for (const row of extensionValueRows(tenantId, attributes, indexedUserExtensionAttributes)) extensionValues.push({ ...row, userId: id } as unknown as Row);
+    for (const row of extensionValueRows(tenantId, attributes, seededExtensions)) extensionValues.push({ ...row, userId: id } as unknown as Row);
     ids.push(id);
     if (users.length === chunkSize) await flush();
   }
@@ -211,6 +214,7 @@ export function seedGroup(
   return new SqlGroupStore(database.sql).create(tenantId, {
     attributes: { displayName },
     members: memberIds.map((value) => ({ value, type: "User" })),
+    extensions: [],
   });
 }
 
@@ -229,7 +233,7 @@ export async function seedGroups(
     for (let n = start + 1; n <= Math.min(count, start + chunkSize); n++) {
       const id = uuidOf(random);
       const attributes = { displayName: `Group ${String(n).padStart(5, "0")}`, externalId: `group-${n}` };
-      rows.push({ id, tenantId, version: 1, created: now, lastModified: now, ...groupColumns({ attributes, members: [] }), doc: JSON.stringify(attributes) });
+      rows.push({ id, tenantId, version: 1, created: now, lastModified: now, ...groupColumns({ attributes }), doc: JSON.stringify(attributes) });
       ids.push(id);
     }
     await insertRows(database, "Group", rows);

@@ -1,7 +1,5 @@
 import type { AttributeRef } from "../../scim/filter/ast.ts";
-import {
-  extensionText, indexedGroupExtensionAttributes, indexedUserExtensionAttributes, type IndexedAttribute,
-} from "../extension-values.ts";
+import { extensionText, type IndexedAttribute } from "../extension-values.ts";
 import type { ColumnOf, ElementTable } from "../tables.ts";
 import { multiValuedUserAttributes, userColumns } from "../user-columns.ts";
 import { column as tableColumn, compare, type Column, type Condition } from "./condition.ts";
@@ -51,7 +49,7 @@ const notNull = new Set(["id", "userName", "created", "lastModified"]);
 const userValueColumns = (names: readonly ColumnOf<"UserValue">[]) =>
   new Map(names.map((name) => [name.toLowerCase(), { kind: "column", column: tableColumn("UserValue", name), nullable: name !== "primary" } as ColumnLocation]));
 
-// An attribute of this server's own extensions: its ExtensionValue rows, text in `value`, numbers in `num`.
+// An attribute of an extension schema: its ExtensionValue rows, text in `value`, numbers in `num`.
 function extensionLocation({ path, definition }: IndexedAttribute, owner: "userId" | "groupId"): readonly [string, ElementLocation] {
   const numeric = definition.type === "integer" || definition.type === "decimal";
   const valueColumn: ColumnLocation = numeric
@@ -71,9 +69,10 @@ function extensionLocation({ path, definition }: IndexedAttribute, owner: "userI
   ];
 }
 
-// Attributes of a tenant's own extension schemas (scim/schema/tenant-schema.ts) have no place in
-// the fixed tables above: like the built-in extensions' simple attributes, their values are
-// ExtensionValue rows, under the attribute's URN-qualified path.
+// Attributes of extension schemas (the compat APIs' and those defined for a tenant,
+// scim/schema/tenant-schema.ts) have no place in the fixed tables below: the values of their
+// simple attributes are ExtensionValue rows, under the attribute's URN-qualified path. Which
+// extensions a tenant has is its schema view's business; the filter was resolved against it.
 const tenantExtensionLocations = new Map<string, ElementLocation>();
 
 export function tenantExtensionLocation(target: QueryTarget, ref: AttributeRef): ElementLocation | undefined {
@@ -92,7 +91,6 @@ export function tenantExtensionLocation(target: QueryTarget, ref: AttributeRef):
 export const userTarget: QueryTarget = {
   resourceType: "User",
   locations: new Map<string, Location>([
-    ...indexedUserExtensionAttributes.map((attribute) => extensionLocation(attribute, "userId")),
     ...userColumns.map((mapping) => [mapping.path.toLowerCase(), userColumn(mapping.column, !notNull.has(mapping.column))] as const),
     ...multiValuedUserAttributes.map(
       (attr) =>
@@ -153,7 +151,6 @@ export const groupTarget: QueryTarget = {
     ["meta.created", groupColumn("created", false)],
     ["meta.lastmodified", groupColumn("lastModified", false)],
     ["members", membersLocation],
-    ...indexedGroupExtensionAttributes.map((attribute) => extensionLocation(attribute, "groupId")),
   ]),
 };
 
