@@ -27,6 +27,7 @@ import { schemaRegistry } from "./scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "./scim/schema/resource-types.ts";
 import { readTenantSchema, type TenantSchema } from "./scim/schema/tenant-schema.ts";
 import { groupSchemas, schemaView, userSchemas } from "./scim/schema/view.ts";
+import type { UnitServices } from "./scim/unit-of-work.ts";
 import { UserService } from "./scim/users.ts";
 import { completeResources } from "./store/assign.ts";
 import { indexedAttributesOf } from "./store/extension-values.ts";
@@ -35,7 +36,9 @@ import { SqlGroupStore } from "./store/groups.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
 import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
 import { SqlUserStore } from "./store/users.ts";
+import type { Sql } from "./store/driver/sql.ts";
 import { timedSql } from "./store/driver/timed.ts";
+import { transactionalUnitOfWork } from "./store/unit-of-work.ts";
 
 // The extension schemas an operator defines per tenant (scim/schema/tenant-schema.ts).
 export interface TenantSchemas {
@@ -78,28 +81,9 @@ export async function buildServer(
   });
   const metrics = new Metrics({ compatSurfaces: compatSurfaceNames, tenantLabel: config.METRICS_TENANT_LABEL, token: config.METRICS_TOKEN });
   const sql = timedSql(database.sql, (operation, seconds) => metrics.observeDatabase(operation, seconds));
-  // Enabling an API gives the tenant's existing users and groups its product ids, in the same
-  // transaction; resources created afterwards get theirs when created (UserService.create).
-  const tenants = new SqlTenantStore(sql, async (tx, tenantId, apis) => {
-    const urns = extensionsWith(apis);
-    const assign = (schemas: typeof userSchemas) => (attributes: Attributes, allocate: Allocate) => withAssignedValues(attributes, schemas, allocate, urns);
-    await completeResources(tx, tenantId, "User", assign(userSchemas), indexedAttributesOf(userSchemas.extensions));
-    await completeResources(tx, tenantId, "Group", assign(groupSchemas), indexedAttributesOf(groupSchemas.extensions));
-  });
+  const { tenants, extensions, users: userService, groups: groupService } = coreServicesOver(sql);
   await tenants.completeEnabledTenants();
-  // A tenant's schemas: the compat APIs' extensions it enabled and the schemas defined for it.
-  const visibility = new WeakMap<readonly string[], (urn: string) => boolean>();
-  const extensions: ExtensionReader = {
-    extensionsOf: async (tenantId, fresh) => {
-      const [apis, custom] = await Promise.all([tenants.compatApis(tenantId, fresh), tenants.schemas(tenantId)]);
-      let has = visibility.get(apis);
-      if (has === undefined) {
-        has = visibleWith(apis);
-        visibility.set(apis, has);
-      }
-      return { stamp: apis.join(","), view: schemaView(has, custom) };
-    },
-  };
+  const unitOfWork = transactionalUnitOfWork(sql, coreServicesOver);
   const registryOf = async (tenantId: string) => (await extensions.extensionsOf(tenantId, false)).view.registry;
   const reserved = schemaRegistry.allSchemas().map((schema) => schema.id);
   const tenantSchemas: TenantSchemas = {
@@ -125,9 +109,6 @@ export async function buildServer(
   const credentials = new SqlCredentialStore(sql);
   const tokens = await TokenService.create(config, credentials);
   const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
-  const sequences = new SqlSequenceStore(sql);
-  const userService = new UserService(new SqlUserStore(sql), { hash: hashPassword, verify: verifyPassword }, sequences, tenants, extensions);
-  const groupService = new GroupService(new SqlGroupStore(sql), sequences, tenants, extensions);
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,
@@ -187,6 +168,7 @@ export async function buildServer(
   const compat: CompatCore = {
     users: userService,
     groups: groupService,
+    unitOfWork,
     tokens,
     keys,
     tenants,
@@ -231,6 +213,48 @@ export async function buildServer(
 
   return { app, database, tokens, keys, issueCompatCredential, tenants, extensions, tenantSchemas, credentials, logger, metrics, close: () => database.close() };
 }
+
+// The core's services over one Sql: the server's, or the transaction of a unit of work, whose
+// statements must all go through its own Sql (store/unit-of-work.ts); so the tenant settings and
+// extensions the services read are read through it too.
+export function coreServicesOver(sql: Sql): CoreServices {
+  // Enabling an API gives the tenant's existing users and groups its product ids, in the same
+  // transaction; resources created afterwards get theirs when created (UserService.create).
+  const tenants = new SqlTenantStore(sql, async (tx, tenantId, apis) => {
+    const urns = extensionsWith(apis);
+    const assign = (schemas: typeof userSchemas) => (attributes: Attributes, allocate: Allocate) => withAssignedValues(attributes, schemas, allocate, urns);
+    await completeResources(tx, tenantId, "User", assign(userSchemas), indexedAttributesOf(userSchemas.extensions));
+    await completeResources(tx, tenantId, "Group", assign(groupSchemas), indexedAttributesOf(groupSchemas.extensions));
+  });
+  // A tenant's schemas: the compat APIs' extensions it enabled and the schemas defined for it.
+  const extensions: ExtensionReader = {
+    extensionsOf: async (tenantId, fresh) => {
+      const [apis, custom] = await Promise.all([tenants.compatApis(tenantId, fresh), tenants.schemas(tenantId)]);
+      let has = visibility.get(apis);
+      if (has === undefined) {
+        has = visibleWith(apis);
+        visibility.set(apis, has);
+      }
+      return { stamp: apis.join(","), view: schemaView(has, custom) };
+    },
+  };
+  const sequences = new SqlSequenceStore(sql);
+  return {
+    tenants,
+    extensions,
+    sequences,
+    users: new UserService(new SqlUserStore(sql), { hash: hashPassword, verify: verifyPassword }, sequences, tenants, extensions),
+    groups: new GroupService(new SqlGroupStore(sql), sequences, tenants, extensions),
+  };
+}
+
+export interface CoreServices extends UnitServices {
+  readonly tenants: SqlTenantStore;
+  readonly extensions: ExtensionReader;
+  readonly sequences: SqlSequenceStore;
+}
+
+const visibility = new WeakMap<readonly string[], (urn: string) => boolean>();
 
 function attributeOf(schemaUrn: string, name: string) {
   const attribute = schemaRegistry.schemaById(schemaUrn)?.attributes.find((candidate) => candidate.name === name);

@@ -8,6 +8,7 @@ import type { RequestContext } from "../scim/context.ts";
 import type { FilterLimits } from "../scim/filter/limits.ts";
 import type { GroupService } from "../scim/groups.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
+import type { UnitOfWork } from "../scim/unit-of-work.ts";
 import type { UserService } from "../scim/users.ts";
 import type { CompatSurface } from "./surfaces.ts";
 
@@ -17,6 +18,8 @@ import type { CompatSurface } from "./surfaces.ts";
 export interface CompatCore {
   readonly users: UserService;
   readonly groups: GroupService;
+  // Several writes that commit together or not at all (atomically, below).
+  readonly unitOfWork: UnitOfWork;
   readonly tokens: TokenService;
   readonly keys: ApiKeyService;
   readonly tenants: TenantStore;
@@ -31,6 +34,17 @@ export interface CompatSettings {
   readonly defaultPageSize: number;
   readonly maxPageSize: number;
   readonly filter: FilterLimits;
+}
+
+// `work` given the core as a unit of work sees it: its writes through users and groups commit
+// together when it resolves, and none does when it throws (docs/compat/README.md §7). Inside,
+// only that core may be used: a write through the outer one would not belong to the unit (and, on
+// SQLite, would wait for the unit's end). A unit run inside joins this one.
+export function atomically<T>(core: CompatCore, work: (core: CompatCore) => Promise<T>): Promise<T> {
+  return core.unitOfWork.run((unit) => {
+    const joined: UnitOfWork = { run: (inner) => inner(unit) };
+    return work({ ...core, users: unit.users, groups: unit.groups, unitOfWork: joined });
+  });
 }
 
 // Issues a credential for one compat API in the form its clients send: a JWT for bearer APIs,

@@ -10,8 +10,7 @@ import { memberPatch, roleIdPath, roleOf } from "./translate.ts";
 
 // The tenant's roles (docs/compat/perm-api.md §7.2): every Group is one, with the role id it was
 // given when it was created (or when the tenant enabled this API). A user's roles are
-// its group memberships, so changing them takes one write per group; those writes are undone when
-// a later write fails (§5.3).
+// its group memberships, so changing them takes one write per group.
 
 const groups = filterBuilder("Group");
 
@@ -66,44 +65,11 @@ export class RoleCatalogue {
     return (await this.ofUsers([user])).get(user.id) ?? [];
   }
 
-  // Applies the membership changes, then `write`; if anything fails, the memberships already
-  // changed are changed back and the error is rethrown.
-  async changingMemberships<T>(userId: string, changes: { add: readonly string[]; remove: readonly string[] }, write: () => Promise<T>): Promise<T> {
-    const steps = [...changes.remove.map((id) => ["remove", id] as const), ...changes.add.map((id) => ["add", id] as const)];
-    const done: (typeof steps)[number][] = [];
-    try {
-      for (const step of steps) {
-        await this.core.groups.patch(this.context, step[1], memberPatch(step[0], userId), {}, false);
-        done.push(step);
-      }
-      return await write();
-    } catch (error) {
-      await this.undo(userId, done.reverse().map(([op, id]) => [op === "add" ? "remove" : "add", id] as const));
-      throw error;
-    }
-  }
-
-  // Creates the user with `create`, then makes it a member of the groups given; if a membership
-  // cannot be written, the user is deleted again and the error rethrown.
-  async creatingMember(groupIds: readonly string[], create: () => Promise<StoredUser>): Promise<StoredUser> {
-    const user = await create();
-    try {
-      for (const id of groupIds) await this.core.groups.patch(this.context, id, memberPatch("add", user.id), {}, false);
-      return user;
-    } catch (error) {
-      await this.core.users.remove(this.context, user.id, {}).catch((undoError: unknown) => {
-        this.core.logger.error({ err: undoError, userId: user.id }, "perm-api: could not delete a user whose roles failed to be written");
-      });
-      throw error;
-    }
-  }
-
-  private async undo(userId: string, steps: readonly (readonly ["add" | "remove", string])[]): Promise<void> {
-    for (const [op, id] of steps) {
-      await this.core.groups.patch(this.context, id, memberPatch(op, userId), {}, false).catch((undoError: unknown) => {
-        this.core.logger.error({ err: undoError, groupId: id }, "perm-api: could not undo a membership change");
-      });
-    }
+  // A user's roles change by one membership write per group. The caller runs these in one unit of
+  // work with the user's own write (router.ts), so that all of them apply or none does (§5.3).
+  async changeMemberships(userId: string, changes: { add: readonly string[]; remove: readonly string[] }): Promise<void> {
+    for (const id of changes.remove) await this.core.groups.patch(this.context, id, memberPatch("remove", userId), {}, false);
+    for (const id of changes.add) await this.core.groups.patch(this.context, id, memberPatch("add", userId), {}, false);
   }
 
   private async withRoleIds(found: readonly StoredGroup[]): Promise<Role[]> {
@@ -115,5 +81,4 @@ export class RoleCatalogue {
   private groupsWhere(filter: Filter | undefined): Promise<StoredGroup[]> {
     return everyPage((query) => this.core.groups.list(this.context, query, false), filter ? { filter } : {}, this.core.settings.maxPageSize);
   }
-
 }

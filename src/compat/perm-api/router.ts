@@ -2,7 +2,7 @@ import { Router, type Request, type RequestHandler, type Response } from "expres
 import { storableRequest } from "../../http/storable-text.ts";
 import { z } from "zod";
 import { lenientJsonBody } from "../body.ts";
-import { compatContext, type CompatCore } from "../core.ts";
+import { atomically, compatContext, type CompatCore } from "../core.ts";
 import { everyPage } from "../pages.ts";
 import { permApiAuth, principalOf } from "./auth.ts";
 import { knownRoleIds, roleIdsField, userCreateRequest, userUpdateRequest, type RoleIdInput } from "./contract.ts";
@@ -42,7 +42,12 @@ export function createPermApiRouter(core: CompatCore): Router {
   const createUser: RequestHandler = async (req, res) => {
     const { tenantId, context, roles } = scope(req, res);
     const { request, roleGroupIds } = await readUserRequest(userCreateRequest, req.body, roles);
-    const created = await roles.creatingMember(roleGroupIds ?? [], () => core.users.create(context, scimUserOf(request)));
+    // §5.3: the user and its memberships, together or not at all.
+    const created = await atomically(core, async (unit) => {
+      const user = await unit.users.create(context, scimUserOf(request));
+      await new RoleCatalogue(unit, context).changeMemberships(user.id, { add: roleGroupIds ?? [], remove: [] });
+      return user;
+    });
     const user = await core.users.get(context, created.id, true);
     res.status(201).json(userOf(user, await roles.of(user), tenantId));
   };
@@ -60,7 +65,10 @@ export function createPermApiRouter(core: CompatCore): Router {
     const currentGroupIds = (current.groups ?? []).map((group) => group.value);
     const changes = membershipChanges(currentGroupIds, roleGroupIds ?? currentGroupIds);
     const patch = userPatchOf(request, current.attributes);
-    await roles.changingMemberships(current.id, changes, async () => (patch ? core.users.patch(context, current.id, patch, {}) : current));
+    await atomically(core, async (unit) => {
+      await new RoleCatalogue(unit, context).changeMemberships(current.id, changes);
+      if (patch) await unit.users.patch(context, current.id, patch, {});
+    });
     const user = await core.users.get(context, current.id, true);
     res.json(userOf(user, await roles.of(user), tenantId));
   };

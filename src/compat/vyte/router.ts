@@ -8,7 +8,6 @@ import { assertOrganization, callerOf, vyteAuth } from "./auth.ts";
 import { readBatch, readRequest, teamCreate, teamUpdate, userRequest, type BatchResult, type UserRequest } from "./contract.ts";
 import { VyteDirectory } from "./directory.ts";
 import { settled, vyteErrorRenderer, vyteRouteNotFound } from "./errors.ts";
-import { VytePatches } from "./patches.ts";
 import { VyteTeams, type TeamView } from "./teams.ts";
 import {
   isOrgAdmin, memberSummaryOf, organizationOf, userObjectIdOf, userResultOf, vyteTeamOf, vyteUserOf, type Organisation,
@@ -20,9 +19,8 @@ import { VyteUsers } from "./users.ts";
 // {status, message}. The route table is at the end.
 export function createVyteRouter(core: CompatCore): Router {
   const directory = new VyteDirectory(core);
-  const patches = new VytePatches(core);
-  const teams = new VyteTeams(core, directory, patches);
-  const users = new VyteUsers(core, directory, teams, patches);
+  const teams = new VyteTeams(core, directory);
+  const users = new VyteUsers(core, directory, teams);
 
   type UserWrite = (context: RequestContext, organisation: Organisation, request: UserRequest) => Promise<StoredUser>;
 

@@ -1,12 +1,13 @@
 import type { RequestContext } from "../../scim/context.ts";
 import { ScimError } from "../../scim/errors.ts";
+import type { PatchOperation } from "../../scim/patch/operations.ts";
 import type { StoredGroup, StoredUser } from "../../scim/ports.ts";
 import type { CompatCore } from "../core.ts";
 import type { TeamCreate, TeamMembership, TeamUpdate } from "./contract.ts";
 import type { VyteDirectory } from "./directory.ts";
-import type { VytePatches } from "./patches.ts";
-import { adminsChangeOf, scimTeamOf, teamAdminsOf, teamChangesOf, userObjectIdOf, type MemberEdit } from "./translate.ts";
-import type { UndoLog } from "./undo.ts";
+import {
+  adminsChangeOf, memberOperationsOf, patchRequestOf, scimTeamOf, teamAdminsOf, teamChangesOf, userObjectIdOf, type MemberEdit,
+} from "./translate.ts";
 
 // Vyte teams (docs/compat/vyte.md §5.9-§5.13, §6.3) over SCIM Groups: members are the group's
 // members, admins the Vyte Group extension's list of user _ids (independent of membership).
@@ -21,7 +22,6 @@ export class VyteTeams {
   constructor(
     private readonly core: CompatCore,
     private readonly directory: VyteDirectory,
-    private readonly patches: VytePatches,
   ) {}
 
   async view(context: RequestContext, group: StoredGroup): Promise<TeamView> {
@@ -58,7 +58,7 @@ export class VyteTeams {
     const admins = update.admins && (await this.directory.resolveUsers(context, update.admins));
     const operations = teamChangesOf(update, admins?.map((user) => objectIdOf(user)));
     const edit: MemberEdit | undefined = members && { kind: "replace", ids: members.map((user) => user.id) };
-    return this.view(context, await this.patches.team(context, current.id, operations, edit));
+    return this.view(context, await this.patch(context, current.id, operations, edit));
   }
 
   // §5.13
@@ -69,8 +69,8 @@ export class VyteTeams {
 
   // §6.3: the `teams` of a user body, in order: each found by extid, else name, else created;
   // the user joins it, and `admin` adds it to or removes it from the admins. Teams not named are
-  // left alone. Every write is recorded in `undo`.
-  async join(context: RequestContext, user: StoredUser, memberships: readonly TeamMembership[], undo: UndoLog): Promise<void> {
+  // left alone. The caller runs it in the unit of work of the user's write (users.ts).
+  async join(context: RequestContext, user: StoredUser, memberships: readonly TeamMembership[]): Promise<void> {
     const objectId = objectIdOf(user);
     const joined = new Set((await this.core.users.get(context, user.id, true)).groups?.map((group) => group.value) ?? []);
     for (const membership of memberships) {
@@ -81,7 +81,6 @@ export class VyteTeams {
           context,
           scimTeamOf({ name: membership.name, extid: membership.extid }, [user.id], membership.admin === true ? [objectId] : []),
         );
-        undo.record(() => this.core.groups.remove(context, created.id, {}));
         joined.add(created.id);
         continue;
       }
@@ -89,16 +88,13 @@ export class VyteTeams {
       const nextAdmins = adminsAfter(admins, objectId, membership.admin);
       const joins = !joined.has(team.id);
       if (!joins && nextAdmins === undefined) continue;
-      await this.patches.team(context, team.id, nextAdmins ? [adminsChangeOf(nextAdmins)] : [], joins ? { kind: "add", id: user.id } : undefined);
-      undo.record(() =>
-        this.patches.team(context, team.id, nextAdmins ? [adminsChangeOf(admins)] : [], joins ? { kind: "remove", id: user.id } : undefined),
-      );
+      await this.patch(context, team.id, nextAdmins ? [adminsChangeOf(nextAdmins)] : [], joins ? { kind: "add", id: user.id } : undefined);
       joined.add(team.id);
     }
   }
 
   // §6.4: an unlinked user leaves the organisation's teams, as a member and as an admin.
-  async leaveAll(context: RequestContext, user: StoredUser, undo: UndoLog): Promise<void> {
+  async leaveAll(context: RequestContext, user: StoredUser): Promise<void> {
     const objectId = objectIdOf(user);
     const memberOf = new Set((await this.core.users.get(context, user.id, true)).groups?.map((group) => group.value) ?? []);
     const administered = new Map((await this.directory.teamsAdministeredBy(context, objectId)).map((group) => [group.id, group]));
@@ -108,11 +104,15 @@ export class VyteTeams {
       const leaves = memberOf.has(teamId);
       const nextAdmins = admins && adminsAfter(admins, objectId, false);
       if (!leaves && nextAdmins === undefined) continue;
-      await this.patches.team(context, teamId, nextAdmins ? [adminsChangeOf(nextAdmins)] : [], leaves ? { kind: "remove", id: user.id } : undefined);
-      undo.record(() =>
-        this.patches.team(context, teamId, nextAdmins && admins ? [adminsChangeOf(admins)] : [], leaves ? { kind: "add", id: user.id } : undefined),
-      );
+      await this.patch(context, teamId, nextAdmins ? [adminsChangeOf(nextAdmins)] : [], leaves ? { kind: "remove", id: user.id } : undefined);
     }
+  }
+
+  // Attribute operations and a change to the team's members, in one PATCH (RFC 7644 §3.5.2).
+  async patch(context: RequestContext, teamId: string, operations: readonly PatchOperation[], members?: MemberEdit): Promise<StoredGroup> {
+    const all = [...operations, ...(members === undefined ? [] : memberOperationsOf(members))];
+    if (all.length === 0) return this.core.groups.get(context, teamId, true);
+    return this.core.groups.patch(context, teamId, patchRequestOf(all), {}, true);
   }
 }
 

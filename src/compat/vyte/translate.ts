@@ -360,11 +360,6 @@ export function memberOperationsOf(edit: MemberEdit): PatchOperation[] {
   }
 }
 
-// A SCIM resource body from stored attributes (a PUT of what a patch produced).
-export function scimResourceOf(schema: typeof userUrn | typeof groupUrn, attributes: Attributes, extra: Json = {}): Json {
-  return { schemas: [schema], ...attributes, ...extra };
-}
-
 // Whether a user belongs to the organisation: not unlinked, nor deactivated through SCIM or
 // another API (§6.4: Vyte's deactivation is the unlink).
 export function isLinked(user: StoredUser): boolean {

@@ -1,43 +1,51 @@
 import type { RequestContext } from "../../scim/context.ts";
 import { ScimError } from "../../scim/errors.ts";
+import type { PatchOperation } from "../../scim/patch/operations.ts";
 import type { StoredUser } from "../../scim/ports.ts";
-import type { CompatCore } from "../core.ts";
+import { atomically, type CompatCore } from "../core.ts";
 import type { UserRequest } from "./contract.ts";
-import type { VyteDirectory } from "./directory.ts";
-import type { VyteTeams } from "./teams.ts";
+import { VyteDirectory } from "./directory.ts";
+import { VyteTeams } from "./teams.ts";
 import {
-  isLinked, scimUserOf, unlinkChanges, userChangesOf, userKeysOf,
+  isLinked, patchRequestOf, scimUserOf, unlinkChanges, userChangesOf, userKeysOf,
 } from "./translate.ts";
-import type { VytePatches } from "./patches.ts";
-import { UndoLog } from "./undo.ts";
 
 // Vyte users (docs/compat/vyte.md §5.4-§5.8, §6) over SCIM Users. A write that also touches
-// teams is one unit: if a later write fails, the earlier ones are undone (§6.6).
+// teams is one unit of work: the user and its teams are committed together or not at all (§6.6).
 
 export class VyteUsers {
   constructor(
     private readonly core: CompatCore,
     private readonly directory: VyteDirectory,
     private readonly teams: VyteTeams,
-    private readonly patches: VytePatches,
   ) {}
+
+  // The same operations over the core a unit of work gives, so that each write joins the unit.
+  private static over(core: CompatCore): VyteUsers {
+    const directory = new VyteDirectory(core);
+    return new VyteUsers(core, directory, new VyteTeams(core, directory));
+  }
 
   // §5.4, §5.7: the idempotent POST. The user found by _id, extid or email (§6.1) is updated (and
   // re-linked if it had been unlinked); otherwise one is created.
   async upsert(context: RequestContext, request: UserRequest): Promise<StoredUser> {
-    const existing = await this.directory.findUser(context, userKeysOf(request));
-    return UndoLog.run(this.core.logger, async (undo) => {
-      const user = existing ? await this.change(context, existing, request, !isLinked(existing), undo) : await this.create(context, request, undo);
-      if (request.teams?.length) await this.teams.join(context, user, request.teams, undo);
+    return atomically(this.core, async (core) => {
+      const unit = VyteUsers.over(core);
+      const existing = await unit.directory.findUser(context, userKeysOf(request));
+      const user = existing
+        ? await unit.change(context, existing, request, !isLinked(existing))
+        : await core.users.create(context, scimUserOf(request));
+      if (request.teams?.length) await unit.teams.join(context, user, request.teams);
       return user;
     });
   }
 
   // §5.5, §5.8: a merge update of a linked user.
   async update(context: RequestContext, current: StoredUser, request: UserRequest): Promise<StoredUser> {
-    return UndoLog.run(this.core.logger, async (undo) => {
-      const user = await this.change(context, current, request, false, undo);
-      if (request.teams?.length) await this.teams.join(context, user, request.teams, undo);
+    return atomically(this.core, async (core) => {
+      const unit = VyteUsers.over(core);
+      const user = await unit.change(context, current, request, false);
+      if (request.teams?.length) await unit.teams.join(context, user, request.teams);
       return user;
     });
   }
@@ -53,23 +61,21 @@ export class VyteUsers {
 
   // §5.6: the user leaves the organisation and its teams; the account is kept.
   async unlink(context: RequestContext, user: StoredUser): Promise<void> {
-    await UndoLog.run(this.core.logger, async (undo) => {
-      await this.teams.leaveAll(context, user, undo);
-      await this.patches.user(context, await this.core.users.get(context, user.id, false), unlinkChanges());
+    await atomically(this.core, async (core) => {
+      const unit = VyteUsers.over(core);
+      await unit.teams.leaveAll(context, user);
+      await unit.patch(context, await core.users.get(context, user.id, false), unlinkChanges());
     });
   }
 
-  private async create(context: RequestContext, request: UserRequest, undo: UndoLog): Promise<StoredUser> {
-    const user = await this.core.users.create(context, scimUserOf(request));
-    undo.record(() => this.core.users.remove(context, user.id, {}));
-    return user;
+  private async change(context: RequestContext, current: StoredUser, request: UserRequest, relink: boolean): Promise<StoredUser> {
+    return this.patch(context, current, userChangesOf(request, current.attributes, relink));
   }
 
-  private async change(context: RequestContext, current: StoredUser, request: UserRequest, relink: boolean, undo: UndoLog): Promise<StoredUser> {
-    const operations = userChangesOf(request, current.attributes, relink);
+  // Vyte's merge updates reach the core as PATCHes (RFC 7644 §3.5.2), applied to the state they
+  // were computed from or not at all (412).
+  private async patch(context: RequestContext, current: StoredUser, operations: readonly PatchOperation[]): Promise<StoredUser> {
     if (operations.length === 0) return current;
-    const user = await this.patches.user(context, current, operations);
-    undo.record(() => this.patches.restoreUser(context, current));
-    return user;
+    return this.core.users.patch(context, current.id, patchRequestOf(operations), { ifVersion: current.version });
   }
 }

@@ -2,42 +2,51 @@ import express from "express";
 import pino from "pino";
 import request from "supertest";
 import { afterAll, beforeAll, beforeEach, describe, expect, it } from "vitest";
-import { hashPassword, verifyPassword } from "../../../src/auth/passwords.ts";
 import type { CompatCore } from "../../../src/compat/core.ts";
 import { createPermApiRouter } from "../../../src/compat/perm-api/router.ts";
 import type { RequestContext } from "../../../src/scim/context.ts";
 import { GroupService } from "../../../src/scim/groups.ts";
 import type { StoredGroup, WriteCondition } from "../../../src/scim/ports.ts";
 import { schemaRegistry } from "../../../src/scim/schema/registry.ts";
-import { UserService } from "../../../src/scim/users.ts";
+import { coreServicesOver } from "../../../src/server.ts";
 import { SqlGroupStore } from "../../../src/store/groups.ts";
-import { SqlSequenceStore } from "../../../src/store/sequences.ts";
-import { SqlUserStore } from "../../../src/store/users.ts";
+import type { Sql } from "../../../src/store/driver/sql.ts";
+import { transactionalUnitOfWork } from "../../../src/store/unit-of-work.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, permApi, uniqueEmail, type CreatedRole, type PermApiClient } from "./fixtures.ts";
 
 // docs/compat/perm-api.md §5.3: a user's roles are memberships of several groups, so a create and
-// an update take several core writes. When one of them fails, nothing is left half-done: the create
-// deletes the user it made, the update changes the memberships it changed back and leaves the
-// user's attributes as they were. The failures are injected into the group service the router is
-// given.
+// an update take several core writes, run as one unit of work. When one of them fails, nothing is
+// left half-done: the create leaves no user, the update leaves the memberships and the user's
+// attributes as they were. The failures are injected into the group service of each unit of work
+// the router is given, which is built on the unit's transaction as the server's is.
 
-class FailingGroups extends GroupService {
-  // The number of membership writes to let through before failing; undefined: never fail.
+// The number of membership writes to let through before failing; undefined: never fail.
+class Failure {
   failAfter: number | undefined;
-  private writes = 0;
+  writes = 0;
 
   arm(failAfter: number | undefined): void {
     this.failAfter = failAfter;
     this.writes = 0;
   }
+}
+
+class FailingGroups extends GroupService {
+  constructor(
+    private readonly failure: Failure,
+    ...services: ConstructorParameters<typeof GroupService>
+  ) {
+    super(...services);
+  }
 
   override patch(context: RequestContext, id: string, body: unknown, condition: WriteCondition, withMembers: boolean): Promise<StoredGroup> {
-    if (this.failAfter !== undefined && this.writes >= this.failAfter) {
-      this.failAfter = undefined;
+    const failure = this.failure;
+    if (failure.failAfter !== undefined && failure.writes >= failure.failAfter) {
+      failure.failAfter = undefined;
       return Promise.reject(new Error("injected: the database went away"));
     }
-    this.writes += 1;
+    failure.writes += 1;
     return super.patch(context, id, body, condition, withMembers);
   }
 }
@@ -45,7 +54,7 @@ class FailingGroups extends GroupService {
 let app: TestApp;
 let scim: ScimClient;
 let healthy: PermApiClient;
-let groups: FailingGroups;
+const groups = new Failure();
 let failing: ReturnType<typeof request>;
 let token: string;
 let roles: CreatedRole[];
@@ -55,11 +64,16 @@ beforeAll(async () => {
   scim = await app.client();
   token = await app.credential("perm-api");
   healthy = permApi(app, token);
-  const sequences = new SqlSequenceStore(app.server.database.sql);
-  groups = new FailingGroups(new SqlGroupStore(app.server.database.sql), sequences, app.server.tenants, app.server.extensions);
+  const over = (sql: Sql) => {
+    const services = coreServicesOver(sql);
+    return {
+      users: services.users,
+      groups: new FailingGroups(groups, new SqlGroupStore(sql), services.sequences, services.tenants, services.extensions),
+    };
+  };
   const core: CompatCore = {
-    users: new UserService(new SqlUserStore(app.server.database.sql), { hash: hashPassword, verify: verifyPassword }, sequences, app.server.tenants, app.server.extensions),
-    groups,
+    ...over(app.server.database.sql),
+    unitOfWork: transactionalUnitOfWork(app.server.database.sql, over),
     tokens: app.server.tokens,
     keys: app.server.keys,
     tenants: app.server.tenants,
@@ -116,5 +130,38 @@ describe("§4.5 update: a membership write that fails", () => {
     expect(response.body).toEqual({ email: ["user with this email already exists."] });
     expect(await allMembers()).toEqual(before);
     expect((await healthy.get(`/api/v2/user/${user.id}`).expect(200)).body).toEqual(user);
+  });
+});
+
+// Read from the database itself: a unit of work that fails commits no row, moves no version and
+// takes no sequence number (a write taken back by a later one would have done all three).
+describe("§5.3 in the database: a failed create or update leaves no trace", () => {
+  const tenantRows = async () => {
+    const { id } = await app.server.tenants.ensure("acme");
+    const sql = app.server.database.sql;
+    return {
+      users: await sql.query('SELECT "id", "version", "doc", "passwordHash" FROM "User" WHERE "tenantId" = ? ORDER BY "id"', [id]),
+      groups: await sql.query('SELECT "id", "version", "doc" FROM "Group" WHERE "tenantId" = ? ORDER BY "id"', [id]),
+      members: await sql.query('SELECT "groupId", "memberId" FROM "GroupMember" WHERE "tenantId" = ? ORDER BY "groupId", "memberId"', [id]),
+      sequences: await sql.query('SELECT "name", "last" FROM "Sequence" WHERE "tenantId" = ? ORDER BY "name"', [id]),
+    };
+  };
+
+  it("a create whose last membership fails", async () => {
+    const before = await tenantRows();
+    groups.arm(2);
+    const response = await send("post", "/api/v2/user", { email: uniqueEmail("trace"), password: "pw", groups: roles.map((role) => role.roleId) });
+    expect(response.status).toBe(500);
+    expect(await tenantRows()).toEqual(before);
+  });
+
+  it("an update whose user write fails after its memberships and password were written", async () => {
+    const taken = (await healthy.post("/api/v2/user", { email: uniqueEmail("taken2"), password: "pw" }).expect(201)).body;
+    const user = (await healthy.post("/api/v2/user", { email: uniqueEmail("trace2"), password: "pw", groups: [roles[0]?.roleId] }).expect(201)).body;
+    const before = await tenantRows();
+    const response = await send("patch", `/api/v2/user/${user.id}`, { email: taken.email, password: "changed", groups: [roles[1]?.roleId, roles[2]?.roleId] });
+    expect(response.status).toBe(400);
+    expect(response.body).toEqual({ email: ["user with this email already exists."] });
+    expect(await tenantRows()).toEqual(before);
   });
 });
