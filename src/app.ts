@@ -1,19 +1,26 @@
 import express, { type Express, type Router } from "express";
-import type { CompatSurface } from "./compat/surfaces.ts";
 import type { Logger } from "pino";
 import { scimErrorRenderer, scimRouteNotFound } from "./http/errors.ts";
 import { requestLog } from "./http/logging.ts";
 import type { Metrics } from "./http/metrics.ts";
 import { openApiDocument } from "./http/openapi/document.ts";
 import { openApiRouter } from "./http/openapi/router.ts";
+import type { ApiDescription } from "./http/openapi/spec.ts";
 import { scimRouter, type ScimRouterDeps } from "./http/scim-router.ts";
+
+export interface MountedCompatApi {
+  readonly name: string;
+  readonly router: Router;
+  readonly openapi: ApiDescription;
+}
 
 export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly scim: ScimRouterDeps;
-  // One router per compat API; each renders its own errors and unknown routes.
-  readonly compat: Readonly<Record<CompatSurface, Router>>;
+  // The compat APIs, each mounted at /compat/<name> with its router (which renders its own errors
+  // and unknown routes) and described in the API description by its own piece.
+  readonly compat: readonly MountedCompatApi[];
   // Whether the database answers, and which committed migrations it lacks.
   readonly readiness: () => Promise<{ readonly reachable: boolean; readonly pendingMigrations?: readonly string[] }>;
 }
@@ -46,14 +53,10 @@ export function createApp(deps: AppDeps): Express {
   });
   app.get("/metrics", deps.metrics.handler());
   // GET /openapi.json and the /docs page rendering it; the document is built here, once.
-  app.use(openApiRouter(openApiDocument(deps.scim.registry)));
+  app.use(openApiRouter(openApiDocument(deps.scim.registry, deps.compat)));
 
   app.use("/scim/v2", scimRouter(deps.scim));
-  app.use("/compat/bytebase", deps.compat.bytebase);
-  app.use("/compat/vyte", deps.compat.vyte);
-  app.use("/compat/perm-api", deps.compat["perm-api"]);
-  app.use("/compat/qase", deps.compat.qase);
-  app.use("/compat/express-gateway", deps.compat["express-gateway"]);
+  for (const api of deps.compat) app.use(`/compat/${api.name}`, api.router);
 
   app.use(scimRouteNotFound);
   app.use(scimErrorRenderer(deps.logger));

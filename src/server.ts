@@ -5,13 +5,8 @@ import { hashPassword, verifyPassword } from "./auth/passwords.ts";
 import type { CredentialStore, TenantStore } from "./auth/ports.ts";
 import { ApiKeyService } from "./auth/api-keys.ts";
 import { TokenService } from "./auth/tokens.ts";
-import { createBytebaseRouter } from "./compat/bytebase/router.ts";
-import type { CompatCore, CompatCredentialIssuer } from "./compat/core.ts";
-import { createExpressGatewayRouter } from "./compat/express-gateway/router.ts";
-import { createPermApiRouter } from "./compat/perm-api/router.ts";
-import { createQaseRouter } from "./compat/qase/router.ts";
-import { compatSurfaceNames, compatSurfaces, visibleWith, extensionsWith } from "./compat/surfaces.ts";
-import { createVyteRouter } from "./compat/vyte/router.ts";
+import { compatApiNamed, compatApiNames, compatApis, extensionsWith, visibleWith, type CompatCredentialIssuer } from "./compat/apis.ts";
+import type { CompatCore } from "./compat/core.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
 import { Metrics } from "./http/metrics.ts";
 import { createLogger } from "./logger.ts";
@@ -79,7 +74,7 @@ export async function buildServer(
     poolSize: config.DATABASE_POOL_SIZE,
     ...databaseOptions,
   });
-  const metrics = new Metrics({ compatSurfaces: compatSurfaceNames, tenantLabel: config.METRICS_TENANT_LABEL, token: config.METRICS_TOKEN });
+  const metrics = new Metrics({ compatSurfaces: compatApiNames, tenantLabel: config.METRICS_TENANT_LABEL, token: config.METRICS_TOKEN });
   const sql = timedSql(database.sql, (operation, seconds) => metrics.observeDatabase(operation, seconds));
   const { tenants, extensions, users: userService, groups: groupService } = coreServicesOver(sql);
   await tenants.completeEnabledTenants();
@@ -179,8 +174,8 @@ export async function buildServer(
   // Issuing an API's credential enables the API for the tenant.
   const issueCompatCredential: CompatCredentialIssuer = async ({ surface, ...request }) => {
     await tenants.enableApi(request.tenantId, surface);
-    const style = compatSurfaces[surface];
-    if (style.credential === "jwt") {
+    const style = compatApiNamed(surface).credential;
+    if (style.kind === "jwt") {
       const { token, id } = await tokens.issue({ ...request, surface });
       return { credential: token, id };
     }
@@ -202,13 +197,7 @@ export async function buildServer(
       bulkLimits,
       settings,
     },
-    compat: {
-      bytebase: createBytebaseRouter(compat),
-      vyte: createVyteRouter(compat),
-      "perm-api": createPermApiRouter(compat),
-      qase: createQaseRouter(compat),
-      "express-gateway": createExpressGatewayRouter(compat),
-    },
+    compat: compatApis.map((api) => ({ name: api.name, router: api.router(compat), openapi: api.openapi })),
   });
 
   return { app, database, tokens, keys, issueCompatCredential, tenants, extensions, tenantSchemas, credentials, logger, metrics, close: () => database.close() };

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import type { Tenant } from "../auth/ports.ts";
 import { optionProblem, tenantOptions } from "../compat/options.ts";
-import { compatSurfaceNames, isCompatSurface } from "../compat/surfaces.ts";
+import { compatApiNames, isCompatApiName } from "../compat/apis.ts";
 import { openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
 
 // npm run tenant -- <name> [--create] [--patch-response minimal|representation] [--option name=value ...] [--enable api ...]
@@ -20,7 +20,7 @@ const usage = `usage:
                     of a tenant that does not exist is an error
   --patch-response  what PATCH answers when a request sends no Prefer header (RFC 7240):
                     representation (200 with the resource, the default) or minimal (204)
-  --enable          enables a compat API for the tenant (${compatSurfaceNames.join(", ")}); issuing
+  --enable          enables a compat API for the tenant (${compatApiNames.join(", ")}); issuing
                     the API's credential (npm run token -- --api <api>) enables it too
   --schema          defines an extension schema for the tenant from a file holding an RFC 7643 §7
                     schema definition whose id ends in ":User" or ":Group" (simple attributes;
@@ -84,7 +84,7 @@ runCommand("tenant", "npm run tenant -- --help", async () => {
 
   const enable = values.enable ?? [];
   for (const api of enable) {
-    if (!isCompatSurface(api)) throw new UsageError(`--enable takes one of ${compatSurfaceNames.join(", ")}, not "${api}"`);
+    if (!isCompatApiName(api)) throw new UsageError(`--enable takes one of ${compatApiNames.join(", ")}, not "${api}"`);
   }
 
   // Each file is read and parsed before anything changes; the definitions are checked by the server.

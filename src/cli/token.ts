@@ -1,6 +1,6 @@
 import type { Scope, StoredCredential } from "../auth/ports.ts";
 import { allScopes } from "../auth/tokens.ts";
-import { compatSurfaceNames, isCompatSurface } from "../compat/surfaces.ts";
+import { compatApiNames, isCompatApiName } from "../compat/apis.ts";
 import { openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
 
 // npm run token -- --tenant <name> [--scope read|write] [--ttl 90d] [--subject <userId>] [--api <api>]
@@ -14,7 +14,7 @@ const usage = `usage:
   npm run token -- --list [--tenant <name>] [--json]
 
   --api          the API the credential is for: scim (the default, a bearer token for /scim/v2) or
-                 a compat API (${compatSurfaceNames.join(", ")}), printed in the form that
+                 a compat API (${compatApiNames.join(", ")}), printed in the form that
                  API's clients send; a credential works on its own API only
 
   --scope read   read-only token (scim:read)
@@ -94,7 +94,7 @@ runCommand("token", "npm run token -- --help", async () => {
     if (args.json) throw new UsageError("--json goes with --list");
   }
   const api = (args.api ?? "scim").toLowerCase();
-  if (api !== "scim" && !isCompatSurface(api)) throw new UsageError(`--api must be scim or one of ${compatSurfaceNames.join(", ")}, not "${args.api}"`);
+  if (api !== "scim" && !isCompatApiName(api)) throw new UsageError(`--api must be scim or one of ${compatApiNames.join(", ")}, not "${args.api}"`);
   const scopes = scopesOf(args.scope);
   const ttlSeconds = secondsOf(args.ttl);
 
@@ -124,7 +124,7 @@ runCommand("token", "npm run token -- --help", async () => {
       ...(ttlSeconds === undefined ? {} : { ttlSeconds }),
       ...(args.subject === undefined ? {} : { subject: args.subject }),
     };
-    const { token, id } = isCompatSurface(api)
+    const { token, id } = isCompatApiName(api)
       ? await server.issueCompatCredential({ ...request, surface: api }).then(({ credential, id }) => ({ token: credential, id }))
       : await server.tokens.issue(request);
     console.error(`token id ${id} (tenant ${tenant.name}); revoke with: npm run token -- --revoke ${id}`);

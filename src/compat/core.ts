@@ -1,7 +1,6 @@
 import type { Request } from "express";
 import type { Logger } from "pino";
 import type { ApiKeyService } from "../auth/api-keys.ts";
-import type { Scope } from "../auth/ports.ts";
 import type { TenantStore } from "../auth/ports.ts";
 import type { TokenService } from "../auth/tokens.ts";
 import type { RequestContext } from "../scim/context.ts";
@@ -10,7 +9,6 @@ import type { GroupService } from "../scim/groups.ts";
 import type { SchemaRegistry } from "../scim/schema/registry.ts";
 import type { UnitOfWork } from "../scim/unit-of-work.ts";
 import type { UserService } from "../scim/users.ts";
-import type { CompatSurface } from "./surfaces.ts";
 
 // What a compat router is given: the core operations and the credential services. Routers
 // translate; uniqueness, mutability, required attributes and storage stay in the core
@@ -46,16 +44,6 @@ export function atomically<T>(core: CompatCore, work: (core: CompatCore) => Prom
     return work({ ...core, users: unit.users, groups: unit.groups, unitOfWork: joined });
   });
 }
-
-// Issues a credential for one compat API in the form its clients send: a JWT for bearer APIs,
-// the product's key format otherwise.
-export type CompatCredentialIssuer = (request: {
-  tenantId: string;
-  surface: CompatSurface;
-  scopes: readonly Scope[];
-  subject?: string;
-  ttlSeconds?: number;
-}) => Promise<{ credential: string; id: string }>;
 
 // The core's request context for a compat request: the caller's tenant, and the SCIM base URL
 // that meta.location of the resources read through the router points under.

@@ -6,7 +6,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { z } from "zod";
 import { userInput } from "../../src/compat/bytebase/contract.ts";
 import { egUserSchema } from "../../src/compat/express-gateway/contract.ts";
-import type { CompatSurface } from "../../src/compat/surfaces.ts";
+import type { CompatApiName } from "../../src/compat/apis.ts";
 import { routesOf } from "../../src/http/routes.ts";
 import { schemaRegistry } from "../../src/scim/schema/registry.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -158,7 +158,7 @@ describe("derived bodies", () => {
 // Real requests and answers checked against the operation the document gives for them: the
 // request body against its requestBody, the answer against the response for its status.
 describe("requests and answers fit the document", () => {
-  type Surface = "none" | "scim" | CompatSurface;
+  type Surface = "none" | "scim" | CompatApiName;
   const exchanges: { surface: Surface; method: "get" | "post"; template: string; path?: string; body?: object; status: number }[] = [
     { surface: "none", method: "get", template: "/healthz", status: 200 },
     { surface: "none", method: "get", template: "/readyz", status: 200 },

@@ -1,7 +1,7 @@
 import pino, { type Logger } from "pino";
 import request from "supertest";
 import type { Scope } from "../../src/auth/ports.ts";
-import type { CompatSurface } from "../../src/compat/surfaces.ts";
+import type { CompatApiName } from "../../src/compat/apis.ts";
 import { readConfig, type Config } from "../../src/config.ts";
 import { createHttpServer } from "../../src/http/listener.ts";
 import { buildServer, type Server } from "../../src/server.ts";
@@ -16,7 +16,7 @@ export interface TestApp {
   // Issues a token for a tenant (created on first use).
   token(tenant?: string, scopes?: readonly Scope[], subject?: string): Promise<string>;
   // A credential for a compat API, in the form its clients send (a JWT or the product's API key).
-  credential(surface: CompatSurface, tenant?: string, options?: { scopes?: readonly Scope[]; subject?: string }): Promise<string>;
+  credential(surface: CompatApiName, tenant?: string, options?: { scopes?: readonly Scope[]; subject?: string }): Promise<string>;
   // A supertest agent bound to the app, served as src/main.ts serves it.
   http(): ReturnType<typeof request>;
   // A SCIM client for one tenant: paths are relative to /scim/v2.

@@ -1,24 +1,8 @@
 import packageJson from "../../../package.json" with { type: "json" };
-import { bytebaseApi } from "../../compat/bytebase/openapi.ts";
-import { expressGatewayApi } from "../../compat/express-gateway/openapi.ts";
-import { permApi } from "../../compat/perm-api/openapi.ts";
-import { qaseApi } from "../../compat/qase/openapi.ts";
-import type { CompatSurface } from "../../compat/surfaces.ts";
-import { vyteApi } from "../../compat/vyte/openapi.ts";
 import type { SchemaRegistry } from "../../scim/schema/registry.ts";
 import { operationalApi } from "./operational.ts";
 import { scimApi } from "./scim.ts";
 import type { ApiDescription, JsonSchema, Operation, PathItem, SecurityScheme } from "./spec.ts";
-
-// Each compat API describes its own routes (compat/<name>/openapi.ts); app.ts mounts it at
-// /compat/<name>.
-const compatApis: Readonly<Record<CompatSurface, ApiDescription>> = {
-  bytebase: bytebaseApi,
-  vyte: vyteApi,
-  "perm-api": permApi,
-  qase: qaseApi,
-  "express-gateway": expressGatewayApi,
-};
 
 export interface OpenApiDocument {
   readonly openapi: string;
@@ -33,11 +17,12 @@ export interface OpenApiDocument {
 
 // OpenAPI 3.1: everything the app serves, each API under the path it is mounted at and its
 // operations under its tag. A path or component named twice is a mistake in a description.
-export function openApiDocument(registry: SchemaRegistry): OpenApiDocument {
+// Each compat API describes its own routes (compat/<name>/openapi.ts), relative to /compat/<name>.
+export function openApiDocument(registry: SchemaRegistry, compat: readonly { readonly name: string; readonly openapi: ApiDescription }[]): OpenApiDocument {
   const mounted: [string, ApiDescription][] = [
     ["", operationalApi],
     ["/scim/v2", scimApi(registry)],
-    ...Object.entries(compatApis).map(([name, api]): [string, ApiDescription] => [`/compat/${name}`, api]),
+    ...compat.map((api): [string, ApiDescription] => [`/compat/${api.name}`, api.openapi]),
   ];
   const paths: Record<string, PathItem> = {};
   const schemas: Record<string, JsonSchema> = {};
@@ -53,7 +38,7 @@ export function openApiDocument(registry: SchemaRegistry): OpenApiDocument {
       title: "scim-server",
       version: packageJson.version,
       description:
-        "A SCIM 2.0 (RFC 7643 / RFC 7644) provisioning server, and five compat APIs that translate other products' user-management APIs onto the same store. Each API has its own credentials and its own error envelope.",
+        "A SCIM 2.0 (RFC 7643 / RFC 7644) provisioning server, and compat APIs that translate other products' user-management APIs onto the same store. Each API has its own credentials and its own error envelope.",
     },
     tags: mounted.map(([, api]) => api.tag),
     paths,
