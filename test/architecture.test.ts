@@ -1,6 +1,8 @@
-import { readdirSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
+import { compatApis } from "../src/compat/apis.ts";
+import { groupExtensionSchemas, userExtensionSchemas } from "../src/scim/schema/extensions/index.ts";
 
 // STYLE.md "Arrows point inward": the core imports neither storage nor transport, only
 // src/store talks to Prisma or a database driver, and a compat router calls the core, never
@@ -74,6 +76,44 @@ describe("architecture", () => {
       expect(imports.filter((name) => /(^|\/)store\//.test(name) || database.test(name) || otherVendor(name))).toEqual([]);
     },
   );
+
+  // docs/compat/README.md §10: every API folder has the template's files and its page, and is
+  // registered by one line of compat/apis.ts, which everything else derives from.
+  const template = ["contract.ts", "translate.ts", "router.ts", "errors.ts", "index.ts"];
+
+  it.each(vendors)("compat/%s has the template's files and its page in docs/compat/", (vendor) => {
+    const missing = template.filter((file) => !existsSync(join("src/compat", vendor, file)));
+    expect(missing).toEqual([]);
+    expect(existsSync(join("docs/compat", `${vendor}.md`))).toBe(true);
+  });
+
+  it.each(vendors)("compat/%s/index.ts names the API after its folder", async (vendor) => {
+    const { api } = (await import(`../src/compat/${vendor}/index.ts`)) as { api: { name: string } };
+    expect(api.name).toBe(vendor);
+  });
+
+  it("compat/apis.ts lists every folder exactly once", () => {
+    const names = compatApis.map((api) => api.name);
+    expect(new Set(names).size).toBe(names.length);
+    expect([...names].sort()).toEqual([...vendors].sort());
+  });
+
+  it("the extension schemas the APIs bring are the server's own extensions, each brought once", () => {
+    const brought = compatApis.flatMap((api) => api.extensions.map((schema) => schema.id));
+    expect(new Set(brought).size).toBe(brought.length);
+    expect([...brought].sort()).toEqual([...userExtensionSchemas, ...groupExtensionSchemas].map((schema) => schema.id).sort());
+  });
+
+  it.each(files.filter((file) => !file.path.startsWith("compat/")).map((file) => [file.path, file.imports] as const))(
+    "outside compat/, no file names an API's folder, only the list: %s",
+    (_path, imports) => {
+      expect(imports.filter((name) => /(^|\/)compat\/[^/]+\//.test(name))).toEqual([]);
+    },
+  );
+
+  it("the app mounts the APIs it is given: app.ts imports nothing from compat/", () => {
+    expect(files.find((file) => file.path === "app.ts")?.imports.filter((name) => /(^|\/)compat\//.test(name))).toEqual([]);
+  });
 
   // No import circles (type-only imports count: a reader follows them the same way). Each group of
   // files that import one another in a ring is listed; the expected list is empty.

@@ -8,7 +8,7 @@ import { ScimError } from "../../scim/errors.ts";
 
 // ---------------------------------------------------------------------------------------------
 // Messages, as field tables: decoding renames proto names to JSON names and drops unknown fields;
-// update_mask inference (mask.ts) walks the same tables.
+// update_mask inference (translate.ts) walks the same tables.
 
 export type FieldKind = "scalar" | "list" | "message";
 

@@ -6,7 +6,6 @@ import { assertPermission, caller, type Caller } from "./auth.ts";
 import { decodeGroup, decodeGroupEmail, decodeListQuery, decodeUpdateQuery, emailProblem, groupMessage, type BytebaseGroup, type GroupInput } from "./contract.ts";
 import { Directory } from "./directory.ts";
 import { onUniqueness } from "./errors.ts";
-import { updateMask } from "./mask.ts";
 import {
   assertGroupMask,
   bytebaseGroup,
@@ -17,6 +16,7 @@ import {
   peopleOf,
   scimGroupOfCreate,
   sliceOf,
+  updateMask,
 } from "./translate.ts";
 import { workspaceDomainsOption } from "./options.ts";
 

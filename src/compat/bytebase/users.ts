@@ -7,7 +7,6 @@ import { assertPermission, caller, type Caller } from "./auth.ts";
 import { assertCreatableUser, decodeListQuery, decodeUpdateQuery, decodeUser, userMessage, type BytebaseUser, type UserInput } from "./contract.ts";
 import { Directory } from "./directory.ts";
 import { onUniqueness } from "./errors.ts";
-import { updateMask } from "./mask.ts";
 import {
   bytebaseUser,
   nextPageTokenOf,
@@ -15,6 +14,7 @@ import {
   patchRequest,
   scimUserOfCreate,
   sliceOf,
+  updateMask,
   userNameOf,
   userRefOf,
   userUpdate,

@@ -2,8 +2,8 @@ import type { ErrorRequestHandler, Request, RequestHandler } from "express";
 import type { Logger } from "pino";
 import { asScimError } from "../../http/errors.ts";
 import { ScimError, toScimErrorBody } from "../../scim/errors.ts";
-import { sendQase } from "./respond.ts";
 import { requestedUserName } from "./translate.ts";
+import { sendQase } from "./contract.ts";
 
 // docs/compat/qase.md §5: the Qase surface's one error renderer. The SCIM Error schema with a
 // string status, except where Qase answers differently from RFC 7644: a duplicate userName is

@@ -3,10 +3,9 @@ import { storableRequest } from "../../http/storable-text.ts";
 import { scimJsonBody } from "../../http/json-body.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import { principalOf, qaseAuth } from "./auth.ts";
-import { qaseBodyLimitBytes } from "./contract.ts";
+import { qaseBodyLimitBytes, sendQase } from "./contract.ts";
 import { qaseResourceType, qaseResourceTypes, qaseSchema, qaseSchemas, qaseServiceProviderConfig } from "./discovery.ts";
 import { qaseErrorRenderer, qaseMethodNotAllowed, qaseRouteNotFound } from "./errors.ts";
-import { sendQase } from "./respond.ts";
 import { qaseBaseUrl, qaseUserHandlers } from "./users.ts";
 
 // The Qase SCIM 2.0 profile (docs/compat/qase.md), mounted at /compat/qase: base URL

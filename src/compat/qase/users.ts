@@ -10,8 +10,7 @@ import { listResponse } from "../../scim/render.ts";
 import { userResourceType } from "../../scim/schema/resource-types.ts";
 import { compatContext, type CompatCore } from "../core.ts";
 import { principalOf } from "./auth.ts";
-import { qaseUserCreate, qaseUserReplace, readBody } from "./contract.ts";
-import { sendQase } from "./respond.ts";
+import { qaseUserCreate, qaseUserReplace, readBody, sendQase } from "./contract.ts";
 import {
   isOwner, qaseIdFilter, qaseSortBy, qaseUrn, toQaseUser, toScimPatch, toScimReplacement, toScimUser, withQaseIds,
 } from "./translate.ts";
