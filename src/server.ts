@@ -18,10 +18,11 @@ import type { Allocate, Attributes, ExtensionReader, StoredGroup, StoredUser } f
 import { renderGroup, renderUser } from "./scim/render.ts";
 import { withAssignedValues } from "./scim/resource/assigned.ts";
 import { oauthBearerToken, type Capabilities } from "./scim/schema/discovery.ts";
-import { schemaRegistry } from "./scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "./scim/schema/resource-types.ts";
 import { readTenantSchema, type TenantSchema } from "./scim/schema/tenant-schema.ts";
-import { groupSchemas, schemaView, userSchemas } from "./scim/schema/view.ts";
+import type { SchemaRegistry } from "./scim/schema/registry.ts";
+import { serverSchemas, type ServerSchemas } from "./scim/schema/server-schemas.ts";
+import { schemaViews, type SchemaViews } from "./scim/schema/view.ts";
 import type { UnitServices } from "./scim/unit-of-work.ts";
 import { UserService } from "./scim/users.ts";
 import { completeResources } from "./store/assign.ts";
@@ -60,7 +61,20 @@ export interface Server {
   readonly credentials: CredentialStore;
   readonly logger: Logger;
   readonly metrics: Metrics;
+  readonly served: Served;
   close(): Promise<void>;
+}
+
+// What the server serves: the RFC schemas with the extensions the compat APIs bring, and each
+// tenant's view of them.
+export interface Served {
+  readonly schemas: ServerSchemas;
+  readonly views: SchemaViews;
+}
+
+export function served(): Served {
+  const schemas = serverSchemas(compatApis.flatMap((api) => api.extensions));
+  return { schemas, views: schemaViews(schemas) };
 }
 
 // The object graph: the only place that wires storage into the core.
@@ -76,11 +90,13 @@ export async function buildServer(
   });
   const metrics = new Metrics({ compatSurfaces: compatApiNames, tenantLabel: config.METRICS_TENANT_LABEL, token: config.METRICS_TOKEN });
   const sql = timedSql(database.sql, (operation, seconds) => metrics.observeDatabase(operation, seconds));
-  const { tenants, extensions, users: userService, groups: groupService } = coreServicesOver(sql);
+  const serving = served();
+  const registry = serving.schemas.registry;
+  const { tenants, extensions, users: userService, groups: groupService } = coreServicesOver(sql, serving);
   await tenants.completeEnabledTenants();
-  const unitOfWork = transactionalUnitOfWork(sql, coreServicesOver);
+  const unitOfWork = transactionalUnitOfWork(sql, (tx) => coreServicesOver(tx, serving));
   const registryOf = async (tenantId: string) => (await extensions.extensionsOf(tenantId, false)).view.registry;
-  const reserved = schemaRegistry.allSchemas().map((schema) => schema.id);
+  const reserved = registry.allSchemas().map((schema) => schema.id);
   const tenantSchemas: TenantSchemas = {
     list: (tenantId) => tenants.schemas(tenantId),
     define: async (tenantId, definition) => {
@@ -107,7 +123,7 @@ export async function buildServer(
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,
-    relation: attributeOf(userResourceType.schema, "groups"),
+    relation: attributeOf(registry, userResourceType.schema, "groups"),
     create: (context, body) => userService.create(context, body),
     get: (context, id, withGroups) => userService.get(context, id, withGroups),
     replace: (context, id, body, condition) => userService.replace(context, id, body, condition),
@@ -118,7 +134,7 @@ export async function buildServer(
   };
   const groups: ResourceEndpoint<StoredGroup> = {
     resourceType: groupResourceType,
-    relation: attributeOf(groupResourceType.schema, "members"),
+    relation: attributeOf(registry, groupResourceType.schema, "members"),
     create: (context, body) => groupService.create(context, body),
     get: (context, id, withMembers) => groupService.get(context, id, withMembers),
     replace: (context, id, body, condition) => groupService.replace(context, id, body, condition),
@@ -167,7 +183,7 @@ export async function buildServer(
     tokens,
     keys,
     tenants,
-    registry: schemaRegistry,
+    registry,
     logger,
     settings,
   };
@@ -189,7 +205,7 @@ export async function buildServer(
     readiness: () => database.readiness(),
     scim: {
       tokens,
-      registry: schemaRegistry,
+      registry,
       capabilities,
       users,
       groups,
@@ -200,20 +216,20 @@ export async function buildServer(
     compat: compatApis.map((api) => ({ name: api.name, router: api.router(compat), openapi: api.openapi })),
   });
 
-  return { app, database, tokens, keys, issueCompatCredential, tenants, extensions, tenantSchemas, credentials, logger, metrics, close: () => database.close() };
+  return { app, database, tokens, keys, issueCompatCredential, tenants, extensions, tenantSchemas, credentials, logger, metrics, served: serving, close: () => database.close() };
 }
 
 // The core's services over one Sql: the server's, or the transaction of a unit of work, whose
 // statements must all go through its own Sql (store/unit-of-work.ts); so the tenant settings and
 // extensions the services read are read through it too.
-export function coreServicesOver(sql: Sql): CoreServices {
+export function coreServicesOver(sql: Sql, { schemas, views }: Served): CoreServices {
   // Enabling an API gives the tenant's existing users and groups its product ids, in the same
   // transaction; resources created afterwards get theirs when created (UserService.create).
   const tenants = new SqlTenantStore(sql, async (tx, tenantId, apis) => {
     const urns = extensionsWith(apis);
-    const assign = (schemas: typeof userSchemas) => (attributes: Attributes, allocate: Allocate) => withAssignedValues(attributes, schemas, allocate, urns);
-    await completeResources(tx, tenantId, "User", assign(userSchemas), indexedAttributesOf(userSchemas.extensions));
-    await completeResources(tx, tenantId, "Group", assign(groupSchemas), indexedAttributesOf(groupSchemas.extensions));
+    const assign = (resource: ServerSchemas["users"]) => (attributes: Attributes, allocate: Allocate) => withAssignedValues(attributes, resource, allocate, urns);
+    await completeResources(tx, tenantId, "User", assign(schemas.users), indexedAttributesOf(schemas.users.extensions));
+    await completeResources(tx, tenantId, "Group", assign(schemas.groups), indexedAttributesOf(schemas.groups.extensions));
   });
   // A tenant's schemas: the compat APIs' extensions it enabled and the schemas defined for it.
   const extensions: ExtensionReader = {
@@ -224,7 +240,7 @@ export function coreServicesOver(sql: Sql): CoreServices {
         has = visibleWith(apis);
         visibility.set(apis, has);
       }
-      return { stamp: apis.join(","), view: schemaView(has, custom) };
+      return { stamp: apis.join(","), view: views(has, custom) };
     },
   };
   const sequences = new SqlSequenceStore(sql);
@@ -245,8 +261,8 @@ export interface CoreServices extends UnitServices {
 
 const visibility = new WeakMap<readonly string[], (urn: string) => boolean>();
 
-function attributeOf(schemaUrn: string, name: string) {
-  const attribute = schemaRegistry.schemaById(schemaUrn)?.attributes.find((candidate) => candidate.name === name);
+function attributeOf(registry: SchemaRegistry, schemaUrn: string, name: string) {
+  const attribute = registry.schemaById(schemaUrn)?.attributes.find((candidate) => candidate.name === name);
   if (!attribute) throw new Error(`${schemaUrn} has no attribute ${name}`);
   return attribute;
 }

@@ -2,7 +2,6 @@ import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { compatApis } from "../src/compat/apis.ts";
-import { groupExtensionSchemas, userExtensionSchemas } from "../src/scim/schema/extensions/index.ts";
 
 // STYLE.md "Arrows point inward": the core imports neither storage nor transport, only
 // src/store talks to Prisma or a database driver, and a compat router calls the core, never
@@ -98,10 +97,21 @@ describe("architecture", () => {
     expect([...names].sort()).toEqual([...vendors].sort());
   });
 
-  it("the extension schemas the APIs bring are the server's own extensions, each brought once", () => {
+  it("each extension schema is brought by one API, from its own folder", async () => {
     const brought = compatApis.flatMap((api) => api.extensions.map((schema) => schema.id));
     expect(new Set(brought).size).toBe(brought.length);
-    expect([...brought].sort()).toEqual([...userExtensionSchemas, ...groupExtensionSchemas].map((schema) => schema.id).sort());
+    for (const api of compatApis.filter((entry) => entry.extensions.length > 0)) {
+      const own = (await import(`../src/compat/${api.name}/extension.ts`)) as Record<string, { id?: string }>;
+      expect(api.extensions.map((schema) => schema.id).sort()).toEqual(Object.values(own).flatMap((value) => value.id ?? []).sort());
+    }
+  });
+
+  // The registry of the server's schemas is built where the server is composed (server.ts, from the
+  // list of APIs) and passed to what uses it; no module holds one of its own.
+  it("no module of src/ holds the server's schema registry", () => {
+    const singletons = files.filter((file) => /export const \w+: SchemaRegistry\b|export const schemaRegistry\b/.test(readFileSync(join("src", file.path), "utf8")));
+    expect(singletons.map((file) => file.path)).toStrictEqual([]);
+    expect(files.filter((file) => file.path.startsWith("scim/schema/")).flatMap((file) => file.imports.filter((name) => /extensions\//.test(name)))).toStrictEqual([]);
   });
 
   it.each(files.filter((file) => !file.path.startsWith("compat/")).map((file) => [file.path, file.imports] as const))(

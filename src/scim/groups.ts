@@ -10,7 +10,7 @@ import { carryAssignedValues, withAssignedValues } from "./resource/assigned.ts"
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
 import type { ResourceSchemas } from "./resource/resource-schemas.ts";
-import { groupSchemas, type SchemaView } from "./schema/view.ts";
+import type { SchemaView } from "./schema/view.ts";
 import { applyPatch } from "./patch/apply.ts";
 import { membersOf, splitMemberOperations } from "./patch/members.ts";
 import { readPatchRequest } from "./patch/operations.ts";
@@ -54,10 +54,10 @@ export class GroupService {
   // RFC 7644 §3.5.1
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredGroup> {
     const current = await this.get(context, id, false);
-    const { groups: schemas } = await this.viewOf(context.tenantId);
+    const { groups: schemas, server } = await this.viewOf(context.tenantId);
     const write = await this.withDisplays(context.tenantId, toWrite(body, schemas));
     assertImmutableUnchanged(current.attributes, write.attributes, schemas);
-    const attributes = carryAssignedValues(current.attributes, write.attributes, groupSchemas);
+    const attributes = carryAssignedValues(current.attributes, write.attributes, server.groups);
     return this.store.replace(context.tenantId, id, { ...write, attributes }, condition);
   }
 
@@ -77,7 +77,7 @@ export class GroupService {
     const attributes =
       attributeOperations.length === 0
         ? undefined
-        : (current: Attributes) => carryAssignedValues(current, applyPatch(current, attributeOperations, view.groupPatch), groupSchemas);
+        : (current: Attributes) => carryAssignedValues(current, applyPatch(current, attributeOperations, view.groupPatch), view.server.groups);
     const patch = { ...(attributes ? { attributes } : {}), memberChanges, extensions: view.groups.extensions };
     return this.store.patch(context.tenantId, id, patch, condition, { withRelations: withMembers });
   }

@@ -2,7 +2,7 @@ import type { RequestContext } from "./context.ts";
 import { assertImmutableUnchanged } from "./resource/immutability.ts";
 import { readResource } from "./resource/input.ts";
 import type { ResourceSchemas } from "./resource/resource-schemas.ts";
-import { userSchemas, type SchemaView } from "./schema/view.ts";
+import type { SchemaView } from "./schema/view.ts";
 import {
   TenantExtensionsChanged,
   type Attributes, type ExtensionReader, type Page, type ListQuery, type SequenceStore, type StoredUser, type UserStore, type UserWrite,
@@ -68,11 +68,11 @@ export class UserService {
   // must not change. A password the body omits is kept: clients cannot read it back to resend it.
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
     const current = await this.get(context, id, false);
-    const { users: schemas } = await this.viewOf(context.tenantId);
+    const { users: schemas, server } = await this.viewOf(context.tenantId);
     const write = await this.toWrite(body, schemas);
     assertImmutableUnchanged(current.attributes, write.attributes, schemas);
     await this.assertManager(context.tenantId, current.attributes, write.attributes);
-    const attributes = carryAssignedValues(current.attributes, write.attributes, userSchemas);
+    const attributes = carryAssignedValues(current.attributes, write.attributes, server.users);
     return this.withManagerName(context.tenantId, await this.store.replace(context.tenantId, id, { ...write, attributes }, condition));
   }
 
@@ -90,7 +90,7 @@ export class UserService {
         return {
           // The patched resource is read back like a PUT body, which drops readOnly values. A removed
           // `active` stays unassigned (RFC 7644 §3.5.2.2), unlike one a create or PUT leaves out.
-          attributes: carryAssignedValues(current.attributes, attributes, userSchemas),
+          attributes: carryAssignedValues(current.attributes, attributes, view.server.users),
           extensions: view.users.extensions,
           passwordHash: typeof password === "string" ? await this.passwords.hash(password) : undefined,
         };

@@ -3,7 +3,8 @@ import type { Attributes } from "../scim/ports.ts";
 import { commonAttributes } from "../scim/schema/common.ts";
 import { enterpriseUserSchema } from "../scim/schema/enterprise-user.ts";
 import { createSchemaRegistry } from "../scim/schema/registry.ts";
-import type { AttributeDefinition, ResourceTypeDefinition } from "../scim/schema/types.ts";
+import { userResourceType } from "../scim/schema/resource-types.ts";
+import type { AttributeDefinition } from "../scim/schema/types.ts";
 import { userSchema } from "../scim/schema/user.ts";
 import type { ColumnOf, Tables } from "./tables.ts";
 
@@ -32,14 +33,6 @@ export interface ColumnMapping {
 
 // The columns mirror the RFC User schema and the Enterprise extension (RFC 7643 §4.1, §4.3), so
 // their attributes are read from those two schemas alone, whatever extensions a tenant has.
-const userResourceType: ResourceTypeDefinition = {
-  id: "User",
-  name: "User",
-  endpoint: "/Users",
-  description: "User Account",
-  schema: userSchema.id,
-  schemaExtensions: [{ schema: enterpriseUserSchema.id, required: false }],
-};
 const columnSchemas = createSchemaRegistry({ schemas: [userSchema, enterpriseUserSchema], resourceTypes: [userResourceType], commonAttributes });
 
 function resolve(path: string): AttributeDefinition {

@@ -8,7 +8,7 @@ import { baseUrl, publicBaseUrl, rawRequest } from "./resource.behaviour.ts";
 
 // RFC 7644 §4, RFC 7643 §5 - §7: the discovery endpoints describe what the server really does.
 
-// This server's own extensions (src/scim/schema/extensions), carrying the compat APIs' fields.
+// This server's own extensions (src/compat/<api>/extension.ts), carrying the compat APIs' fields.
 const ownExtension = (product: string, type: "User" | "Group") => `urn:scim-server:params:scim:schemas:extension:${product}:2.0:${type}`;
 const ownUserExtensions = ["bytebase", "vyte", "permgroups", "qase", "expressgateway"].map((product) => ownExtension(product, "User"));
 const ownGroupExtensions = ["bytebase", "vyte", "permgroups"].map((product) => ownExtension(product, "Group"));

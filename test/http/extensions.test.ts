@@ -1,13 +1,14 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseFilter } from "../../src/scim/filter/parse.ts";
 import { matches } from "../../src/scim/filter/evaluate.ts";
-import { bytebaseGroupSchema, bytebaseUserSchema } from "../../src/scim/schema/extensions/bytebase.ts";
-import { permGroupsGroupSchema } from "../../src/scim/schema/extensions/permgroups.ts";
-import { qaseUserSchema } from "../../src/scim/schema/extensions/qase.ts";
-import { vyteGroupSchema, vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
+import { bytebaseGroupSchema, bytebaseUserSchema } from "../../src/compat/bytebase/extension.ts";
+import { permGroupsGroupSchema } from "../../src/compat/perm-api/extension.ts";
+import { qaseUserSchema } from "../../src/compat/qase/extension.ts";
+import { vyteGroupSchema, vyteUserSchema } from "../../src/compat/vyte/extension.ts";
 import { groupUrn, userUrn } from "../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 import { expectScimError, scimBody } from "../support/responses.ts";
+import { schemaRegistry } from "../support/schemas.ts";
 
 // RFC 7643 §3.3: this server's own extension schemas, as SCIM clients of a tenant that enabled
 // the compat APIs see them. Their simple attributes are filterable (ExtensionValue rows),
@@ -195,7 +196,7 @@ describe("filters on extension attributes", () => {
     const found = response.Resources.map((user: { userName: string }) => user.userName).sort();
     expect(found).toStrictEqual(expected);
     // The reference evaluator agrees with the database on every user of the tenant.
-    const parsed = parseFilter(filter, "User");
+    const parsed = parseFilter(filter, "User", schemaRegistry);
     const all = scimBody(await other.get("/Users?count=100").expect(200)).Resources as Array<Record<string, unknown>>;
     expect(all.filter((user) => matches(parsed, user)).map((user) => user.userName).sort()).toStrictEqual(expected);
   });

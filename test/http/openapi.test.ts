@@ -8,8 +8,8 @@ import { userInput } from "../../src/compat/bytebase/contract.ts";
 import { egUserSchema } from "../../src/compat/express-gateway/contract.ts";
 import type { CompatApiName } from "../../src/compat/apis.ts";
 import { routesOf } from "../../src/http/routes.ts";
-import { schemaRegistry } from "../../src/scim/schema/registry.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
+import { schemaRegistry } from "../support/schemas.ts";
 
 // GET /openapi.json describes every route the app serves and no other, in a valid OpenAPI 3.1
 // document whose bodies are derived from the zod contracts and the SCIM schema registry; GET /docs

@@ -6,6 +6,7 @@ import { enterpriseUserUrn, groupUrn, userUrn } from "../../src/scim/schema/urns
 import { pseudoRandom } from "../support/seed.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../support/app.ts";
 import { testDatabaseKind } from "../support/databases.ts";
+import { schemaRegistry } from "../support/schemas.ts";
 
 // Differential test of the filter compiler (RFC 7644 §3.4.2.2): random filters from a seeded
 // generator go through GET /Users and /Groups, and through the reference evaluator over the
@@ -251,7 +252,7 @@ interface Mismatch {
 async function compare(resourceType: "User" | "Group", resources: readonly Resource[], filter: string): Promise<Mismatch | undefined> {
   let expected: string[];
   try {
-    const ast = parseFilter(filter, resourceType === "User" ? userResourceType : groupResourceType);
+    const ast = parseFilter(filter, resourceType === "User" ? userResourceType : groupResourceType, schemaRegistry);
     expected = resources.filter((resource) => matches(ast, resource)).map((resource) => resource.id).sort();
   } catch (error) {
     return { filter, detail: `the generator wrote a filter the parser rejects: ${(error as Error).message}` };
@@ -277,7 +278,7 @@ async function run(resourceType: "User" | "Group", resources: readonly Resource[
     const filter = filterOf(resourceType, resources);
     const mismatch = await compare(resourceType, resources, filter);
     if (mismatch) mismatches.push(mismatch);
-    const ast = parseFilter(filter, resourceType === "User" ? userResourceType : groupResourceType);
+    const ast = parseFilter(filter, resourceType === "User" ? userResourceType : groupResourceType, schemaRegistry);
     const matched = resources.filter((resource) => matches(ast, resource)).length;
     if (matched > 0 && matched < resources.length) selective++;
   }

@@ -1,9 +1,8 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import type { ListQuery } from "../../src/scim/ports.ts";
 import { readListQuery, type QueryParameters } from "../../src/scim/query.ts";
-import { bytebaseUserSchema } from "../../src/scim/schema/extensions/bytebase.ts";
-import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
-import { schemaRegistry } from "../../src/scim/schema/registry.ts";
+import { bytebaseUserSchema } from "../../src/compat/bytebase/extension.ts";
+import { vyteUserSchema } from "../../src/compat/vyte/extension.ts";
 import { groupResourceType, userResourceType } from "../../src/scim/schema/resource-types.ts";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import type { QueryEvent } from "../../src/store/driver/sql.ts";
@@ -15,6 +14,7 @@ import { analyze, seedGroups, seedUsers, syntheticUsers } from "../support/seed.
 import { SqlTenantStore } from "../../src/store/tenants.ts";
 import { SqlUserStore } from "../../src/store/users.ts";
 import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../support/databases.ts";
+import { schemaRegistry } from "../support/schemas.ts";
 
 // The statements Prisma sends for list requests over 100,000 users, run through the database's
 // own planner (EXPLAIN QUERY PLAN on SQLite, EXPLAIN (FORMAT JSON) on PostgreSQL): each filter

@@ -1,6 +1,6 @@
 import type { Attributes, StoredGroup } from "../../src/scim/ports.ts";
-import { bytebaseUserSchema } from "../../src/scim/schema/extensions/bytebase.ts";
-import { vyteUserSchema } from "../../src/scim/schema/extensions/vyte.ts";
+import { bytebaseUserSchema } from "../../src/compat/bytebase/extension.ts";
+import { vyteUserSchema } from "../../src/compat/vyte/extension.ts";
 import { enterpriseUserUrn } from "../../src/scim/schema/urns.ts";
 import type { Database } from "../../src/store/database.ts";
 import type { DatabaseKind } from "../../src/store/driver/sql.ts";

@@ -1,17 +1,17 @@
 import type { RequestContext } from "../../scim/context.ts";
 import { ScimError } from "../../scim/errors.ts";
 import type { Filter } from "../../scim/filter/ast.ts";
-import { filterBuilder } from "../../scim/filter/build.ts";
+import { compatFilters } from "../filters.ts";
 import type { Page, StoredGroup, StoredUser } from "../../scim/ports.ts";
-import { bytebaseGroupSchema, bytebaseUserSchema } from "../../scim/schema/extensions/bytebase.ts";
+import { bytebaseGroupSchema, bytebaseUserSchema } from "./extension.ts";
 import type { CompatCore } from "../core.ts";
 import { emailOf, memberRefOf, memberRoleOf, distinctMembers, type ResolvedMember, type Slice, type UserRef } from "./translate.ts";
 
 // The tenant's users and groups as Bytebase names them, read through the core: users/{uid} and
 // users/{email} to users, groups/{email} to groups, pages of the lists Bytebase shows.
 
-const users = filterBuilder("User");
-const groups = filterBuilder("Group");
+const users = compatFilters("User", [bytebaseUserSchema]);
+const groups = compatFilters("Group", [bytebaseGroupSchema]);
 const uidPath = `${bytebaseUserSchema.id}:uid`;
 const userTypePath = `${bytebaseUserSchema.id}:userType`;
 const groupEmailPath = `${bytebaseGroupSchema.id}:email`;

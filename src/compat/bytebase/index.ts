@@ -1,4 +1,4 @@
-import { bytebaseGroupSchema, bytebaseUserSchema } from "../../scim/schema/extensions/bytebase.ts";
+import { bytebaseGroupSchema, bytebaseUserSchema } from "./extension.ts";
 import { defineCompatApi } from "../api.ts";
 import { bytebaseApi } from "./openapi.ts";
 import { createBytebaseRouter } from "./router.ts";

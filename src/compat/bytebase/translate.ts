@@ -1,6 +1,6 @@
 import { ScimError } from "../../scim/errors.ts";
 import type { Attributes, StoredGroup, StoredUser } from "../../scim/ports.ts";
-import { bytebaseGroupSchema as groupExtension, bytebaseUserSchema as userExtension } from "../../scim/schema/extensions/bytebase.ts";
+import { bytebaseGroupSchema as groupExtension, bytebaseUserSchema as userExtension } from "./extension.ts";
 import { groupUrn, patchOpUrn, userUrn } from "../../scim/schema/urns.ts";
 import {
   assertPhone,

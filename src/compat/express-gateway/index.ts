@@ -1,5 +1,5 @@
 import type { IssuedKey } from "../../auth/api-keys.ts";
-import { expressGatewayUserSchema } from "../../scim/schema/extensions/expressgateway.ts";
+import { expressGatewayUserSchema } from "./extension.ts";
 import { defineCompatApi } from "../api.ts";
 import { expressGatewayApi } from "./openapi.ts";
 import { createExpressGatewayRouter } from "./router.ts";

@@ -1,8 +1,7 @@
 import type { AttributeRef } from "../../scim/filter/ast.ts";
-import { filterBuilder } from "../../scim/filter/build.ts";
+import { compatFilters, compatRegistry } from "../filters.ts";
 import type { Attributes, ListQuery, StoredUser } from "../../scim/ports.ts";
-import { expressGatewayUserSchema } from "../../scim/schema/extensions/index.ts";
-import { schemaRegistry } from "../../scim/schema/registry.ts";
+import { expressGatewayUserSchema } from "./extension.ts";
 import { patchOpUrn, userUrn } from "../../scim/schema/urns.ts";
 import type { CreateUserRequest, EgStatus, EgUser, ListUsersRequest, UpdateUserRequest } from "./contract.ts";
 
@@ -10,7 +9,7 @@ import type { CreateUserRequest, EgStatus, EgUser, ListUsersRequest, UpdateUserR
 
 export const expressGatewayUrn = expressGatewayUserSchema.id;
 
-const users = filterBuilder("User");
+const users = compatFilters("User", [expressGatewayUserSchema]);
 
 type Email = { value?: unknown; primary?: unknown };
 
@@ -122,7 +121,7 @@ export function pickByUsernameOrId(candidates: readonly StoredUser[], param: str
 }
 
 const createdOrder: AttributeRef = (() => {
-  const ref = schemaRegistry.findAttribute("User", "meta.created");
+  const ref = compatRegistry([]).findAttribute("User", "meta.created");
   if (!ref) throw new Error("User has no meta.created");
   return ref;
 })();

@@ -1,4 +1,4 @@
-import { permGroupsGroupSchema, permGroupsUserSchema } from "../../scim/schema/extensions/permgroups.ts";
+import { permGroupsGroupSchema, permGroupsUserSchema } from "./extension.ts";
 import { defineCompatApi } from "../api.ts";
 import { permApi } from "./openapi.ts";
 import { createPermApiRouter } from "./router.ts";

@@ -1,8 +1,8 @@
 import type { RequestContext } from "../../scim/context.ts";
 import type { Filter } from "../../scim/filter/ast.ts";
-import { filterBuilder } from "../../scim/filter/build.ts";
+import { compatFilters } from "../filters.ts";
 import type { StoredGroup, StoredUser } from "../../scim/ports.ts";
-import { permGroupsGroupSchema } from "../../scim/schema/extensions/index.ts";
+import { permGroupsGroupSchema } from "./extension.ts";
 import { everyPage } from "../pages.ts";
 import type { CompatCore } from "../core.ts";
 import type { Role } from "./contract.ts";
@@ -12,7 +12,7 @@ import { memberPatch, roleIdPath, roleOf } from "./translate.ts";
 // given when it was created (or when the tenant enabled this API). A user's roles are
 // its group memberships, so changing them takes one write per group.
 
-const groups = filterBuilder("Group");
+const groups = compatFilters("Group", [permGroupsGroupSchema]);
 
 // Past this many groups, the whole catalogue is read rather than a filter with one term per id.
 const byIdLimit = 50;

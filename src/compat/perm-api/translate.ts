@@ -1,6 +1,6 @@
 import type { PatchOperation } from "../../scim/patch/operations.ts";
 import type { Attributes, StoredGroup, StoredUser } from "../../scim/ports.ts";
-import { permGroupsGroupSchema, permGroupsUserSchema } from "../../scim/schema/extensions/index.ts";
+import { permGroupsGroupSchema, permGroupsUserSchema } from "./extension.ts";
 import { patchOpUrn, userUrn } from "../../scim/schema/urns.ts";
 import type { Role, User, UserCreateRequest, UserUpdateRequest } from "./contract.ts";
 

@@ -1,4 +1,4 @@
-import { qaseUserSchema } from "../../scim/schema/extensions/qase.ts";
+import { qaseUserSchema } from "./extension.ts";
 import { defineCompatApi } from "../api.ts";
 import { qaseApi } from "./openapi.ts";
 import { createQaseRouter } from "./router.ts";

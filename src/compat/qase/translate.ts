@@ -1,9 +1,9 @@
 import { ScimError } from "../../scim/errors.ts";
 import { assertNever, type Filter } from "../../scim/filter/ast.ts";
-import { filterBuilder } from "../../scim/filter/build.ts";
+import { compatFilters } from "../filters.ts";
 import type { PatchOperation } from "../../scim/patch/operations.ts";
 import type { Attributes, StoredUser } from "../../scim/ports.ts";
-import { qaseUserSchema } from "../../scim/schema/extensions/qase.ts";
+import { qaseUserSchema } from "./extension.ts";
 import type { SchemaRegistry } from "../../scim/schema/registry.ts";
 import { patchOpUrn, userUrn } from "../../scim/schema/urns.ts";
 import { qasePatchValues, readPatchValue, type QasePatchPath, type QaseUser, type QaseUserCreate, type QaseUserInput, type QaseUserReplace } from "./contract.ts";
@@ -20,7 +20,7 @@ export interface PatchOpBody {
   readonly Operations: readonly PatchOperation[];
 }
 
-const users = filterBuilder("User");
+const users = compatFilters("User", [qaseUserSchema]);
 
 export function numericIdOf(user: StoredUser): number | undefined {
   const value = extensionOf(user.attributes).numericId;

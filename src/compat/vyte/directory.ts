@@ -1,11 +1,12 @@
 import type { RequestContext } from "../../scim/context.ts";
 import { ScimError } from "../../scim/errors.ts";
 import type { AttributeRef, Filter } from "../../scim/filter/ast.ts";
-import { filterBuilder } from "../../scim/filter/build.ts";
+import { compatFilters } from "../filters.ts";
 import type { ListQuery, StoredGroup, StoredUser } from "../../scim/ports.ts";
 import type { CompatCore } from "../core.ts";
 import { everyPage } from "../pages.ts";
 import type { UserReference } from "./contract.ts";
+import { vyteGroupSchema, vyteUserSchema } from "./extension.ts";
 import {
   isLinked, teamAdminsPath, teamObjectIdPath, userLinkedPath, userObjectIdOf, userObjectIdPath,
   vyteTeamUrn, vyteUserUrn, type UserKeys,
@@ -15,8 +16,8 @@ import {
 // objectId), extid or email, all within the caller's tenant. Every user and group of a tenant
 // that enabled Vyte has its _id from the moment it exists (docs/compat/vyte.md §8.4).
 
-const users = filterBuilder("User");
-const groups = filterBuilder("Group");
+const users = compatFilters("User", [vyteUserSchema]);
+const groups = compatFilters("Group", [vyteGroupSchema]);
 // Linked users: active, and not unlinked.
 const linkedFilter = users.and(users.compare("active", "eq", true), users.not(users.compare(userLinkedPath, "eq", false)));
 // Identifiers are compared in chunks of this many terms.

@@ -1,5 +1,5 @@
 import type { IssuedKey } from "../../auth/api-keys.ts";
-import { vyteGroupSchema, vyteUserSchema } from "../../scim/schema/extensions/vyte.ts";
+import { vyteGroupSchema, vyteUserSchema } from "./extension.ts";
 import { defineCompatApi } from "../api.ts";
 import { vyteApi } from "./openapi.ts";
 import { createVyteRouter } from "./router.ts";

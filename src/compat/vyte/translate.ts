@@ -1,7 +1,7 @@
 import { ScimError } from "../../scim/errors.ts";
 import type { PatchOperation } from "../../scim/patch/operations.ts";
 import type { Attributes, MemberRef, StoredGroup, StoredUser } from "../../scim/ports.ts";
-import { vyteGroupSchema, vyteUserSchema } from "../../scim/schema/extensions/vyte.ts";
+import { vyteGroupSchema, vyteUserSchema } from "./extension.ts";
 import { groupUrn, patchOpUrn, userUrn } from "../../scim/schema/urns.ts";
 import type {
   MemberSummary, TeamCreate, TeamUpdate, UserFields, UserRequest, UserResult, VyteOrganization, VyteTeam, VyteUser,

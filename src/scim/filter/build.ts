@@ -1,5 +1,5 @@
 import { ScimError } from "../errors.ts";
-import { schemaRegistry, type SchemaRegistry } from "../schema/registry.ts";
+import type { SchemaRegistry } from "../schema/registry.ts";
 import type { CompareOperator, Filter } from "./ast.ts";
 import { comparisonValue } from "./comparison.ts";
 
@@ -14,7 +14,7 @@ export interface FilterBuilder {
   not(filter: Filter): Filter;
 }
 
-export function filterBuilder(resourceType: "User" | "Group", registry: SchemaRegistry = schemaRegistry): FilterBuilder {
+export function filterBuilder(resourceType: "User" | "Group", registry: SchemaRegistry): FilterBuilder {
   const resolve = (path: string) => {
     const resolved = registry.findAttribute(resourceType, path);
     if (!resolved) throw ScimError.invalidFilter(`${resourceType} has no attribute "${path}"`);

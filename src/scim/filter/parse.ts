@@ -1,5 +1,5 @@
 import { ScimError } from "../errors.ts";
-import { schemaRegistry, type SchemaRegistry } from "../schema/registry.ts";
+import type { SchemaRegistry } from "../schema/registry.ts";
 import type { ResourceTypeDefinition } from "../schema/types.ts";
 import type { Filter } from "./ast.ts";
 import { checkLength, checkShape, defaultFilterLimits, type FilterLimits } from "./limits.ts";
@@ -16,7 +16,7 @@ import { parseSyntax } from "./syntax.ts";
 export function parseFilter(
   text: string,
   resourceType: ResourceTypeDefinition | string,
-  registry: SchemaRegistry = schemaRegistry,
+  registry: SchemaRegistry,
   limits: FilterLimits = defaultFilterLimits,
   options: ResolveOptions = {},
 ): Filter {

@@ -1,11 +1,4 @@
-import { commonAttributes } from "./common.ts";
-import { enterpriseUserSchema } from "./enterprise-user.ts";
-import { groupExtensionSchemas, userExtensionSchemas } from "./extensions/index.ts";
-import { groupSchema } from "./group.ts";
-import { resourceTypes } from "./resource-types.ts";
-import { serverLimitsSchema } from "./server-limits.ts";
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from "./types.ts";
-import { userSchema } from "./user.ts";
 
 // An attribute path resolved against a resource type's schemas (RFC 7644 §3.10 attribute notation).
 export interface ResolvedAttribute {
@@ -141,11 +134,3 @@ export function createSchemaRegistry(source: SchemaRegistrySource): SchemaRegist
     findAttribute,
   });
 }
-
-// The schemas and resource types this server serves (RFC 7643 §4, §6), and the extension of its
-// ServiceProviderConfig.
-export const schemaRegistry: SchemaRegistry = createSchemaRegistry({
-  schemas: [userSchema, groupSchema, enterpriseUserSchema, ...userExtensionSchemas, ...groupExtensionSchemas, serverLimitsSchema],
-  resourceTypes,
-  commonAttributes,
-});

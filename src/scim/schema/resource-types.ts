@@ -1,29 +1,30 @@
 import { enterpriseUserSchema } from "./enterprise-user.ts";
-import { groupExtensionSchemas, userExtensionSchemas } from "./extensions/index.ts";
 import { groupSchema } from "./group.ts";
-import type { ResourceTypeDefinition } from "./types.ts";
+import type { ResourceTypeDefinition, SchemaDefinition } from "./types.ts";
 import { userSchema } from "./user.ts";
 
-// RFC 7643 §6 and §8.6: the User resource type, extensible with the Enterprise User schema and
-// this server's own extensions.
+// RFC 7643 §6 and §8.6: the User resource type, extensible with the Enterprise User schema, and
+// the Group resource type. The server's registry (server-schemas.ts) adds the extensions the compat
+// APIs bring; a registry given one of these finds its own definition by name.
 export const userResourceType: ResourceTypeDefinition = {
   id: "User",
   name: "User",
   endpoint: "/Users",
   description: "User Account",
   schema: userSchema.id,
-  schemaExtensions: [enterpriseUserSchema, ...userExtensionSchemas].map((schema) => ({ schema: schema.id, required: false })),
+  schemaExtensions: [{ schema: enterpriseUserSchema.id, required: false }],
 };
 
-// RFC 7643 §6 and §8.6: the Group resource type, with this server's own extensions.
 export const groupResourceType: ResourceTypeDefinition = {
   id: "Group",
   name: "Group",
   endpoint: "/Groups",
   description: "Group",
   schema: groupSchema.id,
-  schemaExtensions: groupExtensionSchemas.map((schema) => ({ schema: schema.id, required: false })),
+  schemaExtensions: [],
 };
 
-// RFC 7643 §6: every resource type this server serves.
-export const resourceTypes: readonly ResourceTypeDefinition[] = [userResourceType, groupResourceType];
+// A resource type with more extension schemas, none of them required.
+export function extendedWith(resourceType: ResourceTypeDefinition, extensions: readonly SchemaDefinition[]): ResourceTypeDefinition {
+  return { ...resourceType, schemaExtensions: [...resourceType.schemaExtensions, ...extensions.map((schema) => ({ schema: schema.id, required: false }))] };
+}

@@ -1,5 +1,5 @@
 import { defineAttribute } from "./defaults.ts";
-import { extensionUrn } from "./extensions/urn.ts";
+import { extensionUrn } from "./extension-urn.ts";
 import type { SchemaDefinition } from "./types.ts";
 
 // RFC 7643 §5 defines the ServiceProviderConfig's attributes and nothing else may be added to

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bytebaseGroupSchema as groupExtension, bytebaseUserSchema as userExtension } from "../../../src/scim/schema/extensions/bytebase.ts";
+import { bytebaseGroupSchema as groupExtension, bytebaseUserSchema as userExtension } from "../../../src/compat/bytebase/extension.ts";
 import { patchOpUrn } from "../../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { adminClient, type BytebaseClient } from "./client.ts";

@@ -1,7 +1,7 @@
 import type request from "supertest";
 import { expect } from "vitest";
 import type { Scope } from "../../../src/auth/ports.ts";
-import { bytebaseUserSchema as userExtension } from "../../../src/scim/schema/extensions/bytebase.ts";
+import { bytebaseUserSchema as userExtension } from "../../../src/compat/bytebase/extension.ts";
 import { errorBodySchema } from "../../../src/compat/bytebase/contract.ts";
 import type { TestApp } from "../../support/app.ts";
 

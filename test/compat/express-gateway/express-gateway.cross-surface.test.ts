@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { expressGatewayUserSchema } from "../../../src/scim/schema/extensions/index.ts";
+import { expressGatewayUserSchema } from "../../../src/compat/express-gateway/extension.ts";
 import { userUrn } from "../../../src/scim/schema/urns.ts";
 import type { ScimClient, TestApp } from "../../support/app.ts";
 import { startEgApp, steve, type EgClient } from "./express-gateway.fixture.ts";

@@ -1,5 +1,5 @@
 import type request from "supertest";
-import { permGroupsGroupSchema, permGroupsUserSchema } from "../../../src/scim/schema/extensions/index.ts";
+import { permGroupsGroupSchema, permGroupsUserSchema } from "../../../src/compat/perm-api/extension.ts";
 import { groupUrn } from "../../../src/scim/schema/urns.ts";
 import type { ScimClient, TestApp } from "../../support/app.ts";
 

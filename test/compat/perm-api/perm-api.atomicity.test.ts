@@ -7,13 +7,13 @@ import { createPermApiRouter } from "../../../src/compat/perm-api/router.ts";
 import type { RequestContext } from "../../../src/scim/context.ts";
 import { GroupService } from "../../../src/scim/groups.ts";
 import type { StoredGroup, WriteCondition } from "../../../src/scim/ports.ts";
-import { schemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { coreServicesOver } from "../../../src/server.ts";
 import { SqlGroupStore } from "../../../src/store/groups.ts";
 import type { Sql } from "../../../src/store/driver/sql.ts";
 import { transactionalUnitOfWork } from "../../../src/store/unit-of-work.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, permApi, uniqueEmail, type CreatedRole, type PermApiClient } from "./fixtures.ts";
+import { schemaRegistry } from "../../support/schemas.ts";
 
 // docs/compat/perm-api.md §5.3: a user's roles are memberships of several groups, so a create and
 // an update take several core writes, run as one unit of work. When one of them fails, nothing is
@@ -65,7 +65,7 @@ beforeAll(async () => {
   token = await app.credential("perm-api");
   healthy = permApi(app, token);
   const over = (sql: Sql) => {
-    const services = coreServicesOver(sql);
+    const services = coreServicesOver(sql, app.server.served);
     return {
       users: services.users,
       groups: new FailingGroups(groups, new SqlGroupStore(sql), services.sequences, services.tenants, services.extensions),

@@ -1,5 +1,5 @@
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { bytebaseUserSchema } from "../../../src/scim/schema/extensions/index.ts";
+import { bytebaseUserSchema } from "../../../src/compat/bytebase/extension.ts";
 import { groupUrn, patchOpUrn, userUrn } from "../../../src/scim/schema/urns.ts";
 import { startTestApp, type ScimClient, type TestApp } from "../../support/app.ts";
 import { createRole, groupExtension, permApi, roleJson, uniqueEmail, userExtension, type CreatedRole, type PermApiClient } from "./fixtures.ts";

@@ -215,6 +215,6 @@ export function expectVyteError(response: { status: number; body: unknown; text:
   expect(response.text).not.toMatch(/\n\s+at |\.ts:\d+|node_modules|prisma/i);
 }
 
-// The SCIM URNs of the Vyte extensions (src/scim/schema/extensions/vyte.ts).
+// The SCIM URNs of the Vyte extensions (src/compat/vyte/extension.ts).
 export const vyteUserUrn = "urn:scim-server:params:scim:schemas:extension:vyte:2.0:User";
 export const vyteTeamUrn = "urn:scim-server:params:scim:schemas:extension:vyte:2.0:Group";

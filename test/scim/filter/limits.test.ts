@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { defaultFilterLimits, type FilterLimits } from "../../../src/scim/filter/limits.ts";
 import { parseFilter } from "../../../src/scim/filter/parse.ts";
-import { schemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { errorOf } from "./errors.ts";
+import { schemaRegistry } from "../../support/schemas.ts";
 
 const withLimits = (text: string, limits: Partial<FilterLimits>) =>
   parseFilter(text, "User", schemaRegistry, { ...defaultFilterLimits, ...limits });
@@ -25,11 +25,11 @@ describe("filter limits", () => {
 
     it("accepts a filter of exactly maxLength characters", () => {
       expect(ofLength(4096)).toHaveLength(4096);
-      expect(parseFilter(ofLength(4096), "User").kind).toBe("compare");
+      expect(parseFilter(ofLength(4096), "User", schemaRegistry).kind).toBe("compare");
     });
 
     it("rejects one character more, naming the limit", () => {
-      expect(rejected(() => parseFilter(ofLength(4097), "User"))).toBe("filter is 4097 characters long; maxLength is 4096");
+      expect(rejected(() => parseFilter(ofLength(4097), "User", schemaRegistry))).toBe("filter is 4097 characters long; maxLength is 4096");
     });
 
     it("honours a configured limit", () => {
@@ -71,15 +71,15 @@ describe("filter limits", () => {
     });
 
     it("accepts the default depth and rejects one more", () => {
-      expect(parseFilter(nots(15), "User").kind).toBe("not");
-      expect(rejected(() => parseFilter(nots(16), "User"))).toContain("maxDepth (16)");
+      expect(parseFilter(nots(15), "User", schemaRegistry).kind).toBe("not");
+      expect(rejected(() => parseFilter(nots(16), "User", schemaRegistry))).toContain("maxDepth (16)");
     });
   });
 
   describe("maxTerms", () => {
     it("accepts the default number of terms and rejects one more", () => {
-      expect(parseFilter(terms(64), "User").kind).toBe("and");
-      expect(rejected(() => parseFilter(terms(65), "User"))).toBe("filter has 65 terms; maxTerms is 64");
+      expect(parseFilter(terms(64), "User", schemaRegistry).kind).toBe("and");
+      expect(rejected(() => parseFilter(terms(65), "User", schemaRegistry))).toBe("filter has 65 terms; maxTerms is 64");
     });
 
     it("counts the terms inside value paths", () => {

@@ -1,10 +1,11 @@
 import { commonAttributes } from "../../../src/scim/schema/common.ts";
 import { defineAttribute, type AttributeInput } from "../../../src/scim/schema/defaults.ts";
 import { enterpriseUserSchema } from "../../../src/scim/schema/enterprise-user.ts";
-import { createSchemaRegistry, schemaRegistry, type SchemaRegistry } from "../../../src/scim/schema/registry.ts";
+import { createSchemaRegistry, type SchemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { userResourceType } from "../../../src/scim/schema/resource-types.ts";
 import type { AttributeDefinition, SchemaDefinition } from "../../../src/scim/schema/types.ts";
 import { userSchema } from "../../../src/scim/schema/user.ts";
+import { schemaRegistry } from "../../support/schemas.ts";
 
 // Registries the filter tests resolve against: the server's own, and two of our own so the tests
 // cover every attribute type and do not move when the RFC schema data changes.

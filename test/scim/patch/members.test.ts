@@ -2,11 +2,11 @@ import { describe, expect, it } from "vitest";
 import { printFilter } from "../../../src/scim/filter/print.ts";
 import type { MemberChange } from "../../../src/scim/ports.ts";
 import { splitMemberOperations } from "../../../src/scim/patch/members.ts";
-import { schemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { groupResourceType } from "../../../src/scim/schema/resource-types.ts";
 import { errorOf } from "../filter/errors.ts";
 import { rejectedSplitCases, splitCases } from "./members.cases.ts";
 import { clientPatch } from "./targets.ts";
+import { schemaRegistry } from "../../support/schemas.ts";
 
 const split = (operations: readonly unknown[]) => splitMemberOperations(clientPatch(operations), groupResourceType, schemaRegistry);
 

@@ -1,12 +1,11 @@
-import { groupExtensionSchemas, userExtensionSchemas } from "../../../src/scim/schema/extensions/index.ts";
 import { commonAttributes } from "../../../src/scim/schema/common.ts";
 import { defineAttribute } from "../../../src/scim/schema/defaults.ts";
 import { enterpriseUserSchema } from "../../../src/scim/schema/enterprise-user.ts";
 import { groupSchema } from "../../../src/scim/schema/group.ts";
 import { createSchemaRegistry } from "../../../src/scim/schema/registry.ts";
-import { resourceTypes } from "../../../src/scim/schema/resource-types.ts";
 import { enterpriseUserUrn as ext, groupUrn, userUrn } from "../../../src/scim/schema/urns.ts";
 import { userSchema } from "../../../src/scim/schema/user.ts";
+import { groupExtensionSchemas, resourceTypes, userExtensionSchemas } from "../../support/schemas.ts";
 
 // parsePatchPath (RFC 7644 §3.5.2 PATH = attrPath / valuePath [subAttr]): what each path resolves to
 // and what invalidPath says; then the paths RFC 7644 and real clients write, which must resolve to the

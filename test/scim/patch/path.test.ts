@@ -1,9 +1,10 @@
 import { describe, expect, it } from "vitest";
 import { printFilter } from "../../../src/scim/filter/print.ts";
 import { parsePatchPath, type PatchPath } from "../../../src/scim/patch/path.ts";
-import { schemaRegistry, type SchemaRegistry } from "../../../src/scim/schema/registry.ts";
+import { type SchemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { errorOf } from "../filter/errors.ts";
 import { invalidCases, invalidUserPaths, rfcExampleRegistry, resolvedCases, validPaths } from "./path.cases.ts";
+import { schemaRegistry } from "../../support/schemas.ts";
 
 function describePatchPath(path: PatchPath): string {
   switch (path.kind) {

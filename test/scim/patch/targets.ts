@@ -1,12 +1,11 @@
-import { groupSchemas } from "../../../src/scim/schema/view.ts";
 import { patchOpUrn } from "../../../src/scim/schema/urns.ts";
 import type { PatchTarget } from "../../../src/scim/patch/target.ts";
 import { readPatchRequest, type PatchOperation } from "../../../src/scim/patch/operations.ts";
 import { clientOperations } from "../../../src/scim/patch/quirks/index.ts";
-import { createSchemaRegistry, schemaRegistry } from "../../../src/scim/schema/registry.ts";
+import { createSchemaRegistry } from "../../../src/scim/schema/registry.ts";
 import { groupResourceType, userResourceType } from "../../../src/scim/schema/resource-types.ts";
-import { userSchemas } from "../../../src/scim/schema/view.ts";
 import { accountSchemas, coreUrn } from "../resource/test-schemas.ts";
+import { groupSchemas, schemaRegistry, userSchemas } from "../../support/schemas.ts";
 
 // What the PATCH tests apply operations to: the server's own User and Group, and the test Account of
 // test/scim/resource/test-schemas.ts, whose immutable attributes the RFC User and Group do not have.

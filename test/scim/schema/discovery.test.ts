@@ -8,9 +8,9 @@ import {
 } from "../../../src/scim/schema/discovery.ts";
 import { enterpriseUserSchema } from "../../../src/scim/schema/enterprise-user.ts";
 import { groupSchema } from "../../../src/scim/schema/group.ts";
-import { groupResourceType, userResourceType } from "../../../src/scim/schema/resource-types.ts";
 import type { AttributeDefinition } from "../../../src/scim/schema/types.ts";
 import { userSchema } from "../../../src/scim/schema/user.ts";
+import { groupResourceType, userResourceType } from "../../support/schemas.ts";
 
 const baseUrl = "http://host/scim/v2";
 

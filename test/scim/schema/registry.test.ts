@@ -2,10 +2,10 @@ import { describe, expect, it } from "vitest";
 import { commonAttributes } from "../../../src/scim/schema/common.ts";
 import { enterpriseUserSchema } from "../../../src/scim/schema/enterprise-user.ts";
 import { groupSchema } from "../../../src/scim/schema/group.ts";
-import { createSchemaRegistry, schemaRegistry } from "../../../src/scim/schema/registry.ts";
-import { groupResourceType, userResourceType } from "../../../src/scim/schema/resource-types.ts";
+import { createSchemaRegistry } from "../../../src/scim/schema/registry.ts";
 import type { AttributeDefinition, ResourceTypeDefinition, SchemaDefinition } from "../../../src/scim/schema/types.ts";
 import { userSchema } from "../../../src/scim/schema/user.ts";
+import { groupResourceType, schemaRegistry, userResourceType } from "../../support/schemas.ts";
 
 const core = userSchema.id;
 const enterprise = enterpriseUserSchema.id;

@@ -2,9 +2,9 @@ import { describe, expect, it } from "vitest";
 import { commonAttributes } from "../../../src/scim/schema/common.ts";
 import { enterpriseUserSchema } from "../../../src/scim/schema/enterprise-user.ts";
 import { groupSchema } from "../../../src/scim/schema/group.ts";
-import { groupResourceType, resourceTypes, userResourceType } from "../../../src/scim/schema/resource-types.ts";
 import type { AttributeDefinition } from "../../../src/scim/schema/types.ts";
 import { userSchema } from "../../../src/scim/schema/user.ts";
+import { groupResourceType, resourceTypes, userResourceType } from "../../support/schemas.ts";
 
 type Located = { readonly path: string; readonly attribute: AttributeDefinition; readonly depth: number };
 

@@ -1,6 +1,6 @@
-import { defineAttribute } from "../defaults.ts";
-import type { SchemaDefinition } from "../types.ts";
-import { extensionUrn } from "./urn.ts";
+import { defineAttribute } from "../../scim/schema/defaults.ts";
+import type { SchemaDefinition } from "../../scim/schema/types.ts";
+import { extensionUrn } from "../../scim/schema/extension-urn.ts";
 
 // Qase SCIM profile fields (docs/compat/qase.md §7.3): Qase's numeric user id and the workspace
 // owner flag, which blocks deletion.

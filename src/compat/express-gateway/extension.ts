@@ -1,6 +1,6 @@
-import { defineAttribute } from "../defaults.ts";
-import type { SchemaDefinition } from "../types.ts";
-import { extensionUrn } from "./urn.ts";
+import { defineAttribute } from "../../scim/schema/defaults.ts";
+import type { SchemaDefinition } from "../../scim/schema/types.ts";
+import { extensionUrn } from "../../scim/schema/extension-urn.ts";
 
 // Express Gateway user fields (docs/compat/express-gateway.md §7.2).
 export const expressGatewayUserSchema: SchemaDefinition = {

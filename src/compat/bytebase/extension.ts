@@ -1,6 +1,6 @@
-import { defineAttribute } from "../defaults.ts";
-import type { SchemaDefinition } from "../types.ts";
-import { extensionUrn } from "./urn.ts";
+import { defineAttribute } from "../../scim/schema/defaults.ts";
+import type { SchemaDefinition } from "../../scim/schema/types.ts";
+import { extensionUrn } from "../../scim/schema/extension-urn.ts";
 
 // Bytebase v1 fields that SCIM lacks (docs/compat/bytebase.md §8.3): the integer uid behind
 // `users/{uid}`, the user type, MFA state; a group's `groups/{email}` name, its description and

@@ -1,6 +1,6 @@
-import { defineAttribute } from "../defaults.ts";
-import type { SchemaDefinition } from "../types.ts";
-import { extensionUrn } from "./urn.ts";
+import { defineAttribute } from "../../scim/schema/defaults.ts";
+import type { SchemaDefinition } from "../../scim/schema/types.ts";
+import { extensionUrn } from "../../scim/schema/extension-urn.ts";
 
 // Vyte v2 fields that SCIM lacks (docs/compat/vyte.md §8.3). Vyte's free-form objects
 // (availability, vyteme, modules, consent) are kept as JSON text.

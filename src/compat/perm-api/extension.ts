@@ -1,6 +1,6 @@
-import { defineAttribute } from "../defaults.ts";
-import type { SchemaDefinition } from "../types.ts";
-import { extensionUrn } from "./urn.ts";
+import { defineAttribute } from "../../scim/schema/defaults.ts";
+import type { SchemaDefinition } from "../../scim/schema/types.ts";
+import { extensionUrn } from "../../scim/schema/extension-urn.ts";
 
 // Fields of the /api/v2/user API with permission groups (docs/compat/perm-api.md §7.3, §7.4). Its
 // roles ("permission groups") are Groups with an integer role id and a list of permissions.
