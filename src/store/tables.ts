@@ -22,6 +22,12 @@ export type Table = keyof Tables;
 
 export type ColumnOf<T extends Table> = keyof Tables[T] & string;
 
+// Some columns of a row as the Sql port reads them: DateTime columns arrive as text from SQLite and
+// as a Date from PostgreSQL (sqlDate reads either), Booleans as 0 or 1 from SQLite.
+export type ReadRow<T extends Table, C extends ColumnOf<T>> = { readonly [K in C]: AsRead<Tables[T][K]> };
+
+type AsRead<V> = Date extends NonNullable<V> ? unknown : boolean extends NonNullable<V> ? unknown : V;
+
 // Values for some columns of a row, as a statement writes them.
 export type RowValues<T extends Table> = { readonly [C in ColumnOf<T>]?: SqlValue };
 

@@ -2,14 +2,9 @@ import { randomUUID } from "node:crypto";
 import type { CredentialRecord, CredentialStore, PatchReturn, StoredCredential, Tenant, TenantStore } from "../auth/ports.ts";
 import type { TenantSchema } from "../scim/schema/tenant-schema.ts";
 import { sqlDate, type Sql, type SqlStatement } from "./driver/sql.ts";
+import type { ReadRow } from "./tables.ts";
 
-type TenantRow = {
-  id: string;
-  name: string;
-  patchReturn: string;
-  compatApis: string;
-  createdAt: unknown;
-};
+type TenantRow = ReadRow<"Tenant", "id" | "name" | "patchReturn" | "compatApis" | "createdAt">;
 
 const selectTenant = 'SELECT "id", "name", "patchReturn", "compatApis", "createdAt" FROM "Tenant"';
 
@@ -226,17 +221,9 @@ async function readSetting(sql: Sql, key: string): Promise<string | undefined> {
   return row?.value;
 }
 
-type CredentialRow = {
-  id: string;
-  tenantId: string;
-  tenantName: string;
-  createdAt: unknown;
-  kind: string;
-  scopes: string;
-  secretHash: string | null;
-  subject: string | null;
-  expiresAt: unknown;
-  revokedAt: unknown;
+// With the name of its tenant.
+type CredentialRow = ReadRow<"Credential", "id" | "tenantId" | "createdAt" | "kind" | "scopes" | "secretHash" | "subject" | "expiresAt" | "revokedAt"> & {
+  readonly tenantName: string;
 };
 
 export class SqlCredentialStore implements CredentialStore {

@@ -1,6 +1,6 @@
 import type { ListQuery } from "../../scim/ports.ts";
 import { sqlDate, type Sql, type SqlRow, type SqlValue } from "../driver/sql.ts";
-import type { ResourceTable } from "../tables.ts";
+import type { ColumnOf, ResourceTable, Tables } from "../tables.ts";
 import { compileFilter } from "./compile.ts";
 import { and, column, compare, conditionSql, expressionSql, orderSql, type Condition, type ExistsCondition } from "./condition.ts";
 import { afterCursor, encodeCursor } from "./cursor.ts";
@@ -12,16 +12,10 @@ import type { QueryTarget } from "./targets.ts";
 
 const sortKeyAlias = "sortKey";
 
-// The columns of a resource row a list reads.
-export const resourceColumns = ["id", "version", "created", "lastModified", "doc"] as const;
+// The columns of a resource row a list reads, which users and groups both have.
+export const resourceColumns = ["id", "version", "created", "lastModified", "doc"] as const satisfies readonly (ColumnOf<"User"> & ColumnOf<"Group">)[];
 
-export interface ResourceRow {
-  id: string;
-  version: number;
-  created: Date;
-  lastModified: Date;
-  doc: string;
-}
+export type ResourceRow = Pick<Tables["User"], (typeof resourceColumns)[number]>;
 
 // Finds the ids of the resources that own element rows meeting an EXISTS condition's `where`, or
 // undefined when there are too many to list.
