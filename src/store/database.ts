@@ -87,8 +87,7 @@ async function open(url: string, options: DatabaseOptions): Promise<Database> {
       kind,
       sql: driver.sql,
       get prisma() {
-        const adapter = gated(new PrismaBetterSqlite3({ url: path, timeout: 30_000 }), driver.gate);
-        client ??= listen(new SqliteClient({ adapter, ...log }) as Db, options);
+        client ??= listen(new SqliteClient({ adapter: gated(new PrismaBetterSqlite3({ url: path, timeout: 30_000 }), driver.gate), ...log }) as Db, options);
         return client;
       },
       migrationsApplied,

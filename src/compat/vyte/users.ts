@@ -29,23 +29,25 @@ export class VyteUsers {
   // §5.4, §5.7: the idempotent POST. The user found by _id, extid or email (§6.1) is updated (and
   // re-linked if it had been unlinked); otherwise one is created.
   async upsert(context: RequestContext, request: UserRequest): Promise<StoredUser> {
-    return atomically(this.core, async (core) => {
-      const unit = VyteUsers.over(core);
+    const write = async (unit: VyteUsers) => {
       const existing = await unit.directory.findUser(context, userKeysOf(request));
       const user = existing
         ? await unit.change(context, existing, request, !isLinked(existing))
-        : await core.users.create(context, scimUserOf(request));
+        : await unit.core.users.create(context, scimUserOf(request));
       if (request.teams?.length) await unit.teams.join(context, user, request.teams);
       return user;
-    });
+    };
+    // Without teams the user's create or PATCH is the only write, all or nothing on its own.
+    return request.teams?.length ? atomically(this.core, (core) => write(VyteUsers.over(core))) : write(this);
   }
 
   // §5.5, §5.8: a merge update of a linked user.
   async update(context: RequestContext, current: StoredUser, request: UserRequest): Promise<StoredUser> {
+    if (!request.teams?.length) return this.change(context, current, request, false);
     return atomically(this.core, async (core) => {
       const unit = VyteUsers.over(core);
       const user = await unit.change(context, current, request, false);
-      if (request.teams?.length) await unit.teams.join(context, user, request.teams);
+      await unit.teams.join(context, user, request.teams ?? []);
       return user;
     });
   }

@@ -15,7 +15,7 @@ export interface SqlStatement {
 
 export type DatabaseKind = "sqlite" | "postgresql";
 
-// A statement as Prisma sent it: SQL text and its parameters as a JSON array.
+// A statement as sent: its SQL text and its parameters as a JSON array.
 export interface QueryEvent {
   readonly query: string;
   readonly params: string;
