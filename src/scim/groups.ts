@@ -16,6 +16,7 @@ import { membersOf, splitMemberOperations } from "./patch/members.ts";
 import { readPatchRequest } from "./patch/operations.ts";
 import { clientOperations } from "./patch/quirks/index.ts";
 import { groupUrn } from "./schema/urns.ts";
+import { RequestEvents } from "./change-events.ts";
 
 // RFC 7644 §3.3, §3.4.1, §3.5.1, §3.6: the Group operations. Members are kept apart from the
 // group's other attributes, so that membership can change without rewriting the group.
@@ -37,7 +38,7 @@ export class GroupService {
       const urns = schemas.extensions.map((extension) => extension.id);
       const attributes = await withAssignedValues(write.attributes, schemas, (name) => this.sequences.next(context.tenantId, name), urns);
       try {
-        return await this.store.create(context.tenantId, { ...write, attributes }, extensions.stamp);
+        return await this.store.create(context.tenantId, { ...write, attributes }, new RequestEvents(context, extensions.view), extensions.stamp);
       } catch (error) {
         if (!(error instanceof TenantExtensionsChanged)) throw error;
       }
@@ -54,11 +55,11 @@ export class GroupService {
   // RFC 7644 §3.5.1
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredGroup> {
     const current = await this.get(context, id, false);
-    const { groups: schemas, server } = await this.viewOf(context.tenantId);
-    const write = await this.withDisplays(context.tenantId, toWrite(body, schemas));
-    assertImmutableUnchanged(current.attributes, write.attributes, schemas);
-    const attributes = carryAssignedValues(current.attributes, write.attributes, server.groups);
-    return this.store.replace(context.tenantId, id, { ...write, attributes }, condition);
+    const view = await this.viewOf(context.tenantId);
+    const write = await this.withDisplays(context.tenantId, toWrite(body, view.groups));
+    assertImmutableUnchanged(current.attributes, write.attributes, view.groups);
+    const attributes = carryAssignedValues(current.attributes, write.attributes, view.server.groups);
+    return this.store.replace(context.tenantId, id, { ...write, attributes }, condition, new RequestEvents(context, view));
   }
 
   // RFC 7644 §3.5.2: attribute operations apply to the stored group, inside storage's transaction
@@ -79,7 +80,7 @@ export class GroupService {
         ? undefined
         : (current: Attributes) => carryAssignedValues(current, applyPatch(current, attributeOperations, view.groupPatch), view.server.groups);
     const patch = { ...(attributes ? { attributes } : {}), memberChanges, extensions: view.groups.extensions };
-    return this.store.patch(context.tenantId, id, patch, condition, { withRelations: withMembers });
+    return this.store.patch(context.tenantId, id, patch, condition, { withRelations: withMembers }, new RequestEvents(context, view));
   }
 
   // RFC 7643 §4.2: members are shown with their current names; a display a client sends is kept
@@ -98,8 +99,8 @@ export class GroupService {
   }
 
   // RFC 7644 §3.6
-  remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void> {
-    return this.store.remove(context.tenantId, id, condition);
+  async remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void> {
+    await this.store.remove(context.tenantId, id, condition, new RequestEvents(context, await this.viewOf(context.tenantId)));
   }
 
   // RFC 7644 §3.4.2

@@ -1,3 +1,4 @@
+import type { NewEvent } from "../events/catalogue.ts";
 import type { AttributeRef, Filter } from "./filter/ast.ts";
 import type { SchemaDefinition } from "./schema/types.ts";
 import type { SchemaView } from "./schema/view.ts";
@@ -112,22 +113,43 @@ export class TenantExtensionsChanged extends Error {
   }
 }
 
+// What a change means as events (docs/events.md), as the core describes it: storage calls these
+// with the states it read and wrote, inside the write, and writes the events they return in the
+// change's transaction. A write that changes nothing is not made, and describes no event.
+export interface ChangeEvents {
+  userCreated(user: StoredUser): NewEvent[];
+  // `passwordChanged`: the write set a password (which no state shows).
+  userUpdated(before: StoredUser, after: StoredUser, passwordChanged: boolean): NewEvent[];
+  userDeleted(user: StoredUser): NewEvent[];
+  // With its members: their member_added events follow.
+  groupCreated(group: StoredGroup): NewEvent[];
+  // The group's own attributes; members are membersChanged's.
+  groupUpdated(before: StoredGroup, after: StoredGroup): NewEvent[];
+  groupDeleted(group: StoredGroup): NewEvent[];
+  // `group` as it is after the change, without members.
+  membersChanged(group: StoredGroup, added: readonly MemberRef[], removed: readonly MemberRef[]): NewEvent[];
+}
+
 export interface UserStore {
-  create(tenantId: string, write: UserWrite, stamp?: string): Promise<StoredUser>;
+  create(tenantId: string, write: UserWrite, events: ChangeEvents, stamp?: string): Promise<StoredUser>;
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined>;
-  replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser>;
+  // A replacement equal to the stored user (and setting no password) writes nothing.
+  replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition, events: ChangeEvents): Promise<StoredUser>;
   // RFC 7644 §3.5.2: the new state is computed from the stored one while storage holds the user,
   // so that concurrent patches apply one after the other and none is lost. Sequence numbers the
   // change needs come from `allocate`, in the same transaction as the write when there is one.
+  // A change that leaves the user as it was writes nothing.
   patch(
     tenantId: string,
     id: string,
     change: (current: StoredUser, allocate: Allocate) => Promise<UserWrite>,
     condition: WriteCondition,
+    events: ChangeEvents,
   ): Promise<StoredUser>;
-  // Also takes the user out of its reports' manager (a change to each of them, in the same
-  // transaction), as a reference to a user that no longer exists would mean nothing.
-  remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
+  // Also takes the user out of its reports' manager and out of its groups (a change to each of
+  // them, in the same transaction), as a reference to a user that no longer exists would mean
+  // nothing.
+  remove(tenantId: string, id: string, condition: WriteCondition, events: ChangeEvents): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>>;
   // The current names (displayName, else userName) of those of `ids` that are users of the tenant.
   names(tenantId: string, ids: readonly string[]): Promise<Map<string, string>>;
@@ -157,11 +179,13 @@ export interface GroupPatch {
 }
 
 export interface GroupStore {
-  create(tenantId: string, write: GroupWrite, stamp?: string): Promise<StoredGroup>;
+  create(tenantId: string, write: GroupWrite, events: ChangeEvents, stamp?: string): Promise<StoredGroup>;
   get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined>;
-  replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup>;
-  patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup>;
-  remove(tenantId: string, id: string, condition: WriteCondition): Promise<void>;
+  // As for users, a replacement or a patch that changes nothing writes nothing.
+  replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition, events: ChangeEvents): Promise<StoredGroup>;
+  patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions, events: ChangeEvents): Promise<StoredGroup>;
+  // Also takes the group out of the groups it is a member of.
+  remove(tenantId: string, id: string, condition: WriteCondition, events: ChangeEvents): Promise<void>;
   list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>>;
 }
 

@@ -15,6 +15,7 @@ import { clientOperations } from "./patch/quirks/index.ts";
 import { readPatchRequest } from "./patch/operations.ts";
 import { enterpriseUserUrn } from "./schema/urns.ts";
 import { managerReferencesOption, type OptionReader } from "./options.ts";
+import { RequestEvents } from "./change-events.ts";
 
 // How passwords are hashed and checked (auth/passwords.ts).
 export interface Passwords {
@@ -44,7 +45,8 @@ export class UserService {
       const urns = schemas.extensions.map((extension) => extension.id);
       const attributes = await withAssignedValues(write.attributes, schemas, (name) => this.sequences.next(context.tenantId, name), urns);
       try {
-        return this.withManagerName(context.tenantId, await this.store.create(context.tenantId, { ...write, attributes }, extensions.stamp));
+        const events = new RequestEvents(context, extensions.view);
+        return this.withManagerName(context.tenantId, await this.store.create(context.tenantId, { ...write, attributes }, events, extensions.stamp));
       } catch (error) {
         if (!(error instanceof TenantExtensionsChanged)) throw error;
       }
@@ -68,12 +70,13 @@ export class UserService {
   // must not change. A password the body omits is kept: clients cannot read it back to resend it.
   async replace(context: RequestContext, id: string, body: unknown, condition: WriteCondition): Promise<StoredUser> {
     const current = await this.get(context, id, false);
-    const { users: schemas, server } = await this.viewOf(context.tenantId);
-    const write = await this.toWrite(body, schemas);
-    assertImmutableUnchanged(current.attributes, write.attributes, schemas);
+    const view = await this.viewOf(context.tenantId);
+    const write = await this.toWrite(body, view.users);
+    assertImmutableUnchanged(current.attributes, write.attributes, view.users);
     await this.assertManager(context.tenantId, current.attributes, write.attributes);
-    const attributes = carryAssignedValues(current.attributes, write.attributes, server.users);
-    return this.withManagerName(context.tenantId, await this.store.replace(context.tenantId, id, { ...write, attributes }, condition));
+    const attributes = carryAssignedValues(current.attributes, write.attributes, view.server.users);
+    const replaced = await this.store.replace(context.tenantId, id, { ...write, attributes }, condition, new RequestEvents(context, view));
+    return this.withManagerName(context.tenantId, replaced);
   }
 
   // RFC 7644 §3.5.2: operations apply to the stored user all or nothing, inside storage's
@@ -96,13 +99,14 @@ export class UserService {
         };
       },
       condition,
+      new RequestEvents(context, view),
     );
     return this.withManagerName(context.tenantId, patched);
   }
 
   // RFC 7644 §3.6
-  remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void> {
-    return this.store.remove(context.tenantId, id, condition);
+  async remove(context: RequestContext, id: string, condition: WriteCondition): Promise<void> {
+    await this.store.remove(context.tenantId, id, condition, new RequestEvents(context, await this.viewOf(context.tenantId)));
   }
 
   // RFC 7644 §3.4.2

@@ -1,5 +1,5 @@
 import type { NewEvent } from "../events/catalogue.ts";
-import type { Sql, SqlStatement, SqlValue } from "./driver/sql.ts";
+import type { Sql, SqlRow, SqlStatement, SqlValue } from "./driver/sql.ts";
 import { placeholders } from "./query/condition.ts";
 
 // The outbox (schema.prisma, model Event): the statements that append a change's events to the
@@ -57,7 +57,7 @@ export interface EventRow {
 // A tenant's events after `after`, in sequence order, at most `limit`, of `types` when given.
 export async function eventsAfter(sql: Sql, tenantId: string, after: number, limit: number, types?: readonly string[]): Promise<EventRow[]> {
   const typed = types !== undefined && types.length > 0;
-  const rows = await sql.query<EventRow & { occurredAt: unknown }>(
+  const rows = await sql.query<SqlRow & Omit<EventRow, "occurredAt"> & { occurredAt: unknown }>(
     `SELECT "sequence", "id", "type", "resourceType", "resourceId", "occurredAt", "payload" FROM "Event"
      WHERE "tenantId" = ? AND "sequence" > ?${typed ? ` AND "type" IN (${placeholders(types.length)})` : ""}
      ORDER BY "sequence" LIMIT ?`,

@@ -2,8 +2,9 @@ import { randomUUID } from "node:crypto";
 import { foldCase } from "../scim/case.ts";
 import { ScimError } from "../scim/errors.ts";
 import type {
-  GroupPatch, GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
+  ChangeEvents, GroupPatch, GroupStore, GroupWrite, ListQuery, MemberRef, Page, ReadOptions, StoredGroup, WriteCondition,
 } from "../scim/ports.ts";
+import { sameJson } from "../scim/resource/json.ts";
 import { writeTime } from "./clock.ts";
 import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
@@ -17,8 +18,10 @@ import { listPage, resourceRow, type ResourceRow as GroupRow } from "./query/lis
 import { conditionSql, placeholders } from "./query/condition.ts";
 import { insertSql, updateSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import { bumpRow, bumpStatement, deleteRow, missingOrStale, readRow, storedResource, writableRow } from "./versioned.ts";
-import { runStatement, type Sql, type SqlRow, type SqlStatement, type SqlValue } from "./driver/sql.ts";
+import { lockedRow, readRow, resourceColumnList, storedResource, unlessUnchanged, Unchanged, writableRow } from "./versioned.ts";
+import { runStatement, runStatements, type Sql, type SqlStatement, type SqlValue } from "./driver/sql.ts";
+import { eventStatements } from "./events.ts";
+import { leaveGroups } from "./memberships.ts";
 
 // Ids per statement when checking or writing members: well under the bind-parameter limits of
 // SQLite (32766) and PostgreSQL (65535).
@@ -28,7 +31,7 @@ const chunkSize = 5000;
 export class SqlGroupStore implements GroupStore {
   constructor(private readonly sql: Sql) {}
 
-  async create(tenantId: string, write: GroupWrite, stamp?: string): Promise<StoredGroup> {
+  async create(tenantId: string, write: GroupWrite, events: ChangeEvents, stamp?: string): Promise<StoredGroup> {
     const id = randomUUID();
     const now = writeTime();
     const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
@@ -41,7 +44,7 @@ export class SqlGroupStore implements GroupStore {
         const members = await resolveMembers(tx, tenantId, write.members, id);
         await runStatement(tx, insertSql("Group", [{ ...row, tenantId, ...groupColumns(write) }]));
         await insertExtensionValues(tx, tenantId, id, write.attributes, indexedOf(write));
-        await tx.batch(memberInserts(tenantId, id, members));
+        await tx.batch([...memberInserts(tenantId, id, members), ...eventStatements(tenantId, events.groupCreated(toStoredGroup(row, members)))]);
         return members;
       })
       .catch((error) => translateDatabaseError(error, "Group"));
@@ -51,105 +54,141 @@ export class SqlGroupStore implements GroupStore {
   async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredGroup | undefined> {
     const row = await readRow(this.sql, "Group", tenantId, id);
     if (!row) return undefined;
-    return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
+    return toStoredGroup(row, options.withRelations ? (await membersOf(this.sql, [id])).get(id) ?? [] : undefined);
   }
 
-  async replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition): Promise<StoredGroup> {
-    const row = await this.sql
+  // Members sent with the same ids as the stored ones, and the same attributes, change nothing
+  // (the displays a client sends, where the tenant keeps them, are not compared).
+  async replace(tenantId: string, id: string, write: GroupWrite, condition: WriteCondition, events: ChangeEvents): Promise<StoredGroup> {
+    return this.sql
       .transaction(async (tx) => {
-        const updated = await bumpRow(tx, "Group", tenantId, id, condition, { ...groupColumns(write), doc: JSON.stringify(write.attributes) });
+        const current = await lockedRow(tx, "Group", tenantId, id, condition);
+        const before = toStoredGroup(current, (await membersOf(tx, [id])).get(id) ?? []);
         const members = await resolveMembers(tx, tenantId, write.members, id);
+        const had = new Set((before.members ?? []).map((member) => member.value));
+        const has = new Set(members.map((member) => member.value));
+        const added = members.filter((member) => !had.has(member.value));
+        const removed = (before.members ?? []).filter((member) => !has.has(member.value));
+        if (added.length === 0 && removed.length === 0 && sameJson(before.attributes, write.attributes)) return before;
+        const next = { ...current, doc: JSON.stringify(write.attributes), version: current.version + 1, lastModified: writeTime() };
+        await runStatement(tx, updateSql("Group", { ...groupColumns(write), doc: next.doc, version: next.version, lastModified: next.lastModified }, { tenantId, id }));
         await tx.execute('DELETE FROM "GroupMember" WHERE "groupId" = ?', [id]);
         await tx.batch(memberInserts(tenantId, id, members));
         await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
         await insertExtensionValues(tx, tenantId, id, write.attributes, indexedOf(write));
         await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
-        return { updated, members };
+        const after = toStoredGroup(next, members);
+        const { members: _members, ...withoutMembers } = after;
+        await runStatements(tx, eventStatements(tenantId, [...events.groupUpdated(before, after), ...events.membersChanged(withoutMembers, added, removed)]));
+        return after;
       })
       .catch((error) => translateDatabaseError(error, "Group"));
-    return toStoredGroup(row.updated, row.members);
   }
 
   // Member changes are set operations in SQL: O(k) for k members, whatever the group's size.
-  async patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions): Promise<StoredGroup> {
-    const row = patch.attributes ? await this.patchLocked(tenantId, id, patch, condition) : await this.patchMembers(tenantId, id, patch.memberChanges, condition);
-    return toStoredGroup(row, options.withRelations ? (await this.membersOf([id])).get(id) ?? [] : undefined);
+  async patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions, events: ChangeEvents): Promise<StoredGroup> {
+    const simple = !patch.attributes && patch.memberChanges.every((change) => change.kind === "add" || change.kind === "remove");
+    const row = simple ? await this.patchMembers(tenantId, id, patch.memberChanges, condition, events) : await this.patchLocked(tenantId, id, patch, condition, events);
+    return toStoredGroup(row, options.withRelations ? (await membersOf(this.sql, [id])).get(id) ?? [] : undefined);
   }
 
-  // Member changes alone depend on no row of the group: the members are resolved first, then the
-  // version bump and the member statements go as one guarded batch (driver/sql.ts), which shares a commit
-  // with concurrent writes. The bump is the guard: when the group is missing or at another version
-  // than If-Match names, nothing is written. Should the batch fail (a member deleted after it was
-  // resolved), the patch runs again in a transaction of its own.
-  private async patchMembers(tenantId: string, id: string, changes: readonly MemberChange[], condition: WriteCondition): Promise<GroupRow> {
-    let statements: SqlStatement[];
-    try {
-      statements = await memberStatements(this.sql, tenantId, id, changes);
-    } catch (error) {
-      // A missing group or a stale If-Match answers first, as it does when the bump comes first.
-      await writableRow(this.sql, "Group", tenantId, id, condition);
-      throw error;
+  // Adding and removing members by id depends only on which of them the group has: that is read
+  // with the group's version, and the version bump, the member statements and their events go
+  // as one guarded batch (driver/sql.ts) that shares a commit with concurrent writes, guarded by
+  // the version read. When another write came between (the guard finds another version), the
+  // patch runs again in a transaction that holds the group. A patch that adds only members the
+  // group has and removes only ones it lacks writes nothing.
+  private async patchMembers(tenantId: string, id: string, changes: readonly MemberChange[], condition: WriteCondition, events: ChangeEvents): Promise<GroupRow> {
+    const current = await writableRow(this.sql, "Group", tenantId, id, condition);
+    const resolved: MemberChange[] = [];
+    for (const change of changes) {
+      // An id that names no user or group of the tenant is left out, as adding it could not mean
+      // anything (Microsoft's reference collection adds made-up ids and expects success).
+      resolved.push(change.kind === "add" ? { kind: "add", members: await resolveMembers(this.sql, tenantId, change.members, id, true) } : change);
     }
-    let row: SqlRow | undefined;
+    const touched = [...new Set(resolved.flatMap((change) => (change.kind === "add" ? change.members.map((member) => member.value) : change.kind === "remove" ? change.ids : [])))];
+    const present = await presentMembers(this.sql, id, touched);
+    const { added, removed } = netMemberChanges(present, resolved);
+    if (added.length === 0 && removed.length === 0) return current;
+    const next = { ...current, version: current.version + 1, lastModified: writeTime() };
+    const guard = updateSql("Group", { version: next.version, lastModified: next.lastModified }, { tenantId, id, version: current.version });
+    const statements = [
+      ...memberInserts(tenantId, id, added, ' ON CONFLICT ("groupId", "memberId") DO NOTHING'),
+      ...deletions(id, removed.map((member) => member.value)),
+      ...eventStatements(tenantId, events.membersChanged(toStoredGroup(next, undefined), added, removed)),
+    ];
+    let row;
     try {
-      row = await this.sql.guardedBatch(bumpStatement("Group", tenantId, id, condition, {}), statements);
+      row = await this.sql.guardedBatch({ text: `${guard.text} RETURNING "id"`, args: guard.args }, statements);
     } catch {
-      // No attribute changes: no extension rows are written.
-      return this.patchLocked(tenantId, id, { memberChanges: changes, extensions: [] }, condition);
+      // A member deleted after it was resolved: the transaction below resolves it again.
+      row = undefined;
     }
-    if (!row) throw await missingOrStale(this.sql, "Group", tenantId, id);
-    return resourceRow(row);
+    return row === undefined ? this.patchLocked(tenantId, id, { memberChanges: changes, extensions: [] }, condition, events) : next;
   }
 
-  // The group row's version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs
-  // one write transaction at a time), so concurrent patches of one group apply one after the
-  // other, each to the attributes the previous one left.
-  private async patchLocked(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition): Promise<GroupRow> {
-    return this.sql
-      .transaction(async (tx) => {
-        let row = await bumpRow(tx, "Group", tenantId, id, condition, {});
-        if (patch.attributes) {
-          const before = JSON.parse(row.doc) as Record<string, unknown>;
-          const attributes = patch.attributes(before);
-          row = { ...row, doc: JSON.stringify(attributes) };
-          await runStatement(tx, updateSql("Group", { ...groupColumns({ attributes }), doc: row.doc }, { tenantId, id }));
-          if (extensionValuesChanged(before, attributes, indexedOf(patch))) {
+  // The group row is held first (lockedRow), so concurrent patches of one group apply one after
+  // the other, each to the attributes and members the previous one left. Member statements
+  // return the members they added or removed, from which the events are made; when neither the
+  // attributes nor the members changed, the transaction is rolled back.
+  private async patchLocked(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, events: ChangeEvents): Promise<GroupRow> {
+    return unlessUnchanged(
+      this.sql
+        .transaction(async (tx) => {
+          const current = await lockedRow(tx, "Group", tenantId, id, condition);
+          const before = toStoredGroup(current, undefined);
+          const attributes = patch.attributes ? patch.attributes(before.attributes) : before.attributes;
+          const { added, removed } = await applyMemberChanges(tx, tenantId, id, patch.memberChanges);
+          const attributesChanged = !sameJson(before.attributes, attributes);
+          if (!attributesChanged && added.length === 0 && removed.length === 0) throw new Unchanged(current);
+          const next = { ...current, doc: JSON.stringify(attributes), version: current.version + 1, lastModified: writeTime() };
+          const columns = attributesChanged ? { ...groupColumns({ attributes }), doc: next.doc } : {};
+          await runStatement(tx, updateSql("Group", { ...columns, version: next.version, lastModified: next.lastModified }, { tenantId, id }));
+          if (extensionValuesChanged(before.attributes, attributes, indexedOf(patch))) {
             await tx.execute('DELETE FROM "ExtensionValue" WHERE "groupId" = ?', [id]);
             await insertExtensionValues(tx, tenantId, id, attributes, indexedOf(patch));
           }
-          if (referenceName(before) !== referenceName(attributes)) await refreshMemberDisplay(tx, tenantId, id, referenceName(attributes));
-        }
-        await tx.batch(await memberStatements(tx, tenantId, id, patch.memberChanges));
-        return row;
-      })
-      .catch((error) => translateDatabaseError(error, "Group"));
+          if (referenceName(before.attributes) !== referenceName(attributes)) await refreshMemberDisplay(tx, tenantId, id, referenceName(attributes));
+          const after = toStoredGroup(next, undefined);
+          await runStatements(tx, eventStatements(tenantId, [...events.groupUpdated(before, after), ...events.membersChanged(after, added, removed)]));
+          return next;
+        })
+        .catch((error) => translateDatabaseError(error, "Group")),
+    );
   }
 
-  async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
-    await deleteRow(this.sql, "Group", tenantId, id, condition);
+  async remove(tenantId: string, id: string, condition: WriteCondition, events: ChangeEvents): Promise<void> {
+    await this.sql
+      .transaction(async (tx) => {
+        const current = await lockedRow(tx, "Group", tenantId, id, condition);
+        const written = [...events.groupDeleted(toStoredGroup(current, undefined)), ...(await leaveGroups(tx, tenantId, id, "Group", events))];
+        await tx.execute('DELETE FROM "Group" WHERE "tenantId" = ? AND "id" = ?', [tenantId, id]);
+        await runStatements(tx, eventStatements(tenantId, written));
+      })
+      .catch((error) => translateDatabaseError(error, "Group"));
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {
     const { totalResults, rows, nextCursor } = await listPage(this.sql, tenantId, query, groupTarget, elementOwners(this.sql));
-    const members = options.withRelations ? await this.membersOf(rows.map((row) => row.id)) : undefined;
+    const members = options.withRelations ? await membersOf(this.sql, rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
   }
+}
 
-  private async membersOf(groupIds: readonly string[]): Promise<Map<string, MemberRef[]>> {
-    const byGroup = new Map<string, MemberRef[]>();
-    if (groupIds.length === 0) return byGroup;
-    const rows = await this.sql.query<{ groupId: string; memberId: string; type: string; display: string | null }>(
-      `SELECT "groupId", "memberId", "type", "display" FROM "GroupMember" WHERE "groupId" IN (${placeholders(groupIds.length)}) ORDER BY "groupId", "memberId"`,
-      groupIds,
-    );
-    for (const row of rows) {
-      const list = byGroup.get(row.groupId) ?? [];
-      list.push({ value: row.memberId, type: row.type === "group" ? "Group" : "User", ...(row.display === null ? {} : { display: row.display }) });
-      byGroup.set(row.groupId, list);
-    }
-    return byGroup;
+async function membersOf(sql: Sql, groupIds: readonly string[]): Promise<Map<string, MemberRef[]>> {
+  const byGroup = new Map<string, MemberRef[]>();
+  if (groupIds.length === 0) return byGroup;
+  const rows = await sql.query<{ groupId: string; memberId: string; type: string; display: string | null }>(
+    `SELECT "groupId", "memberId", "type", "display" FROM "GroupMember" WHERE "groupId" IN (${placeholders(groupIds.length)}) ORDER BY "groupId", "memberId"`,
+    groupIds,
+  );
+  for (const row of rows) {
+    const list = byGroup.get(row.groupId) ?? [];
+    list.push({ value: row.memberId, type: row.type === "group" ? "Group" : "User", ...(row.display === null ? {} : { display: row.display }) });
+    byGroup.set(row.groupId, list);
   }
+  return byGroup;
 }
 
 export function groupColumns(write: Pick<GroupWrite, "attributes">): { displayName: string; externalId: string | null } {
@@ -221,11 +260,75 @@ function docsOf(tx: Sql, table: "User" | "Group", tenantId: string, ids: readonl
   return tx.query(`SELECT "id", "doc" FROM "${table}" WHERE "tenantId" = ? AND "id" IN (${placeholders(ids.length)})`, [tenantId, ...ids]);
 }
 
-// The statements that make the changes, in order. Reads only to resolve the members added.
-async function memberStatements(sql: Sql, tenantId: string, groupId: string, changes: readonly MemberChange[]): Promise<SqlStatement[]> {
+// Which of `ids` the group has as members, with their types.
+async function presentMembers(sql: Sql, groupId: string, ids: readonly string[]): Promise<Map<string, MemberRef>> {
+  const present = new Map<string, MemberRef>();
+  for (let i = 0; i < ids.length; i += chunkSize) {
+    const chunk = ids.slice(i, i + chunkSize);
+    const rows = await sql.query<{ memberId: string; type: string }>(
+      `SELECT "memberId", "type" FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(chunk.length)})`,
+      [groupId, ...chunk],
+    );
+    for (const row of rows) present.set(row.memberId, memberRef(row));
+  }
+  return present;
+}
+
+// The members added and removed when adds (of resolved members) and removals by id apply in
+// order to a group having `present` (those of the ids they name that it has): a member added and
+// removed again is neither.
+function netMemberChanges(present: ReadonlyMap<string, MemberRef>, changes: readonly MemberChange[]): { added: MemberRef[]; removed: MemberRef[] } {
+  const members = new Map(present);
+  for (const change of changes) {
+    if (change.kind === "add") for (const member of change.members) if (!members.has(member.value)) members.set(member.value, member);
+    if (change.kind === "remove") for (const id of change.ids) members.delete(id);
+  }
+  return {
+    added: [...members.values()].filter((member) => !present.has(member.value)),
+    removed: [...present.values()].filter((member) => !members.has(member.value)),
+  };
+}
+
+function deletions(groupId: string, ids: readonly string[]): SqlStatement[] {
   const statements: SqlStatement[] = [];
-  for (const change of changes) statements.push(...(await memberChangeStatements(sql, tenantId, groupId, change)));
+  for (let i = 0; i < ids.length; i += chunkSize) {
+    const chunk = ids.slice(i, i + chunkSize);
+    statements.push({ text: `DELETE FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(chunk.length)})`, args: [groupId, ...chunk] });
+  }
   return statements;
+}
+
+// Runs the changes in order; the members they added and removed, from the rows each statement
+// inserted or deleted: a member's state before is known from the first statement that touched it
+// (inserted: it was absent; deleted: present), its state after from the last.
+async function applyMemberChanges(tx: Sql, tenantId: string, groupId: string, changes: readonly MemberChange[]): Promise<{ added: MemberRef[]; removed: MemberRef[] }> {
+  const before = new Map<string, boolean>();
+  const after = new Map<string, MemberRef | undefined>();
+  const seen = new Map<string, MemberRef>();
+  for (const change of changes) {
+    for (const statement of await memberChangeStatements(tx, tenantId, groupId, change)) {
+      const inserting = statement.text.startsWith("INSERT");
+      const rows = await tx.query<{ memberId: string; type: string }>(`${statement.text} RETURNING "memberId", "type"`, statement.args);
+      for (const row of rows) {
+        const member = memberRef(row);
+        if (!before.has(member.value)) before.set(member.value, !inserting);
+        after.set(member.value, inserting ? member : undefined);
+        seen.set(member.value, member);
+      }
+    }
+  }
+  const added: MemberRef[] = [];
+  const removed: MemberRef[] = [];
+  for (const [id, was] of before) {
+    const is = after.get(id) !== undefined;
+    if (!was && is) added.push(seen.get(id) as MemberRef);
+    if (was && !is) removed.push(seen.get(id) as MemberRef);
+  }
+  return { added, removed };
+}
+
+function memberRef(row: { memberId: string; type: string }): MemberRef {
+  return { value: row.memberId, type: row.type === "group" ? "Group" : "User" };
 }
 
 async function memberChangeStatements(sql: Sql, tenantId: string, groupId: string, change: MemberChange): Promise<SqlStatement[]> {
@@ -237,14 +340,8 @@ async function memberChangeStatements(sql: Sql, tenantId: string, groupId: strin
       const members = await resolveMembers(sql, tenantId, change.members, groupId, true);
       return memberInserts(tenantId, groupId, members, ' ON CONFLICT ("groupId", "memberId") DO NOTHING');
     }
-    case "remove": {
-      const statements: SqlStatement[] = [];
-      for (let i = 0; i < change.ids.length; i += chunkSize) {
-        const ids = change.ids.slice(i, i + chunkSize);
-        statements.push({ text: `DELETE FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(ids.length)})`, args: [groupId, ...ids] });
-      }
-      return statements;
-    }
+    case "remove":
+      return deletions(groupId, change.ids);
     case "removeWhere": {
       const args: SqlValue[] = [groupId];
       const where = conditionSql(compileElementFilter(change.filter, membersLocation), args);

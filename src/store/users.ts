@@ -4,7 +4,7 @@ import { TenantExtensionsChanged } from "../scim/ports.ts";
 import type {
   Allocate,
   Attributes,
-  GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
+  ChangeEvents, GroupRef, ListQuery, Page, ReadOptions, StoredUser, UserStore, UserWrite, WriteCondition,
 } from "../scim/ports.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import { writeTime } from "./clock.ts";
@@ -17,9 +17,11 @@ import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list
 import { placeholders } from "./query/condition.ts";
 import { insertSql, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
-import { bumpRow, deleteRow, equalities, readRow, resourceColumnList, storedResource, writableRow } from "./versioned.ts";
+import { equalities, lockedRow, readRow, resourceColumnList, storedResource, writableRow } from "./versioned.ts";
+import { eventStatements } from "./events.ts";
+import { leaveGroups } from "./memberships.ts";
 import { nextNumber } from "./sequences.ts";
-import { runStatement, type Sql, type SqlRow, type SqlStatement } from "./driver/sql.ts";
+import { runStatement, runStatements, type Sql, type SqlRow, type SqlStatement } from "./driver/sql.ts";
 import { changedColumnValues, derivedColumnNames, multiValuedUserAttributes, userColumnList, userColumnValues, userValueRows } from "./user-columns.ts";
 
 // Users as SQL (the Sql port, driver/sql.ts): a row per user with its filterable attributes in columns, and value rows
@@ -27,10 +29,10 @@ import { changedColumnValues, derivedColumnNames, multiValuedUserAttributes, use
 export class SqlUserStore implements UserStore {
   constructor(private readonly sql: Sql) {}
 
-  // One INSERT when the user has no multi-valued or indexed extension values, else the inserts in
-  // one transaction; nothing is read back, since every column written is known here. Sent as a
-  // batch, so that concurrent creates share a commit (driver/sqlite.ts).
-  async create(tenantId: string, write: UserWrite, stamp?: string): Promise<StoredUser> {
+  // The INSERTs of the user, its value rows and its event, in one transaction; nothing is read
+  // back, since every column written is known here. Sent as a batch, so that concurrent creates
+  // share a commit (driver/sqlite.ts).
+  async create(tenantId: string, write: UserWrite, events: ChangeEvents, stamp?: string): Promise<StoredUser> {
     const id = randomUUID();
     const now = writeTime();
     const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
@@ -44,6 +46,8 @@ export class SqlUserStore implements UserStore {
     if (values.length > 0) statements.push(insertSql("UserValue", values));
     const extensions = extensionValueRows(tenantId, write.attributes, indexedOf(write)).map((value) => ({ ...value, userId: id }));
     if (extensions.length > 0) statements.push(insertSql("ExtensionValue", extensions));
+    const created = await withManagerName(this.sql, tenantId, toStoredUser(row, []));
+    statements.push(...eventStatements(tenantId, events.userCreated(created)));
     if (stamp === undefined) {
       await this.sql.batch(statements).catch((error) => translateDatabaseError(error, "User"));
     } else {
@@ -51,111 +55,135 @@ export class SqlUserStore implements UserStore {
       const held = await this.sql.guardedBatch(guard, statements).catch((error) => translateDatabaseError(error, "User"));
       if (held === undefined) throw new TenantExtensionsChanged();
     }
-    return toStoredUser(row, []);
+    return created;
   }
 
   async get(tenantId: string, id: string, options: ReadOptions): Promise<StoredUser | undefined> {
     const row = await readRow(this.sql, "User", tenantId, id);
     if (!row) return undefined;
-    return toStoredUser(row, options.withRelations ? await this.groupsOf(tenantId, [id]).then((map) => map.get(id) ?? []) : undefined);
+    return toStoredUser(row, options.withRelations ? (await groupsOf(this.sql, tenantId, [id])).get(id) ?? [] : undefined);
   }
 
-  async replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition): Promise<StoredUser> {
-    const set = {
-      ...userColumnValues(write.attributes),
-      ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
-      doc: JSON.stringify(write.attributes),
-    };
-    const row = await this.sql
+  async replace(tenantId: string, id: string, write: UserWrite, condition: WriteCondition, events: ChangeEvents): Promise<StoredUser> {
+    return this.sql
       .transaction(async (tx) => {
-        const updated = await bumpRow(tx, "User", tenantId, id, condition, set);
+        const current = await lockedRow(tx, "User", tenantId, id, condition);
+        const groups = (await groupsOf(tx, tenantId, [id])).get(id) ?? [];
+        const before = await withManagerName(tx, tenantId, toStoredUser(current, groups));
+        if (unchanged(before, write)) return before;
+        const doc = JSON.stringify(write.attributes);
+        const next = { ...current, doc, version: current.version + 1, lastModified: writeTime() };
+        const set = {
+          ...userColumnValues(write.attributes),
+          ...(write.passwordHash === undefined ? {} : { passwordHash: write.passwordHash }),
+          doc,
+          version: next.version,
+          lastModified: next.lastModified,
+        };
+        await runStatement(tx, updateSql("User", set, { tenantId, id }));
         await rewriteValueRows(tx, tenantId, id, write.attributes, { values: true, extensions: true }, indexedOf(write));
         await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
-        return updated;
+        const after = await withManagerName(tx, tenantId, toStoredUser(next, groups));
+        await runStatements(tx, eventStatements(tenantId, events.userUpdated(before, after, write.passwordHash !== undefined)));
+        return after;
       })
       .catch((error) => translateDatabaseError(error, "User"));
-    return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
   }
 
   // Optimistic first: the user is read, changed and written back only if its version is still
   // the one read, so a patch that changes only columns of the User row (active, name, title, ...)
-  // is one read and one UPDATE of the columns that changed, without a transaction of its own (the
-  // UPDATE is sent as a batch, so that concurrent writes share a commit: driver/sqlite.ts). When another
-  // write came first, the change is applied again to what that write left; after a few such
-  // retries (many writers on one user) the patch takes the row first and cannot lose again.
-  // Either way concurrent patches of one user apply one after the other and none is lost.
+  // is two reads (the user, its groups) and one guarded batch of the UPDATE of the columns that
+  // changed and the change's event, without a transaction of its own (the batch shares a commit
+  // with concurrent writes: driver/sqlite.ts). When another write came first, the change is
+  // applied again to what that write left; after a few such retries (many writers on one user)
+  // the patch takes the row first and cannot lose again. Either way concurrent patches of one
+  // user apply one after the other and none is lost.
   async patch(
     tenantId: string,
     id: string,
     change: (current: StoredUser, allocate: Allocate) => Promise<UserWrite>,
     condition: WriteCondition,
+    events: ChangeEvents,
   ): Promise<StoredUser> {
     const allocate: Allocate = (name) => nextNumber(this.sql, tenantId, name);
     for (let attempt = 0; attempt < optimisticAttempts; attempt++) {
       const current = await writableRow(this.sql, "User", tenantId, id, condition);
-      const before = toStoredUser(current, undefined);
+      const groups = (await groupsOf(this.sql, tenantId, [id])).get(id) ?? [];
+      const before = toStoredUser(current, groups);
       const write = await change(before, allocate);
+      if (unchanged(before, write)) return before;
       const next = { ...current, doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: current.version + 1 };
+      const after = await withManagerName(this.sql, tenantId, toStoredUser(next, groups));
       const data = { ...changedData(before.attributes, write), doc: next.doc, lastModified: next.lastModified, version: next.version };
-      const where = { tenantId, id, version: current.version };
+      const update = updateSql("User", data, { tenantId, id, version: current.version });
+      const eventWrites = eventStatements(tenantId, events.userUpdated(before, after, write.passwordHash !== undefined));
       const rewrites = valueRowRewrites(before.attributes, write.attributes, indexedOf(write));
       const renamed = referenceName(before.attributes) !== referenceName(write.attributes);
-      const update = updateSql("User", data, where);
       const written =
         rewrites === undefined && !renamed
-          ? (await this.sql.batch([update]).catch((error) => translateDatabaseError(error, "User")))[0] === 1
+          ? (await this.sql.guardedBatch({ text: `${update.text} RETURNING "id"`, args: update.args }, eventWrites).catch((error) => translateDatabaseError(error, "User"))) !== undefined
           : await this.sql
               .transaction(async (tx) => {
                 if ((await tx.execute(update.text, update.args)) === 0) return false;
                 if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites, indexedOf(write));
                 if (renamed) await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
+                await runStatements(tx, eventWrites);
                 return true;
               })
               .catch((error) => translateDatabaseError(error, "User"));
-      if (written) return toStoredUser(next, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
+      if (written) return after;
     }
-    return this.patchLocked(tenantId, id, change, condition);
+    return this.patchLocked(tenantId, id, change, condition, events);
   }
 
-  // The version is bumped first: that holds the row (PostgreSQL row lock; SQLite runs one
-  // transaction at a time), so the change is applied to a state no other write can replace.
+  // The row is held first (lockedRow), so the change is applied to a state no other write can
+  // replace.
   private async patchLocked(
     tenantId: string,
     id: string,
     change: (current: StoredUser, allocate: Allocate) => Promise<UserWrite>,
     condition: WriteCondition,
+    events: ChangeEvents,
   ): Promise<StoredUser> {
-    const row = await this.sql
+    return this.sql
       .transaction(async (tx) => {
-        const current = await bumpRow(tx, "User", tenantId, id, condition, {});
-        const before = toStoredUser(current, undefined);
+        const current = await lockedRow(tx, "User", tenantId, id, condition);
+        const groups = (await groupsOf(tx, tenantId, [id])).get(id) ?? [];
+        const before = toStoredUser(current, groups);
         const write = await change(before, (name) => nextNumber(tx, tenantId, name));
-        const doc = JSON.stringify(write.attributes);
-        await runStatement(tx, updateSql("User", { ...changedData(before.attributes, write), doc }, { tenantId, id }));
+        if (unchanged(before, write)) return before;
+        const next = { ...current, doc: JSON.stringify(write.attributes), lastModified: writeTime(), version: current.version + 1 };
+        const data = { ...changedData(before.attributes, write), doc: next.doc, lastModified: next.lastModified, version: next.version };
+        await runStatement(tx, updateSql("User", data, { tenantId, id }));
         const rewrites = valueRowRewrites(before.attributes, write.attributes, indexedOf(write));
         if (rewrites) await rewriteValueRows(tx, tenantId, id, write.attributes, rewrites, indexedOf(write));
         if (referenceName(before.attributes) !== referenceName(write.attributes)) {
           await refreshMemberDisplay(tx, tenantId, id, referenceName(write.attributes));
         }
-        return { ...current, doc };
+        const after = await withManagerName(tx, tenantId, toStoredUser(next, groups));
+        await runStatements(tx, eventStatements(tenantId, events.userUpdated(before, after, write.passwordHash !== undefined)));
+        return after;
       })
       .catch((error) => translateDatabaseError(error, "User"));
-    return toStoredUser(row, (await this.groupsOf(tenantId, [id])).get(id) ?? []);
   }
 
-  async remove(tenantId: string, id: string, condition: WriteCondition): Promise<void> {
+  async remove(tenantId: string, id: string, condition: WriteCondition, events: ChangeEvents): Promise<void> {
     await this.sql
       .transaction(async (tx) => {
-        await deleteRow(tx, "User", tenantId, id, condition);
+        const current = await lockedRow(tx, "User", tenantId, id, condition);
+        const user = await withManagerName(tx, tenantId, toStoredUser(current, (await groupsOf(tx, tenantId, [id])).get(id) ?? []));
+        const written = [...events.userDeleted(user), ...(await leaveGroups(tx, tenantId, id, "User", events))];
+        await tx.execute('DELETE FROM "User" WHERE "tenantId" = ? AND "id" = ?', [tenantId, id]);
         // Its reports lose their manager: each is a change, with a new version.
-        const reports = await tx.query<{ id: string; doc: string }>(
-          `SELECT "id", "doc" FROM "User" WHERE "tenantId" = ? AND "managerId" = ?`,
+        const reports = await tx.query(
+          `SELECT ${resourceColumnList} FROM "User" WHERE "tenantId" = ? AND "managerId" = ?`,
           [tenantId, userColumnValues({ userName: "", [enterpriseUserUrn]: { manager: { value: id } } }).managerId],
         );
         const now = writeTime();
-        for (const report of reports) {
-          const attributes = JSON.parse(report.doc) as Attributes;
-          const { [enterpriseUserUrn]: extension, ...rest } = attributes;
+        const reportGroups = reports.length === 0 ? new Map<string, GroupRef[]>() : await groupsOf(tx, tenantId, reports.map((report) => report.id as string));
+        for (const report of reports.map(resourceRow)) {
+          const before = toStoredUser(report, reportGroups.get(report.id) ?? []);
+          const { [enterpriseUserUrn]: extension, ...rest } = before.attributes;
           const { manager: _manager, ...enterprise } = extension as Record<string, unknown>;
           // An extension left empty is no extension (as a write that empties it).
           const doc = JSON.stringify(Object.keys(enterprise).length > 0 ? { ...rest, [enterpriseUserUrn]: enterprise } : rest);
@@ -163,27 +191,21 @@ export class SqlUserStore implements UserStore {
             `UPDATE "User" SET "doc" = ?, "managerId" = NULL, "version" = "version" + 1, "lastModified" = ? WHERE "tenantId" = ? AND "id" = ?`,
             [doc, now, tenantId, report.id],
           );
+          const after = toStoredUser({ ...report, doc, version: report.version + 1, lastModified: now }, reportGroups.get(report.id) ?? []);
+          written.push(...events.userUpdated(before, after, false));
         }
+        await runStatements(tx, eventStatements(tenantId, written));
       })
       .catch((error) => translateDatabaseError(error, "User"));
   }
 
-  async names(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
-    const names = new Map<string, string>();
-    for (let i = 0; i < ids.length; i += namesPerQuery) {
-      const chunk = ids.slice(i, i + namesPerQuery);
-      const rows = await this.sql.query<{ id: string; doc: string }>(
-        `SELECT "id", "doc" FROM "User" WHERE "tenantId" = ? AND "id" IN (${placeholders(chunk.length)})`,
-        [tenantId, ...chunk],
-      );
-      for (const row of rows) names.set(row.id, referenceNameOf(row.doc));
-    }
-    return names;
+  names(tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+    return namesOf(this.sql, tenantId, ids);
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
     const { totalResults, rows, nextCursor } = await listPage(this.sql, tenantId, query, userTarget, elementOwners(this.sql));
-    const groups = options.withRelations ? await this.groupsOf(tenantId, rows.map((row) => row.id)) : undefined;
+    const groups = options.withRelations ? await groupsOf(this.sql, tenantId, rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };
   }
@@ -203,32 +225,32 @@ export class SqlUserStore implements UserStore {
     }
     return undefined;
   }
+}
 
-  // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups"), with their names, in
-  // one statement.
-  private async groupsOf(tenantId: string, userIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
-    const byUser = new Map<string, GroupRef[]>();
-    if (userIds.length === 0) return byUser;
-    const memberships = await this.sql.query<{ memberId: string; groupId: string; doc: string }>(
-      `SELECT "GroupMember"."memberId", "GroupMember"."groupId", "Group"."doc" FROM "GroupMember"
-       JOIN "Group" ON "Group"."id" = "GroupMember"."groupId" AND "Group"."tenantId" = "GroupMember"."tenantId"
-       WHERE "GroupMember"."tenantId" = ? AND "GroupMember"."memberId" IN (${placeholders(userIds.length)})
-       ORDER BY "GroupMember"."groupId"`,
-      [tenantId, ...userIds],
-    );
-    const names = new Map<string, string>();
-    for (const membership of memberships) {
-      let display = names.get(membership.groupId);
-      if (display === undefined) {
-        display = String((JSON.parse(membership.doc) as { displayName?: unknown }).displayName ?? "");
-        names.set(membership.groupId, display);
-      }
-      const list = byUser.get(membership.memberId) ?? [];
-      list.push({ value: membership.groupId, display, type: "direct" });
-      byUser.set(membership.memberId, list);
+// The groups each user is a direct member of (RFC 7643 §4.1.2 "groups"), with their names, in
+// one statement.
+async function groupsOf(sql: Sql, tenantId: string, userIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
+  const byUser = new Map<string, GroupRef[]>();
+  if (userIds.length === 0) return byUser;
+  const memberships = await sql.query<{ memberId: string; groupId: string; doc: string }>(
+    `SELECT "GroupMember"."memberId", "GroupMember"."groupId", "Group"."doc" FROM "GroupMember"
+     JOIN "Group" ON "Group"."id" = "GroupMember"."groupId" AND "Group"."tenantId" = "GroupMember"."tenantId"
+     WHERE "GroupMember"."tenantId" = ? AND "GroupMember"."memberId" IN (${placeholders(userIds.length)})
+     ORDER BY "GroupMember"."groupId"`,
+    [tenantId, ...userIds],
+  );
+  const names = new Map<string, string>();
+  for (const membership of memberships) {
+    let display = names.get(membership.groupId);
+    if (display === undefined) {
+      display = String((JSON.parse(membership.doc) as { displayName?: unknown }).displayName ?? "");
+      names.set(membership.groupId, display);
     }
-    return byUser;
+    const list = byUser.get(membership.memberId) ?? [];
+    list.push({ value: membership.groupId, display, type: "direct" });
+    byUser.set(membership.memberId, list);
   }
+  return byUser;
 }
 
 // The INSERT of a user row: its own columns, the derived ones, the password hash.
@@ -297,4 +319,31 @@ function multiValuedChanged(before: Attributes, after: Attributes): boolean {
 
 function toStoredUser(row: UserRow, groups: GroupRef[] | undefined): StoredUser {
   return { ...storedResource(row), ...(groups ? { groups } : {}) };
+}
+
+// A write that would leave the user as it is: the same attributes, and no password set.
+function unchanged(before: StoredUser, write: UserWrite): boolean {
+  return write.passwordHash === undefined && sameJson(before.attributes, write.attributes);
+}
+
+async function namesOf(sql: Sql, tenantId: string, ids: readonly string[]): Promise<Map<string, string>> {
+  const names = new Map<string, string>();
+  for (let i = 0; i < ids.length; i += namesPerQuery) {
+    const chunk = ids.slice(i, i + namesPerQuery);
+    const rows = await sql.query<{ id: string; doc: string }>(
+      `SELECT "id", "doc" FROM "User" WHERE "tenantId" = ? AND "id" IN (${placeholders(chunk.length)})`,
+      [tenantId, ...chunk],
+    );
+    for (const row of rows) names.set(row.id, referenceNameOf(row.doc));
+  }
+  return names;
+}
+
+// The user with its manager's current name, as the core renders it (StoredUser.managerName), for
+// its events: looked up through `sql`, the write's transaction when there is one.
+async function withManagerName(sql: Sql, tenantId: string, user: StoredUser): Promise<StoredUser> {
+  const manager = (user.attributes[enterpriseUserUrn] as { manager?: { value?: unknown } } | undefined)?.manager?.value;
+  if (typeof manager !== "string") return user;
+  const name = (await namesOf(sql, tenantId, [manager])).get(manager);
+  return name === undefined ? user : { ...user, managerName: name };
 }

@@ -41,6 +41,36 @@ export async function writableRow(sql: Sql, table: ResourceTable, tenantId: stri
   return row;
 }
 
+// As writableRow, inside a transaction, and holding the row until the transaction ends
+// (PostgreSQL row lock; SQLite runs one write transaction at a time), so that what the transaction
+// writes is computed from a state no other write can replace meanwhile.
+export async function lockedRow(tx: Sql, table: ResourceTable, tenantId: string, id: string, condition: WriteCondition): Promise<ResourceRow> {
+  const lock = tx.dialect === "postgresql" ? " FOR UPDATE" : "";
+  const [row] = await tx.query(`SELECT ${resourceColumnList} FROM "${table}" WHERE "tenantId" = ? AND "id" = ?${lock}`, [tenantId, id]);
+  if (!row) throw ScimError.notFound(`${table} ${id} not found`);
+  const read = resourceRow(row);
+  if (condition.ifVersion !== undefined && read.version !== condition.ifVersion) throw staleVersion();
+  return read;
+}
+
+// Thrown inside a write's transaction when the write turns out to change nothing, so that what
+// it did (a version bump taken to hold the row) is rolled back; carries what to answer.
+export class Unchanged<T> extends Error {
+  constructor(readonly current: T) {
+    super("The write changes nothing");
+  }
+}
+
+// Runs the transaction; when it throws Unchanged, the state that carries instead.
+export async function unlessUnchanged<T>(run: Promise<T>): Promise<T> {
+  try {
+    return await run;
+  } catch (error) {
+    if (error instanceof Unchanged) return error.current as T;
+    throw error;
+  }
+}
+
 // After a conditional write touched no row: 404 if the resource is gone, else 412.
 export async function missingOrStale(sql: Sql, table: ResourceTable, tenantId: string, id: string): Promise<ScimError> {
   const found = await sql.query(`SELECT 1 AS "found" FROM "${table}" WHERE "tenantId" = ? AND "id" = ?`, [tenantId, id]);

@@ -1,3 +1,4 @@
+import { storeEvents } from "../support/schemas.ts";
 import { afterAll, beforeAll, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { seedGroups, seedUsers, syntheticUsers } from "../support/seed.ts";
@@ -30,7 +31,7 @@ it(`seeded users are stored as the write path stores them (${testDatabaseKind})`
   expect(await seedUsers(database, seeded, 40, { seed: 9, now })).toEqual(users.map((user) => user.id));
   const store = new SqlUserStore(database.sql);
   const writtenIds = new Map<string, string>();
-  for (const user of users) writtenIds.set(user.id, (await store.create(written, { attributes: user.attributes, passwordHash: undefined, extensions: [] })).id);
+  for (const user of users) writtenIds.set(user.id, (await store.create(written, { attributes: user.attributes, passwordHash: undefined, extensions: [] }, storeEvents())).id);
 
   const rowOf = async (tenantId: string, id: string) => {
     const { id: _id, tenantId: _tenant, created, lastModified, values, ...columns } = await database.prisma.user.findFirstOrThrow({

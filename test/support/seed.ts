@@ -1,3 +1,4 @@
+import { storeEvents } from "./schemas.ts";
 import type { Attributes, StoredGroup } from "../../src/scim/ports.ts";
 import { bytebaseUserSchema } from "../../src/compat/bytebase/extension.ts";
 import { vyteUserSchema } from "../../src/compat/vyte/extension.ts";
@@ -215,7 +216,7 @@ export function seedGroup(
     attributes: { displayName },
     members: memberIds.map((value) => ({ value, type: "User" })),
     extensions: [],
-  });
+  }, storeEvents());
 }
 
 // Inserts `count` groups without members ("Group 00001", ...), as the write path stores them.

@@ -43,6 +43,11 @@ export function runStatement(sql: Sql, statement: SqlStatement): Promise<number>
   return sql.execute(statement.text, statement.args);
 }
 
+// Statements one after another, through `sql` (a transaction's, to be part of it).
+export async function runStatements(sql: Sql, statements: readonly SqlStatement[]): Promise<void> {
+  for (const statement of statements) await sql.execute(statement.text, statement.args);
+}
+
 // A DateTime column as read: ISO 8601 text from SQLite, a Date from PostgreSQL.
 export function sqlDate(value: unknown): Date {
   return value instanceof Date ? value : new Date(value as string);

@@ -5,7 +5,7 @@ import { expectVyteError, unique, userBody, vyteClient, type VyteClient } from "
 
 // docs/compat/vyte.md §6.6: a user write that also touches teams is one unit of work. A failed
 // call commits nothing, read from the database itself: no row it wrote, no version it moved, no
-// sequence number it took, and not the password it set.
+// sequence number it took, no change event, and not the password it set.
 
 let app: TestApp;
 let vyte: VyteClient;
@@ -21,6 +21,7 @@ const tenantRows = async () => ({
   groups: await rows('SELECT "id", "version", "doc" FROM "Group" WHERE "tenantId" = ? ORDER BY "id"', [vyte.organization]),
   members: await rows('SELECT "groupId", "memberId" FROM "GroupMember" WHERE "tenantId" = ? ORDER BY "groupId", "memberId"', [vyte.organization]),
   sequences: await rows('SELECT "name", "last" FROM "Sequence" WHERE "tenantId" = ? ORDER BY "name"', [vyte.organization]),
+  events: await rows('SELECT "sequence", "type", "resourceId" FROM "Event" WHERE "tenantId" = ? ORDER BY "sequence"', [vyte.organization]),
 });
 
 describe("a call that fails part-way commits nothing (§6.6)", () => {
