@@ -39,15 +39,16 @@ async function statementsOf(run: () => PromiseLike<unknown>): Promise<string[]> 
 describe("statements per request", () => {
   // The tenant row is read in the create's transaction: the compat APIs the create assigned ids
   // for must still be the tenant's when it commits (store/tenants.ts extensionsGuard).
-  it("POST /Users without multi-valued attributes: the tenant check and one INSERT, nothing read back", async () => {
+  // The event's two statements number it and insert it (store/events.ts).
+  it("POST /Users without multi-valued attributes: the tenant check, one INSERT and the event, nothing read back", async () => {
     const sent = await statementsOf(() => send("post", "/Users", { schemas: [userUrn], userName: "plain", name: { familyName: "Smith" } }).expect(201));
-    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["SELECT Tenant", "INSERT User", "COMMIT"]);
+    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["SELECT Tenant", "INSERT User", "INSERT Sequence", "INSERT Event", "COMMIT"]);
   });
 
   it("POST /Users with emails: the user and its value rows in one transaction, nothing read back", async () => {
     const body = { schemas: [userUrn], userName: "mailed", emails: [{ value: "mailed@example.com", primary: true }] };
     const sent = await statementsOf(() => send("post", "/Users", body).expect(201));
-    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["SELECT Tenant", "INSERT User", "INSERT UserValue", "COMMIT"]);
+    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["SELECT Tenant", "INSERT User", "INSERT UserValue", "INSERT Sequence", "INSERT Event", "COMMIT"]);
   });
 
   it("GET /Users?filter=userName eq: the page and the memberships; no group read for a user in none", async () => {
@@ -69,7 +70,7 @@ describe("statements per request", () => {
     expect((response.body.groups as { display: string }[]).map((group) => group.display).sort()).toStrictEqual(["Readers", "Writers"]);
   });
 
-  it("PATCH active: one read and one UPDATE of the changed columns, no transaction", async () => {
+  it("PATCH active: the user and its groups read, then the UPDATE of the changed columns and the event in one batch; nothing when nothing changes", async () => {
     const id = (await send("post", "/Users", { schemas: [userUrn], userName: "patched", emails: [{ value: "p@example.com" }] }).expect(201)).body.id;
     statements = [];
     const response = await send("patch", `/Users/${id}`, deactivate).expect(200);
@@ -78,19 +79,31 @@ describe("statements per request", () => {
     expect(updates).toHaveLength(1);
     const set = /SET (.*) WHERE/is.exec(updates[0]!)?.[1] ?? "";
     expect([...set.matchAll(/[`"](\w+)[`"]\s*=/g)].map((match) => match[1])).toStrictEqual(["active", "doc", "lastModified", "version"]);
-    expect(await statementsOf(() => send("patch", `/Users/${id}`, deactivate).expect(200))).toStrictEqual(["SELECT User", "UPDATE User", "SELECT GroupMember"]);
+    expect(await statementsOf(() => send("patch", `/Users/${id}`, deactivate).expect(200))).toStrictEqual(["SELECT User", "SELECT GroupMember"]);
+    const reactivate = { schemas: [patchOpUrn], Operations: [{ op: "replace", path: "active", value: true }] };
+    const sent = await statementsOf(() => send("patch", `/Users/${id}`, reactivate).expect(200));
+    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["SELECT User", "SELECT GroupMember", "UPDATE User", "INSERT Sequence", "INSERT Event", "COMMIT"]);
   });
 
   it("PATCH of emails rewrites the value rows in the same transaction as the user row", async () => {
     const id = (await send("post", "/Users", { schemas: [userUrn], userName: "remailed" }).expect(201)).body.id;
     const body = { schemas: [patchOpUrn], Operations: [{ op: "add", path: "emails", value: [{ value: "r@example.com" }] }] };
     const sent = await statementsOf(() => send("patch", `/Users/${id}`, body).expect(200));
-    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["SELECT User", "UPDATE User", "DELETE UserValue", "INSERT UserValue", "COMMIT", "SELECT GroupMember"]);
+    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual([
+      "SELECT User",
+      "SELECT GroupMember",
+      "UPDATE User",
+      "DELETE UserValue",
+      "INSERT UserValue",
+      "INSERT Sequence",
+      "INSERT Event",
+      "COMMIT",
+    ]);
     const filter = encodeURIComponent('emails.value eq "r@example.com"');
     expect((await send("get", `/Users?filter=${filter}`).expect(200)).body.Resources.map((user: { id: string }) => user.id)).toStrictEqual([id]);
   });
 
-  it("PATCH adding a user to a group: the user looked up, then the group bumped and read and the member added in one batch; no group lookup for a user id", async () => {
+  it("PATCH adding a user to a group: the group, the user and its membership looked up, then the group bumped, the member added and the event in one batch; no group lookup for a user id", async () => {
     const group = (await send("post", "/Groups", { schemas: ["urn:ietf:params:scim:schemas:core:2.0:Group"], displayName: "Staff" }).expect(201)).body.id;
     const [user, nested] = [
       (await send("post", "/Users", { schemas: [userUrn], userName: "joiner" }).expect(201)).body.id,
@@ -98,9 +111,25 @@ describe("statements per request", () => {
     ];
     const add = (value: string) => ({ schemas: [patchOpUrn], Operations: [{ op: "add", path: "members", value: [{ value }] }] });
     const sent = await statementsOf(() => send("patch", `/Groups/${group}?excludedAttributes=members`, add(user)).expect(200));
-    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual(["SELECT User", "UPDATE Group", "INSERT GroupMember", "COMMIT"]);
+    expect(sent.filter((statement) => statement !== "BEGIN")).toStrictEqual([
+      "SELECT Group",
+      "SELECT User",
+      "SELECT GroupMember",
+      "UPDATE Group",
+      "INSERT GroupMember",
+      "INSERT Sequence",
+      "INSERT Event",
+      "COMMIT",
+    ]);
+    // The group's own row, then the member looked up among groups once it is no user.
     const withGroup = await statementsOf(() => send("patch", `/Groups/${group}?excludedAttributes=members`, add(nested)).expect(200));
-    expect(withGroup.filter((statement) => statement === "SELECT Group")).toHaveLength(1);
+    expect(withGroup.filter((statement) => statement === "SELECT Group")).toHaveLength(2);
+    expect(await statementsOf(() => send("patch", `/Groups/${group}?excludedAttributes=members`, add(nested)).expect(200))).toStrictEqual([
+      "SELECT Group",
+      "SELECT User",
+      "SELECT Group",
+      "SELECT GroupMember",
+    ]);
     const members = (await send("get", `/Groups/${group}`).expect(200)).body.members as { value: string; type: string }[];
     expect(members.map(({ value, type }) => ({ value, type })).sort((a, b) => a.type.localeCompare(b.type))).toStrictEqual([
       { value: nested, type: "Group" },
