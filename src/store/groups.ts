@@ -87,50 +87,17 @@ export class SqlGroupStore implements GroupStore {
 
   // Member changes are set operations in SQL: O(k) for k members, whatever the group's size.
   async patch(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, options: ReadOptions, events: ChangeEvents): Promise<StoredGroup> {
-    const simple = !patch.attributes && patch.memberChanges.every((change) => change.kind === "add" || change.kind === "remove");
-    const row = simple ? await this.patchMembers(tenantId, id, patch.memberChanges, condition, events) : await this.patchLocked(tenantId, id, patch, condition, events);
+    const row = await this.patchLocked(tenantId, id, patch, condition, events);
     return toStoredGroup(row, options.withRelations ? (await membersOf(this.sql, [id])).get(id) ?? [] : undefined);
-  }
-
-  // Adding and removing members by id depends only on which of them the group has: that is read
-  // with the group's version, and the version bump, the member statements and their events go
-  // as one guarded batch (driver/sql.ts) that shares a commit with concurrent writes, guarded by
-  // the version read. When another write came between (the guard finds another version), the
-  // patch runs again in a transaction that holds the group. A patch that adds only members the
-  // group has and removes only ones it lacks writes nothing.
-  private async patchMembers(tenantId: string, id: string, changes: readonly MemberChange[], condition: WriteCondition, events: ChangeEvents): Promise<GroupRow> {
-    const current = await writableRow(this.sql, "Group", tenantId, id, condition);
-    const resolved: MemberChange[] = [];
-    for (const change of changes) {
-      // An id that names no user or group of the tenant is left out, as adding it could not mean
-      // anything (Microsoft's reference collection adds made-up ids and expects success).
-      resolved.push(change.kind === "add" ? { kind: "add", members: await resolveMembers(this.sql, tenantId, change.members, id, true) } : change);
-    }
-    const touched = [...new Set(resolved.flatMap((change) => (change.kind === "add" ? change.members.map((member) => member.value) : change.kind === "remove" ? change.ids : [])))];
-    const present = await presentMembers(this.sql, id, touched);
-    const { added, removed } = netMemberChanges(present, resolved);
-    if (added.length === 0 && removed.length === 0) return current;
-    const next = { ...current, version: current.version + 1, lastModified: writeTime() };
-    const guard = updateSql("Group", { version: next.version, lastModified: next.lastModified }, { tenantId, id, version: current.version });
-    const statements = [
-      ...memberInserts(tenantId, id, added, ' ON CONFLICT ("groupId", "memberId") DO NOTHING'),
-      ...deletions(id, removed.map((member) => member.value)),
-      ...eventStatements(tenantId, events.membersChanged(toStoredGroup(next, undefined), added, removed)),
-    ];
-    let row;
-    try {
-      row = await this.sql.guardedBatch({ text: `${guard.text} RETURNING "id"`, args: guard.args }, statements);
-    } catch {
-      // A member deleted after it was resolved: the transaction below resolves it again.
-      row = undefined;
-    }
-    return row === undefined ? this.patchLocked(tenantId, id, { memberChanges: changes, extensions: [] }, condition, events) : next;
   }
 
   // The group row is held first (lockedRow), so concurrent patches of one group apply one after
   // the other, each to the attributes and members the previous one left. Member statements
   // return the members they added or removed, from which the events are made; when neither the
-  // attributes nor the members changed, the transaction is rolled back.
+  // attributes nor the members changed, the transaction is rolled back. (An optimistic form, the
+  // membership read first and the writes sent as a batch guarded by the version read, lost to
+  // concurrent patches of the same group most of the time and cost more than holding the row:
+  // docs/benchmarks.md, "Change events".)
   private async patchLocked(tenantId: string, id: string, patch: GroupPatch, condition: WriteCondition, events: ChangeEvents): Promise<GroupRow> {
     return unlessUnchanged(
       this.sql
@@ -258,35 +225,6 @@ async function resolveMembers(
 
 function docsOf(tx: Sql, table: "User" | "Group", tenantId: string, ids: readonly string[]): Promise<Array<{ id: string; doc: string }>> {
   return tx.query(`SELECT "id", "doc" FROM "${table}" WHERE "tenantId" = ? AND "id" IN (${placeholders(ids.length)})`, [tenantId, ...ids]);
-}
-
-// Which of `ids` the group has as members, with their types.
-async function presentMembers(sql: Sql, groupId: string, ids: readonly string[]): Promise<Map<string, MemberRef>> {
-  const present = new Map<string, MemberRef>();
-  for (let i = 0; i < ids.length; i += chunkSize) {
-    const chunk = ids.slice(i, i + chunkSize);
-    const rows = await sql.query<{ memberId: string; type: string }>(
-      `SELECT "memberId", "type" FROM "GroupMember" WHERE "groupId" = ? AND "memberId" IN (${placeholders(chunk.length)})`,
-      [groupId, ...chunk],
-    );
-    for (const row of rows) present.set(row.memberId, memberRef(row));
-  }
-  return present;
-}
-
-// The members added and removed when adds (of resolved members) and removals by id apply in
-// order to a group having `present` (those of the ids they name that it has): a member added and
-// removed again is neither.
-function netMemberChanges(present: ReadonlyMap<string, MemberRef>, changes: readonly MemberChange[]): { added: MemberRef[]; removed: MemberRef[] } {
-  const members = new Map(present);
-  for (const change of changes) {
-    if (change.kind === "add") for (const member of change.members) if (!members.has(member.value)) members.set(member.value, member);
-    if (change.kind === "remove") for (const id of change.ids) members.delete(id);
-  }
-  return {
-    added: [...members.values()].filter((member) => !present.has(member.value)),
-    removed: [...present.values()].filter((member) => !members.has(member.value)),
-  };
 }
 
 function deletions(groupId: string, ids: readonly string[]): SqlStatement[] {

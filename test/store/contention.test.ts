@@ -59,32 +59,31 @@ describe(`user PATCH under contention (${testDatabaseKind})`, () => {
 });
 
 describe(`group member PATCH (${testDatabaseKind})`, () => {
-  it("a member deleted after it was looked up is left out, and the other members are added", async () => {
+  it("a member deleted just before the patch is left out, and the other members are added", async () => {
     const tenantId = (await new SqlTenantStore(database.sql).ensure("member-race")).id;
     const users = new SqlUserStore(database.sql);
     const [staying, leaving] = [
       await users.create(tenantId, { attributes: { userName: "staying" }, passwordHash: undefined, extensions: [] }, storeEvents()),
       await users.create(tenantId, { attributes: { userName: "leaving" }, passwordHash: undefined, extensions: [] }, storeEvents()),
     ];
-    let batches = 0;
-    // The user is deleted just before the batch that would add it is sent.
+    let transactions = 0;
+    // The user is deleted just before the transaction that adds it begins.
     const racing: Sql = {
       ...database.sql,
       query: (text, args) => database.sql.query(text, args),
       execute: (text, args) => database.sql.execute(text, args),
       batch: (statements) => database.sql.batch(statements),
-      transaction: (body) => database.sql.transaction(body),
-      guardedBatch: async (guard, statements) => {
-        batches++;
-        await users.remove(tenantId, leaving.id, {}, storeEvents());
-        return database.sql.guardedBatch(guard, statements);
+      guardedBatch: (guard, statements) => database.sql.guardedBatch(guard, statements),
+      transaction: async (body) => {
+        if (transactions++ === 1) await users.remove(tenantId, leaving.id, {}, storeEvents());
+        return database.sql.transaction(body);
       },
     };
     const groups = new SqlGroupStore(racing);
     const group = await groups.create(tenantId, { extensions: [], attributes: { displayName: "Racers" }, members: [] }, storeEvents());
     const members = [staying, leaving].map((user) => ({ value: user.id, type: "User" as const }));
     const patched = await groups.patch(tenantId, group.id, { extensions: [], memberChanges: [{ kind: "add", members }] }, {}, { withRelations: true }, storeEvents());
-    expect(batches).toBe(1);
+    expect(transactions).toBe(2);
     expect(patched.version).toBe(2);
     expect(patched.members?.map((member) => member.value)).toStrictEqual([staying.id]);
     const read = (await groups.get(tenantId, group.id, { withRelations: true })) as StoredGroup;
