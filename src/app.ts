@@ -1,6 +1,7 @@
 import express, { type Express, type Router } from "express";
 import type { Logger } from "pino";
 import { scimErrorRenderer, scimRouteNotFound } from "./http/errors.ts";
+import { eventsRouter, type EventsRouterDeps } from "./http/events.ts";
 import { requestLog } from "./http/logging.ts";
 import type { Metrics } from "./http/metrics.ts";
 import { openApiDocument } from "./http/openapi/document.ts";
@@ -18,6 +19,7 @@ export interface AppDeps {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly scim: ScimRouterDeps;
+  readonly events: EventsRouterDeps;
   // The compat APIs, each mounted at /compat/<name> with its router (which renders its own errors
   // and unknown routes) and described in the API description by its own piece.
   readonly compat: readonly MountedCompatApi[];
@@ -56,6 +58,7 @@ export function createApp(deps: AppDeps): Express {
   app.use(openApiRouter(openApiDocument(deps.scim.registry, deps.compat)));
 
   app.use("/scim/v2", scimRouter(deps.scim));
+  app.use("/events", eventsRouter(deps.events));
   for (const api of deps.compat) app.use(`/compat/${api.name}`, api.router);
 
   app.use(scimRouteNotFound);

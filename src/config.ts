@@ -66,6 +66,12 @@ const configSchema = z.object({
   SHUTDOWN_TIMEOUT_SECONDS: integer(10, 0, 3600),
   METRICS_TOKEN: z.string().min(16, "must be at least 16 characters").optional(),
   METRICS_TENANT_LABEL: flag(false),
+  // The P-256 private key (PEM) that signs security event tokens; generated once and kept in the
+  // database when not set (docs/events-api.md).
+  EVENTS_SIGNING_KEY: z.string().optional(),
+  // RFC 9967 §2.4: SETs carry the resource ("full") or only the names of the attributes that
+  // changed ("notice").
+  EVENTS_SET_MODE: z.enum(["full", "notice"], { error: "must be full or notice" }).default("full"),
 });
 
 export type Config = z.infer<typeof configSchema>;
@@ -109,6 +115,7 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     checkKey(config, "TOKEN_PUBLIC_KEY");
     if (config.TOKEN_PRIVATE_KEY) checkKey(config, "TOKEN_PRIVATE_KEY");
   }
+  if (config.EVENTS_SIGNING_KEY !== undefined) checkEventSigningKey(config.EVENTS_SIGNING_KEY);
   if (config.DEFAULT_PAGE_SIZE > config.MAX_PAGE_SIZE) {
     throw new ConfigError("DEFAULT_PAGE_SIZE", `must not exceed MAX_PAGE_SIZE (${config.MAX_PAGE_SIZE})`);
   }
@@ -167,6 +174,19 @@ function checkKey(config: Config, name: "TOKEN_PUBLIC_KEY" | "TOKEN_PRIVATE_KEY"
   }
   if (expected === "ec" && key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
     throw new ConfigError(setting, `ES256 needs a P-256 key, not ${key.asymmetricKeyDetails?.namedCurve ?? "this curve"}`);
+  }
+}
+
+// SETs are signed with ES256 (events/set.ts): the key must be a P-256 private key.
+function checkEventSigningKey(pem: string): void {
+  let key: KeyObject;
+  try {
+    key = createPrivateKey(pemText(pem));
+  } catch {
+    throw new ConfigError("EVENTS_SIGNING_KEY", "not a PEM private key");
+  }
+  if (key.asymmetricKeyType !== "ec" || key.asymmetricKeyDetails?.namedCurve !== "prime256v1") {
+    throw new ConfigError("EVENTS_SIGNING_KEY", "must be an EC key on the P-256 curve (ES256)");
   }
 }
 

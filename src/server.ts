@@ -9,6 +9,8 @@ import { compatApiNamed, compatApiNames, compatApis, extensionsWith, visibleWith
 import type { CompatCore } from "./compat/core.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
 import { Metrics } from "./http/metrics.ts";
+import { emittedEventUris, type SetIssuer } from "./events/set.ts";
+import { eventSigningKey } from "./events/signing-key.ts";
 import { createLogger } from "./logger.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
 import { BulkService } from "./scim/bulk.ts";
@@ -62,6 +64,8 @@ export interface Server {
   readonly logger: Logger;
   readonly metrics: Metrics;
   readonly served: Served;
+  // Who signs security event tokens, with which key, carrying how much (events/set.ts).
+  readonly securityEvents: SetIssuer;
   close(): Promise<void>;
 }
 
@@ -120,6 +124,12 @@ export async function buildServer(
   const credentials = new SqlCredentialStore(sql);
   const tokens = await TokenService.create(config, credentials);
   const keys = new ApiKeyService(credentials, config.TOKEN_CACHE_SECONDS);
+  // The issuer is where receivers find the keys (/events/jwks.json), so it is the public base URL.
+  const securityEvents: SetIssuer = {
+    issuer: (config.PUBLIC_BASE_URL ?? `http://localhost:${config.PORT}`).replace(/\/+$/, ""),
+    key: await eventSigningKey(config.EVENTS_SIGNING_KEY, (key, create) => credentials.setting(key, create)),
+    mode: config.EVENTS_SET_MODE,
+  };
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,
@@ -165,6 +175,7 @@ export async function buildServer(
     sort: true,
     etag: true,
     authenticationSchemes: [oauthBearerToken],
+    securityEvents: { asyncRequest: "none", eventUris: emittedEventUris(config.EVENTS_SET_MODE) },
   };
 
   const settings = {
@@ -213,10 +224,14 @@ export async function buildServer(
       bulkLimits,
       settings,
     },
+    events: { signingKeys: [securityEvents.key] },
     compat: compatApis.map((api) => ({ name: api.name, router: api.router(compat), openapi: api.openapi })),
   });
 
-  return { app, database, tokens, keys, issueCompatCredential, tenants, extensions, tenantSchemas, credentials, logger, metrics, served: serving, close: () => database.close() };
+  return {
+    app, database, tokens, keys, issueCompatCredential, tenants, extensions, tenantSchemas, credentials, logger, metrics, served: serving, securityEvents,
+    close: () => database.close(),
+  };
 }
 
 // The core's services over one Sql: the server's, or the transaction of a unit of work, whose

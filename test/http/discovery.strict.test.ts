@@ -65,7 +65,7 @@ describe.each(surfaces)("discovery of %s", (_surface, connect) => {
     }
   }
 
-  describe("/ServiceProviderConfig against RFC 7643 §5 and RFC 9865 §4", () => {
+  describe("/ServiceProviderConfig against RFC 7643 §5, RFC 9865 §4 and RFC 9967 §4", () => {
     it("has only the RFC's attributes, and its own settings in an extension /Schemas defines", async () => {
       const body = (await scim.get("/ServiceProviderConfig").expect(200)).body;
       strictWithExtensions(serviceProviderConfigCore, body, serviceProviderConfigUrn);
@@ -124,6 +124,11 @@ describe("the strict models", () => {
     expect(model.safeParse({ ...valid, filter: { ...valid.filter, maxTerms: 64 } }).success).toBe(false);
     expect(model.safeParse({ ...valid, authenticationSchemes: [{ ...valid.authenticationSchemes[0], primary: true }] }).success).toBe(false);
     expect(model.safeParse({ ...valid, pagination: { cursor: true, index: true, maxCursor: 1 } }).success).toBe(false);
+    const securityEvents = { asyncRequest: "none", eventUris: ["urn:ietf:params:scim:event:prov:delete"] };
+    expect(model.safeParse({ ...valid, securityEvents }).success).toBe(true);
+    expect(model.safeParse({ ...valid, securityEvents: { ...securityEvents, asyncRequest: "never" } }).success).toBe(false);
+    expect(model.safeParse({ ...valid, securityEvents: { ...securityEvents, eventUris: ["urn:example:event:created"] } }).success).toBe(false);
+    expect(model.safeParse({ ...valid, securityEvents: { ...securityEvents, pollEndpoint: "/events/poll" } }).success).toBe(false);
   });
 
   it("refuse in a Schema what a strict client refuses", () => {

@@ -72,6 +72,19 @@ describe("/ServiceProviderConfig", () => {
           specUri: "https://www.rfc-editor.org/info/rfc6750",
         },
       ],
+      // RFC 9967 §4: the SETs the server issues, in full mode.
+      securityEvents: {
+        asyncRequest: "none",
+        eventUris: [
+          "urn:ietf:params:scim:event:prov:create:full",
+          "urn:ietf:params:scim:event:prov:put:full",
+          "urn:ietf:params:scim:event:prov:patch:full",
+          "urn:ietf:params:scim:event:prov:patch:notice",
+          "urn:ietf:params:scim:event:prov:delete",
+          "urn:ietf:params:scim:event:prov:activate",
+          "urn:ietf:params:scim:event:prov:deactivate",
+        ],
+      },
       meta: { resourceType: "ServiceProviderConfig", location: `${baseUrl}/ServiceProviderConfig` },
     });
     expect({ patch, sort }).toStrictEqual({ patch: { supported: expect.any(Boolean) }, sort: { supported: expect.any(Boolean) } });

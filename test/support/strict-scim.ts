@@ -1,6 +1,6 @@
 import { z } from "zod";
 
-// Models of the discovery messages written from RFC 7643 §5 - §7 and RFC 9865 §4, as a strict
+// Models of the discovery messages written from RFC 7643 §5 - §7, RFC 9865 §4 and RFC 9967 §4, as a strict
 // client library holds a server to them: every key is one the RFC defines, and nothing else.
 // Extension data (RFC 7643 §3.3) is allowed only under a URN the message lists in "schemas", and is
 // checked against that schema's own definition by conformsTo.
@@ -18,7 +18,7 @@ const meta = z.strictObject({
 
 const supported = z.strictObject({ supported: z.boolean() });
 
-// RFC 7643 §5, with RFC 9865 §4's "pagination".
+// RFC 7643 §5, with RFC 9865 §4's "pagination" and RFC 9967 §4's "securityEvents".
 export const serviceProviderConfigCore = {
   schemas: z.array(z.string()).min(1),
   documentationUri: uri.optional(),
@@ -42,6 +42,10 @@ export const serviceProviderConfigCore = {
     defaultPageSize: z.int().positive().optional(),
     maxPageSize: z.int().positive().optional(),
     cursorTimeout: z.int().positive().optional(),
+  }).optional(),
+  securityEvents: z.strictObject({
+    asyncRequest: z.enum(["none", "long", "request"]),
+    eventUris: z.array(z.string().regex(/^urn:ietf:params:scim:event:(feed|prov|misc):/)),
   }).optional(),
   meta: meta.optional(),
 };

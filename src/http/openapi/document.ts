@@ -1,5 +1,6 @@
 import packageJson from "../../../package.json" with { type: "json" };
 import type { SchemaRegistry } from "../../scim/schema/registry.ts";
+import { eventsApi } from "./events.ts";
 import { operationalApi } from "./operational.ts";
 import { scimApi } from "./scim.ts";
 import type { ApiDescription, JsonSchema, Operation, PathItem, SecurityScheme } from "./spec.ts";
@@ -22,6 +23,7 @@ export function openApiDocument(registry: SchemaRegistry, compat: readonly { rea
   const mounted: [string, ApiDescription][] = [
     ["", operationalApi],
     ["/scim/v2", scimApi(registry)],
+    ["", eventsApi],
     ...compat.map((api): [string, ApiDescription] => [`/compat/${api.name}`, api.openapi]),
   ];
   const paths: Record<string, PathItem> = {};

@@ -144,6 +144,14 @@ const serviceProviderConfigSchema: JsonSchema = {
         },
       },
     },
+    securityEvents: {
+      type: "object",
+      description: "RFC 9967 §4: asynchronous requests, and the event URIs of the security event tokens the server issues.",
+      properties: {
+        asyncRequest: { type: "string", enum: ["none", "long", "request"] },
+        eventUris: { type: "array", items: { type: "string" } },
+      },
+    },
     [serverLimitsUrn]: {
       type: "object",
       description: "This server's own extension (listed under /Schemas): the limits it applies to a filter.",

@@ -45,6 +45,14 @@ export interface Capabilities {
   readonly sort: boolean;
   readonly etag: boolean;
   readonly authenticationSchemes: readonly AuthenticationScheme[];
+  readonly securityEvents?: SecurityEvents;
+}
+
+// RFC 9967 §4 (which adds it to RFC 7643 §5): asynchronous requests, and the event URIs of the
+// security event tokens the server issues.
+export interface SecurityEvents {
+  readonly asyncRequest: "none" | "long" | "request";
+  readonly eventUris: readonly string[];
 }
 
 export interface Meta {
@@ -63,6 +71,7 @@ export interface ServiceProviderConfigResource {
   readonly sort: { readonly supported: boolean };
   readonly etag: { readonly supported: boolean };
   readonly authenticationSchemes: readonly AuthenticationScheme[];
+  readonly securityEvents?: SecurityEvents;
   readonly [serverLimitsUrn]?: { readonly filter: FilterLimits };
   readonly meta: Meta;
 }
@@ -135,6 +144,9 @@ export function serviceProviderConfig(baseUrl: string, capabilities: Capabilitie
     sort: { supported: capabilities.sort },
     etag: { supported: capabilities.etag },
     authenticationSchemes: capabilities.authenticationSchemes.map(renderAuthenticationScheme),
+    ...(capabilities.securityEvents !== undefined && {
+      securityEvents: { asyncRequest: capabilities.securityEvents.asyncRequest, eventUris: [...capabilities.securityEvents.eventUris] },
+    }),
     ...(capabilities.filterLimits !== undefined && {
       [serverLimitsUrn]: {
         filter: {
