@@ -8,9 +8,10 @@ import { TokenService } from "./auth/tokens.ts";
 import { compatApiNamed, compatApiNames, compatApis, extensionsWith, visibleWith, type CompatCredentialIssuer } from "./compat/apis.ts";
 import type { CompatCore } from "./compat/core.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
-import { Metrics } from "./http/metrics.ts";
+import type { EventLog } from "./events/pull.ts";
 import { emittedEventUris, type SetIssuer } from "./events/set.ts";
 import { eventSigningKey } from "./events/signing-key.ts";
+import { Metrics } from "./http/metrics.ts";
 import { createLogger } from "./logger.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
 import { BulkService } from "./scim/bulk.ts";
@@ -30,6 +31,7 @@ import { UserService } from "./scim/users.ts";
 import { completeResources } from "./store/assign.ts";
 import { indexedAttributesOf } from "./store/extension-values.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
+import { eventsAfter, lastEventSequence } from "./store/events.ts";
 import { SqlGroupStore } from "./store/groups.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
 import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
@@ -130,6 +132,10 @@ export async function buildServer(
     key: await eventSigningKey(config.EVENTS_SIGNING_KEY, (key, create) => credentials.setting(key, create)),
     mode: config.EVENTS_SET_MODE,
   };
+  const eventLog: EventLog = {
+    after: (tenantId, after, limit, types) => eventsAfter(sql, tenantId, after, limit, types),
+    last: (tenantId) => lastEventSequence(sql, tenantId),
+  };
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,
@@ -224,7 +230,7 @@ export async function buildServer(
       bulkLimits,
       settings,
     },
-    events: { signingKeys: [securityEvents.key] },
+    events: { tokens, log: eventLog, signingKeys: [securityEvents.key] },
     compat: compatApis.map((api) => ({ name: api.name, router: api.router(compat), openapi: api.openapi })),
   });
 

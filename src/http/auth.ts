@@ -1,16 +1,18 @@
-import type { RequestHandler, Response } from "express";
+import type { Request, RequestHandler, Response } from "express";
 import type { Principal, TokenService } from "../auth/tokens.ts";
 import { ScimError } from "../scim/errors.ts";
 import { rememberPrincipal } from "./principal.ts";
 
 // RFC 7644 §2: every SCIM request carries a bearer token (RFC 6750). The tenant comes from it.
-export function bearerAuth(tokens: TokenService): RequestHandler {
+// `writes` says which requests change resources and so need scim:write; the events API changes
+// none (reading and acknowledging events needs scim:read).
+export function bearerAuth(tokens: TokenService, writes: (req: Request) => boolean = (req) => !isSafe(req.method, req.path)): RequestHandler {
   return async (req, res, next) => {
     const header = req.headers.authorization ?? "";
     const match = /^Bearer\s+(\S+)\s*$/i.exec(header);
     if (!match) throw ScimError.unauthorized("A bearer token is required");
     const principal = await tokens.verify(match[1] as string);
-    if (!isSafe(req.method, req.path) && !principal.scopes.includes("scim:write")) {
+    if (writes(req) && !principal.scopes.includes("scim:write")) {
       throw ScimError.forbidden("The token does not allow changes (scope scim:write is required)");
     }
     if (!principal.scopes.includes("scim:read") && !principal.scopes.includes("scim:write")) {

@@ -102,10 +102,11 @@ export class Metrics {
     };
   }
 
-  // scim, a compat API's name, admin, ops (health, metrics, the API description) or other.
+  // scim, a compat API's name, events, admin, ops (health, metrics, the API description) or other.
   #surfaceOf(path: string): string {
     const [, first = "", second = ""] = path.toLowerCase().split("/", 3);
     if (first === "scim") return "scim";
+    if (first === "events") return "events";
     if (first === "compat") return this.settings.compatSurfaces.includes(second) ? second : "other";
     if (first === "admin") return "admin";
     return opsPaths.has(first) ? "ops" : "other";

@@ -77,12 +77,14 @@ describe("GET /metrics", () => {
   it("labels each compat API as its own surface, requests refused before routing by their route, and unknown paths as unmatched", async () => {
     const before = await scrape(app);
     await app.http().get("/compat/bytebase/v1/users").expect(401);
+    await app.http().get("/events").expect(401);
     await app.http().get("/scim/v2/Groups/some-id");
     await app.http().get("/no/such/path/12345").expect(404);
     const after = await scrape(app);
     const delta = (labels: Record<string, string>) => requestsCounted(after, labels) - requestsCounted(before, labels);
     expect(delta({ surface: "bytebase", route: "/compat/bytebase/v1/users", status: "401" })).toBe(1);
     expect(delta({ surface: "scim", route: "/scim/v2/Groups/:id", status: "401" })).toBe(1);
+    expect(delta({ surface: "events", route: "/events", status: "401" })).toBe(1);
     expect(delta({ surface: "other", route: "unmatched", status: "404" })).toBe(1);
     expect(JSON.stringify(after)).not.toContain("12345");
   });

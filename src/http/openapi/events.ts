@@ -1,16 +1,61 @@
-import { operationsOf, ref, reply, type ApiDescription } from "./spec.ts";
+import { eventTypes } from "../../events/catalogue.ts";
+import { pageLimits } from "../../events/pull.ts";
+import { errorsOf, operationsOf, queryParameter, ref, reply, type ApiDescription } from "./spec.ts";
 
 // The /events route table (http/events.ts, docs/events-api.md).
 
-const operation = operationsOf("events", []);
+const operation = operationsOf("events", [{ "scim.bearer": [] }]);
+
+const pageErrors = errorsOf(ref("scim.Error"), "application/scim+json", {
+  400: "A parameter is not valid: scimType invalidCursor (a cursor this server did not give, or another tenant's) or invalidValue (limit, types).",
+  401: "No bearer token, or one that is not valid; with WWW-Authenticate.",
+  403: "The token has neither scim:read nor scim:write.",
+});
 
 export const eventsApi: ApiDescription = {
   tag: {
     name: "Events",
-    description: "Change events as RFC 9967 security event tokens: the keys that verify the tokens.",
+    description: "A tenant's change events, read in pages; and the keys that verify them as RFC 9967 security event tokens.",
   },
   securitySchemes: {},
   schemas: {
+    "events.Event": {
+      type: "object",
+      required: ["id", "type", "tenant", "sequence", "occurredAt", "resource", "data"],
+      properties: {
+        id: { type: "string" },
+        type: { type: "string", enum: [...eventTypes] },
+        tenant: { type: "string" },
+        sequence: { type: "integer", description: "Per tenant, increasing in the order changes were committed." },
+        occurredAt: { type: "string", format: "date-time" },
+        resource: {
+          type: "object",
+          required: ["type", "id", "externalId", "version"],
+          properties: {
+            type: { type: "string", enum: ["User", "Group"] },
+            id: { type: "string" },
+            externalId: { type: ["string", "null"] },
+            version: { type: "integer", description: "The version after the change; its ETag is W/\"<version>\"." },
+          },
+        },
+        data: { type: "object", description: "The resource as a GET returns it (a group without its members); for a deletion, as it last was." },
+        changed: { type: "array", items: { type: "string" }, description: "Updates: the attribute paths that changed." },
+        previous: { type: "object", description: "Updates: the former values of the paths that changed." },
+        member: {
+          type: "object",
+          required: ["value", "type"],
+          properties: { value: { type: "string" }, type: { type: "string", enum: ["User", "Group"] } },
+        },
+      },
+    },
+    "events.Page": {
+      type: "object",
+      required: ["data", "nextCursor"],
+      properties: {
+        data: { type: "array", items: ref("events.Event") },
+        nextCursor: { type: "string", description: "Where to read on from; the request's own cursor when there was nothing new." },
+      },
+    },
     "events.JwkSet": {
       type: "object",
       required: ["keys"],
@@ -35,8 +80,20 @@ export const eventsApi: ApiDescription = {
     },
   },
   paths: {
+    "/events": {
+      get: operation("list", "Read the tenant's change events in order, a page at a time", {
+        description: "Events are kept for the retention period. Start without a cursor; keep the last nextCursor and read on from it.",
+        parameters: [
+          queryParameter("after", "The nextCursor of the previous page; without it, the page starts at the oldest event kept."),
+          queryParameter("limit", `Events per page, 1 to ${pageLimits.max} (default ${pageLimits.default}).`, { type: "integer", minimum: 1, maximum: pageLimits.max }),
+          queryParameter("types", "Comma-separated event types to read, the others being skipped.", { type: "string", examples: ["user.created,user.deleted"] }),
+        ],
+        responses: { 200: reply("A page of events.", ref("events.Page")), ...pageErrors(400, 401, 403) },
+      }),
+    },
     "/events/jwks.json": {
       get: operation("jwks", "The public keys that verify security event tokens (RFC 7517 JWK Set)", {
+        security: [],
         responses: { 200: reply("The JWK Set.", ref("events.JwkSet")) },
       }),
     },
