@@ -72,6 +72,8 @@ const configSchema = z.object({
   // RFC 9967 §2.4: SETs carry the resource ("full") or only the names of the attributes that
   // changed ("notice").
   EVENTS_SET_MODE: z.enum(["full", "notice"], { error: "must be full or notice" }).default("full"),
+  // How long an RFC 8936 poll without returnImmediately waits for an event.
+  EVENTS_POLL_WAIT_SECONDS: integer(5, 0, 300),
 });
 
 export type Config = z.infer<typeof configSchema>;

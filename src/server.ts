@@ -8,6 +8,7 @@ import { TokenService } from "./auth/tokens.ts";
 import { compatApiNamed, compatApiNames, compatApis, extensionsWith, visibleWith, type CompatCredentialIssuer } from "./compat/apis.ts";
 import type { CompatCore } from "./compat/core.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
+import { PollService } from "./events/poll.ts";
 import type { EventLog } from "./events/pull.ts";
 import { emittedEventUris, type SetIssuer } from "./events/set.ts";
 import { eventSigningKey } from "./events/signing-key.ts";
@@ -33,6 +34,7 @@ import { indexedAttributesOf } from "./store/extension-values.ts";
 import { openDatabase, type Database, type DatabaseOptions } from "./store/database.ts";
 import { eventsAfter, lastEventSequence } from "./store/events.ts";
 import { SqlGroupStore } from "./store/groups.ts";
+import { SqlPollStore } from "./store/poll.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
 import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
 import { SqlUserStore } from "./store/users.ts";
@@ -136,6 +138,7 @@ export async function buildServer(
     after: (tenantId, after, limit, types) => eventsAfter(sql, tenantId, after, limit, types),
     last: (tenantId) => lastEventSequence(sql, tenantId),
   };
+  const poll = new PollService(new SqlPollStore(sql), { issuer: securityEvents, waitMs: config.EVENTS_POLL_WAIT_SECONDS * 1000, checkEveryMs: pollCheckMs });
 
   const users: ResourceEndpoint<StoredUser> = {
     resourceType: userResourceType,
@@ -230,7 +233,7 @@ export async function buildServer(
       bulkLimits,
       settings,
     },
-    events: { tokens, log: eventLog, signingKeys: [securityEvents.key] },
+    events: { tokens, log: eventLog, poll, signingKeys: [securityEvents.key], maxBodyBytes: config.MAX_BODY_BYTES },
     compat: compatApis.map((api) => ({ name: api.name, router: api.router(compat), openapi: api.openapi })),
   });
 
@@ -279,6 +282,9 @@ export interface CoreServices extends UnitServices {
   readonly extensions: ExtensionReader;
   readonly sequences: SqlSequenceStore;
 }
+
+// How often a waiting RFC 8936 poll looks for a new event.
+const pollCheckMs = 200;
 
 const visibility = new WeakMap<readonly string[], (urn: string) => boolean>();
 

@@ -1,6 +1,6 @@
 import type {
-  CredentialModel, ExtensionValueModel, GroupMemberModel, GroupModel, SequenceModel, SettingModel, TenantModel,
-  UserModel, UserValueModel,
+  CredentialModel, DeliveryAttemptModel, EventModel, ExtensionValueModel, GroupMemberModel, GroupModel, PendingDeliveryModel,
+  SequenceModel, SettingModel, SubscriptionModel, TenantModel, UserModel, UserValueModel,
 } from "./generated/sqlite/models.ts";
 import type { SqlValue } from "./driver/sql.ts";
 
@@ -16,6 +16,10 @@ export interface Tables {
   readonly GroupMember: GroupMemberModel;
   readonly ExtensionValue: ExtensionValueModel;
   readonly Sequence: SequenceModel;
+  readonly Event: EventModel;
+  readonly Subscription: SubscriptionModel;
+  readonly PendingDelivery: PendingDeliveryModel;
+  readonly DeliveryAttempt: DeliveryAttemptModel;
 }
 
 export type Table = keyof Tables;

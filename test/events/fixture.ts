@@ -111,6 +111,22 @@ export async function appendEvents(server: Server, tenant: string, events: reado
   return id;
 }
 
+// A subscription row, as `npm run events -- subscribe` writes one; its id.
+export async function subscribe(
+  server: Server,
+  tenant: string,
+  fields: { format: "poll" | "set" | "webhook"; url?: string; audience?: string; types?: string; cursor?: number; retryForSeconds?: number; paused?: boolean },
+): Promise<string> {
+  const { id: tenantId } = await server.tenants.ensure(tenant);
+  const id = randomUUID();
+  await server.database.sql.execute(
+    `INSERT INTO "Subscription" ("id", "tenantId", "format", "url", "types", "secret", "audience", "paused", "cursor", "retryForSeconds", "createdAt")
+     VALUES (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
+    [id, tenantId, fields.format, fields.url ?? null, fields.types ?? "", randomUUID(), fields.audience ?? null, fields.paused ?? false, fields.cursor ?? 0, fields.retryForSeconds ?? 86_400, new Date()],
+  );
+  return id;
+}
+
 // The app listening on a loopback port, as a receiver reaches it; its base URL.
 export async function listen(server: Server): Promise<{ url: string; close: () => Promise<void> }> {
   const http = createHttpServer(server.app);

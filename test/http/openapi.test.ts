@@ -194,6 +194,8 @@ describe("requests and answers fit the document", () => {
     { surface: "scim", method: "get", template: "/scim/v2/Schemas", status: 200 },
     { surface: "scim", method: "get", template: "/events", status: 200 },
     { surface: "scim", method: "get", template: "/events", path: "/events?after=nope", status: 400 },
+    { surface: "scim", method: "post", template: "/events/poll", body: { returnImmediately: true }, status: 404 },
+    { surface: "scim", method: "post", template: "/events/poll", path: "/events/poll", body: { maxEvents: -1 }, status: 400 },
     { surface: "none", method: "get", template: "/events/jwks.json", status: 200 },
     { surface: "bytebase", method: "post", template: "/compat/bytebase/v1/users", body: { email: "bb@example.com", title: "BB", userType: "USER" }, status: 200 },
     { surface: "bytebase", method: "get", template: "/compat/bytebase/v1/users/{name}", path: "/compat/bytebase/v1/users/99999", status: 404 },

@@ -1,6 +1,7 @@
 import { eventTypes } from "../../events/catalogue.ts";
+import { pollRequest } from "../../events/poll.ts";
 import { pageLimits } from "../../events/pull.ts";
-import { errorsOf, operationsOf, queryParameter, ref, reply, type ApiDescription } from "./spec.ts";
+import { errorsOf, fromZod, operationsOf, queryParameter, ref, reply, requestBody, type ApiDescription } from "./spec.ts";
 
 // The /events route table (http/events.ts, docs/events-api.md).
 
@@ -12,10 +13,17 @@ const pageErrors = errorsOf(ref("scim.Error"), "application/scim+json", {
   403: "The token has neither scim:read nor scim:write.",
 });
 
+const pollErrors = errorsOf(ref("events.SetError"), "application/json", {
+  400: "The poll request is not valid, or the tenant has several poll subscriptions and the request names none.",
+  401: "No bearer token, or one that is not valid; with WWW-Authenticate.",
+  403: "The token has neither scim:read nor scim:write.",
+  404: "No poll subscription of the token's tenant with that id (or none at all).",
+});
+
 export const eventsApi: ApiDescription = {
   tag: {
     name: "Events",
-    description: "A tenant's change events, read in pages; and the keys that verify them as RFC 9967 security event tokens.",
+    description: "A tenant's change events: read in pages, or as RFC 9967 security event tokens polled as RFC 8936 says; and the keys that verify the tokens.",
   },
   securitySchemes: {},
   schemas: {
@@ -56,6 +64,20 @@ export const eventsApi: ApiDescription = {
         nextCursor: { type: "string", description: "Where to read on from; the request's own cursor when there was nothing new." },
       },
     },
+    "events.PollRequest": fromZod(pollRequest, "input"),
+    "events.PollResponse": {
+      type: "object",
+      required: ["sets", "moreAvailable"],
+      properties: {
+        sets: { type: "object", additionalProperties: { type: "string" }, description: "Each SET (a compact JWS) under its jti." },
+        moreAvailable: { type: "boolean" },
+      },
+    },
+    "events.SetError": {
+      type: "object",
+      required: ["err", "description"],
+      properties: { err: { type: "string", examples: ["invalid_request", "authentication_failed", "access_denied"] }, description: { type: "string" } },
+    },
     "events.JwkSet": {
       type: "object",
       required: ["keys"],
@@ -89,6 +111,15 @@ export const eventsApi: ApiDescription = {
           queryParameter("types", "Comma-separated event types to read, the others being skipped.", { type: "string", examples: ["user.created,user.deleted"] }),
         ],
         responses: { 200: reply("A page of events.", ref("events.Page")), ...pageErrors(400, 401, 403) },
+      }),
+    },
+    "/events/poll": {
+      post: operation("poll", "Poll a subscription's security event tokens (RFC 8936)", {
+        description:
+          "Acknowledges (ack) and reports invalid (setErrs) SETs handed out before, then hands out those not yet acknowledged and new ones. Without returnImmediately, waits for an event up to EVENTS_POLL_WAIT_SECONDS.",
+        parameters: [queryParameter("subscription", "The poll subscription's id; may be left out when the tenant has one poll subscription.")],
+        requestBody: requestBody(ref("events.PollRequest"), ["application/json"]),
+        responses: { 200: reply("The SETs handed out.", ref("events.PollResponse")), ...pollErrors(400, 401, 403, 404) },
       }),
     },
     "/events/jwks.json": {
