@@ -1,0 +1,414 @@
+import { randomUUID } from "node:crypto";
+import { hostname } from "node:os";
+import type { Logger } from "pino";
+import type {
+  AttemptOutcome, AttemptRecord, DeliveryStore, DueEvent, LeasedSubscription, NextEvents, OutboxEvent, PassRecord, PendingRecord, Pruned,
+} from "./ports.ts";
+import type { PushFormat, Verdict } from "./push-format.ts";
+import { nextAttemptAt } from "./retry.ts";
+import { httpSender, type Sender } from "./sender.ts";
+
+// Push delivery of change events (docs/event-delivery.md). Every server process runs a
+// Dispatcher. It leases the subscriptions that have something to deliver, one process per
+// subscription at a time (the lease is a claim written in the subscription's row, so several
+// processes on one PostgreSQL share the subscriptions), and works each one on its own: a slow or
+// failing receiver holds up only its own subscription.
+//
+// Working a subscription is a loop of passes, each written in one transaction that also moves its
+// cursor, and only while the lease is still held: first the retries that are due, then the next
+// events after the cursor. Events of different resources go out concurrently, those of one
+// resource one after the other, and an event whose resource has an earlier event waiting for a
+// retry waits behind it, so each resource's events arrive in order. A failure is retried with a
+// growing delay (retry.ts) for the subscription's retry period, then given up ("dead").
+//
+// A process that dies holding leases loses them when they expire; another process then sends the
+// events whose outcome the dead one had not written, again: delivery is at least once, and
+// exactly once while processes stop cleanly.
+
+export interface DeliveryTuning {
+  // How often the database is asked for subscriptions with something to deliver, when nothing
+  // wakes the dispatcher sooner.
+  readonly pollMs: number;
+  // The shortest time between two such questions, however often the dispatcher is woken.
+  readonly passGapMs: number;
+  // Events per pass of a subscription.
+  readonly batchSize: number;
+  // Requests in flight per subscription (each to a different resource).
+  readonly concurrency: number;
+  readonly requestTimeoutMs: number;
+  // Subscriptions leased per question, and worked at once by the process.
+  readonly leasesPerPass: number;
+  readonly maxSubscriptions: number;
+  readonly pruneEveryMs: number;
+  // How long stopping waits for requests in flight before abandoning them (their events are
+  // sent again later).
+  readonly stopGraceMs: number;
+}
+
+export const defaultTuning: DeliveryTuning = {
+  pollMs: 250,
+  passGapMs: 10,
+  batchSize: 500,
+  concurrency: 32,
+  requestTimeoutMs: 10_000,
+  leasesPerPass: 64,
+  maxSubscriptions: 256,
+  pruneEveryMs: 3_600_000,
+  stopGraceMs: 3000,
+};
+
+export interface DispatcherOptions {
+  readonly store: DeliveryStore;
+  // The push formats, by the name a subscription's format holds (formats.ts).
+  readonly formats: readonly PushFormat[];
+  // Events and attempts older than this are deleted.
+  readonly retentionDays: number;
+  // How long a lease lasts unless renewed: how long the subscriptions of a process that died
+  // wait before another process takes them over.
+  readonly leaseSeconds: number;
+  readonly logger: Logger;
+  readonly userAgent: string;
+  // Names this process in leases; unique per process.
+  readonly owner?: string;
+  readonly now?: () => Date;
+  // Replaces the HTTP client (tests).
+  readonly send?: Sender;
+  readonly random?: () => number;
+  readonly tuning?: Partial<DeliveryTuning>;
+}
+
+// A subscription being worked by this process; `lost` once its lease is found to be gone.
+interface Work {
+  lost: boolean;
+  readonly done: Promise<void>;
+}
+
+export class Dispatcher {
+  readonly owner: string;
+  readonly #store: DeliveryStore;
+  readonly #formats: ReadonlyMap<string, PushFormat>;
+  readonly #tuning: DeliveryTuning;
+  readonly #logger: Logger;
+  readonly #now: () => Date;
+  readonly #random: () => number;
+  readonly #send: Sender;
+  readonly #closeSender: () => void;
+  readonly #leaseMs: number;
+  readonly #retentionMs: number;
+  readonly #work = new Map<string, Work>();
+  // Aborts the requests still in flight when stopping has waited long enough.
+  readonly #abandon = new AbortController();
+  #stopping = false;
+  #loop: Promise<void> | undefined;
+  #renewal: NodeJS.Timeout | undefined;
+  #woken = false;
+  #wakeUp: (() => void) | undefined;
+  #lastPrune = 0;
+  #pruning: Promise<unknown> | undefined;
+
+  constructor(options: DispatcherOptions) {
+    this.owner = options.owner ?? `${hostname()}:${process.pid}:${randomUUID().slice(0, 8)}`;
+    this.#store = options.store;
+    this.#formats = new Map(options.formats.map((format) => [format.name, format]));
+    this.#tuning = { ...defaultTuning, ...options.tuning };
+    this.#logger = options.logger;
+    this.#now = options.now ?? (() => new Date());
+    this.#random = options.random ?? Math.random;
+    this.#leaseMs = options.leaseSeconds * 1000;
+    this.#retentionMs = options.retentionDays * 86_400_000;
+    if (options.send) {
+      this.#send = options.send;
+      this.#closeSender = () => undefined;
+    } else {
+      const sender = httpSender({ userAgent: options.userAgent, socketsPerReceiver: this.#tuning.concurrency });
+      this.#send = sender.send;
+      this.#closeSender = sender.close;
+    }
+  }
+
+  // Runs until stop(): asks for subscriptions to work every pollMs, or sooner when woken; renews
+  // the leases it holds; prunes old events every pruneEveryMs.
+  start(): void {
+    if (this.#loop !== undefined || this.#stopping) return;
+    this.#loop = this.#run();
+    this.#renewal = setInterval(() => void this.#renew(), this.#leaseMs / 3);
+  }
+
+  // Something was committed that may have events to deliver: look now rather than at the next poll.
+  wake(): void {
+    this.#woken = true;
+    this.#wakeUp?.();
+  }
+
+  // One pass for tests, at the injected clock's time: leases the subscriptions that have
+  // something due, works each until nothing more is due, and releases them.
+  async runOnce(): Promise<void> {
+    await this.#lease(this.#tuning.maxSubscriptions);
+    await Promise.all([...this.#work.values()].map((work) => work.done));
+  }
+
+  // Deletes events, and the record of attempts, older than the retention period.
+  async prune(): Promise<Pruned> {
+    return this.#store.prune(new Date(this.#now().getTime() - this.#retentionMs));
+  }
+
+  // Stops leasing, lets the passes in flight finish and write their outcome (requests still
+  // unanswered after stopGraceMs are abandoned), releases the leases, closes the connections.
+  async stop(): Promise<void> {
+    if (this.#stopping) return;
+    this.#stopping = true;
+    clearInterval(this.#renewal);
+    this.#wakeUp?.();
+    const abandon = setTimeout(() => this.#abandon.abort(), this.#tuning.stopGraceMs);
+    try {
+      await this.#loop;
+      await Promise.all([...this.#work.values()].map((work) => work.done));
+      await this.#pruning;
+    } finally {
+      clearTimeout(abandon);
+      this.#closeSender();
+    }
+  }
+
+  async #run(): Promise<void> {
+    while (!this.#stopping) {
+      const started = performance.now();
+      try {
+        this.#pruneWhenDue();
+        await this.#lease(Math.min(this.#tuning.leasesPerPass, this.#tuning.maxSubscriptions - this.#work.size));
+      } catch (error) {
+        this.#logger.error({ err: error }, "event delivery: leasing subscriptions failed");
+      }
+      const gap = this.#tuning.passGapMs - (performance.now() - started);
+      if (gap > 0) await this.#sleep(gap, false);
+      await this.#sleep(this.#tuning.pollMs, true);
+    }
+  }
+
+  // Waits `ms`; when `wakes`, no longer than until woken. Stopping ends every wait.
+  async #sleep(ms: number, wakes: boolean): Promise<void> {
+    if (this.#stopping) return;
+    if (wakes && this.#woken) {
+      this.#woken = false;
+      return;
+    }
+    await new Promise<void>((resolve) => {
+      const timer = setTimeout(resolve, ms);
+      this.#wakeUp = () => {
+        if (!wakes && !this.#stopping) return;
+        clearTimeout(timer);
+        resolve();
+      };
+    });
+    this.#wakeUp = undefined;
+    if (wakes) this.#woken = false;
+  }
+
+  #pruneWhenDue(): void {
+    if (this.#pruning !== undefined || Date.now() - this.#lastPrune < this.#tuning.pruneEveryMs) return;
+    this.#lastPrune = Date.now();
+    this.#pruning = this.prune()
+      .then((pruned) => {
+        if (pruned.events + pruned.attempts + pruned.pending > 0) this.#logger.info(pruned, "event delivery: old events and attempts deleted");
+      })
+      .catch((error: unknown) => this.#logger.error({ err: error }, "event delivery: pruning old events failed"))
+      .finally(() => (this.#pruning = undefined));
+  }
+
+  async #lease(limit: number): Promise<void> {
+    if (limit <= 0 || this.#stopping) return;
+    const now = this.#now();
+    const leased = await this.#store.lease(this.owner, [...this.#formats.keys()], now, this.#until(now), limit);
+    for (const subscription of leased) {
+      if (this.#work.has(subscription.id)) continue;
+      const work = { lost: false } as { lost: boolean; done: Promise<void> };
+      work.done = this.#workOn(subscription, work).finally(() => {
+        this.#work.delete(subscription.id);
+        // What was committed while it was being worked and released may be waiting.
+        if (this.#loop !== undefined) this.wake();
+      });
+      this.#work.set(subscription.id, work);
+    }
+  }
+
+  async #renew(): Promise<void> {
+    if (this.#work.size === 0) return;
+    try {
+      const held = await this.#store.renew(this.owner, this.#until(this.#now()));
+      for (const [id, work] of this.#work) if (!held.has(id)) work.lost = true;
+    } catch (error) {
+      this.#logger.error({ err: error }, "event delivery: renewing leases failed");
+    }
+  }
+
+  #until(now: Date): Date {
+    return new Date(now.getTime() + this.#leaseMs);
+  }
+
+  // Passes over the subscription until it has nothing due, its lease is lost, it is paused, or
+  // the dispatcher stops.
+  async #workOn(subscription: LeasedSubscription, work: { lost: boolean }): Promise<void> {
+    const format = this.#formats.get(subscription.format);
+    let cursor = subscription.cursor;
+    try {
+      if (format === undefined) throw new Error(`no push format named ${subscription.format}`);
+      const stopped = () => this.#stopping || work.lost;
+      while (!stopped()) {
+        const due = await this.#store.dueEvents(subscription, this.#now(), this.#tuning.batchSize);
+        let record: PassRecord;
+        if (due.length > 0) {
+          record = await this.#retryPass(subscription, format, cursor, due, stopped);
+        } else {
+          const next = await this.#store.newEvents(subscription, cursor, this.#tuning.batchSize);
+          if (next.through === cursor) break;
+          record = await this.#firstPass(subscription, format, cursor, next, stopped);
+        }
+        const written = await this.#store.record(subscription, this.owner, this.#until(this.#now()), record);
+        if (written === "lost") {
+          work.lost = true;
+          break;
+        }
+        cursor = record.cursor;
+        this.#logGivenUp(subscription, record.attempts);
+        if (written === "paused") break;
+      }
+    } catch (error) {
+      this.#logger.error({ err: error, subscription: subscription.id }, "event delivery: a pass over a subscription failed");
+    } finally {
+      if (!work.lost) await this.#store.release(this.owner, subscription.id).catch(() => undefined);
+    }
+  }
+
+  // The retries due: each resource's events in order, stopping at the first that fails again.
+  async #retryPass(subscription: LeasedSubscription, format: PushFormat, cursor: number, due: readonly DueEvent[], stopped: () => boolean): Promise<PassRecord> {
+    const attempts: AttemptRecord[] = [];
+    const pending: PendingRecord[] = [];
+    const delivered: number[] = [];
+    await inResourceOrder(due, this.#tuning.concurrency, stopped, async (event) => {
+      const sent = await this.#attempt(subscription, format, event, event);
+      attempts.push(sent.attempt);
+      if (sent.pending === undefined) delivered.push(event.sequence);
+      else pending.push(sent.pending);
+      return sent.attempt.outcome !== "retry";
+    });
+    return { from: cursor, cursor, attempts, pending, delivered };
+  }
+
+  // The next events after the cursor. Those of a resource with an event waiting for a retry, and
+  // those behind one that fails now, wait behind it (as do those not sent because the dispatcher
+  // is stopping): rows of PendingDelivery due at once, taken in order by later retry passes.
+  async #firstPass(subscription: LeasedSubscription, format: PushFormat, cursor: number, next: NextEvents, stopped: () => boolean): Promise<PassRecord> {
+    const attempts: AttemptRecord[] = [];
+    const pending: PendingRecord[] = [];
+    const heldAt = this.#now();
+    const unsent = await inResourceOrder(
+      next.events.filter((event) => !event.waiting),
+      this.#tuning.concurrency,
+      stopped,
+      async (event) => {
+        const sent = await this.#attempt(subscription, format, event, undefined);
+        attempts.push(sent.attempt);
+        if (sent.pending !== undefined) pending.push(sent.pending);
+        return sent.attempt.outcome !== "retry";
+      },
+    );
+    for (const event of [...next.events.filter((candidate) => candidate.waiting), ...unsent]) {
+      pending.push({ sequence: event.sequence, resourceId: event.resourceId, state: "retry", attempts: 0, firstAttemptAt: null, nextAttemptAt: heldAt, lastError: null });
+    }
+    return { from: cursor, cursor: next.through, attempts, pending, delivered: [] };
+  }
+
+  // Sends one event; what the attempt was, and the event's PendingDelivery row after it (none
+  // once delivered). `before` is its row when it was waiting for a retry.
+  async #attempt(
+    subscription: LeasedSubscription,
+    format: PushFormat,
+    event: OutboxEvent,
+    before: DueEvent | undefined,
+  ): Promise<{ readonly attempt: AttemptRecord; readonly pending?: PendingRecord }> {
+    const attemptedAt = this.#now();
+    const started = performance.now();
+    let status: number | null = null;
+    let verdict: Verdict;
+    const timeout = AbortSignal.timeout(this.#tuning.requestTimeoutMs);
+    try {
+      const request = format.request({ ...event, tenant: subscription.tenantName }, subscription, attemptedAt);
+      const response = await this.#send(request, AbortSignal.any([timeout, this.#abandon.signal]));
+      status = response.status;
+      verdict = format.classify(response.status, response.body);
+    } catch (error) {
+      verdict = { kind: "retry", error: timeout.aborted ? `no answer within ${this.#tuning.requestTimeoutMs / 1000} s` : failureText(error) };
+    }
+    const durationMs = Math.round(performance.now() - started);
+    const attempts = (before?.attempts ?? 0) + 1;
+    // The retry period runs from the first attempt or, for an event that was held back behind an
+    // earlier one of its resource, from when it was held back.
+    const since = before === undefined ? attemptedAt : (before.firstAttemptAt ?? before.nextAttemptAt);
+    let outcome: AttemptOutcome;
+    let nextAt = attemptedAt;
+    if (verdict.kind === "delivered") outcome = "delivered";
+    else if (verdict.kind === "final") outcome = "failed";
+    else {
+      const retryAt = nextAttemptAt(attempts, since, attemptedAt, subscription.retryForSeconds, this.#random);
+      outcome = retryAt === undefined ? "dead" : "retry";
+      nextAt = retryAt ?? attemptedAt;
+    }
+    const error = verdict.kind === "delivered" ? null : verdict.error;
+    const attempt: AttemptRecord = { sequence: event.sequence, eventId: event.id, attemptedAt, status, durationMs, error, outcome };
+    if (outcome === "delivered") return { attempt };
+    return {
+      attempt,
+      pending: { sequence: event.sequence, resourceId: event.resourceId, state: outcome, attempts, firstAttemptAt: since, nextAttemptAt: nextAt, lastError: error },
+    };
+  }
+
+  #logGivenUp(subscription: LeasedSubscription, attempts: readonly AttemptRecord[]): void {
+    const dead = attempts.filter((attempt) => attempt.outcome === "dead").length;
+    const failed = attempts.filter((attempt) => attempt.outcome === "failed").length;
+    if (dead + failed === 0) return;
+    const last = attempts.filter((attempt) => attempt.outcome === "dead" || attempt.outcome === "failed").at(-1);
+    this.#logger.warn(
+      { subscription: subscription.id, tenant: subscription.tenantName, dead, failed, error: last?.error },
+      "event delivery: events given up (npm run events -- deliveries --failed lists them, replay sends them again)",
+    );
+  }
+}
+
+// Runs `step` over the events of each resource in order, resources concurrently (`concurrency`
+// at a time). A resource's events stop at the first for which `step` resolves false, and all
+// stop once `stopped()`. The events `step` was not run on.
+async function inResourceOrder<E extends { readonly resourceId: string }>(
+  events: readonly E[],
+  concurrency: number,
+  stopped: () => boolean,
+  step: (event: E) => Promise<boolean>,
+): Promise<E[]> {
+  const chains = new Map<string, E[]>();
+  for (const event of events) {
+    const chain = chains.get(event.resourceId);
+    if (chain === undefined) chains.set(event.resourceId, [event]);
+    else chain.push(event);
+  }
+  const queue = [...chains.values()];
+  const unsent: E[] = [];
+  const runner = async () => {
+    for (let chain = queue.shift(); chain !== undefined; chain = queue.shift()) {
+      let index = 0;
+      while (index < chain.length && !stopped()) {
+        const goOn = await step(chain[index] as E);
+        index++;
+        if (!goOn) break;
+      }
+      unsent.push(...chain.slice(index));
+    }
+  };
+  await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runner));
+  return unsent;
+}
+
+// A request's failure as one line without the request itself (its headers carry the signature).
+function failureText(error: unknown): string {
+  if (!(error instanceof Error)) return String(error);
+  if ((error as NodeJS.ErrnoException).name === "AbortError") return "abandoned when delivery stopped";
+  return error.message.split("\n")[0] as string;
+}
