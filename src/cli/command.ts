@@ -30,6 +30,16 @@ export async function openServer(): Promise<Server> {
   return buildServer(readConfig(process.env), pino({ level: "silent" }));
 }
 
+// A duration as an option gives it: seconds, or a number ending in s, m, h or d.
+export function durationSeconds(option: string, text: string): number {
+  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
+  if (!match) throw new UsageError(`${option} must be a number of seconds or end in s, m, h or d, not "${text}"`);
+  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as "" | "s" | "m" | "h" | "d"];
+  const seconds = Number(match[1]) * unit;
+  if (seconds <= 0) throw new UsageError(`${option} must be positive`);
+  return seconds;
+}
+
 export function runCommand(name: string, usage: string, main: () => Promise<void>): void {
   loadEnvFileOrExit(name);
   main().catch((error: unknown) => {

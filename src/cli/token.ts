@@ -1,7 +1,7 @@
 import type { Scope, StoredCredential } from "../auth/ports.ts";
 import { allScopes } from "../auth/tokens.ts";
 import { compatApiNames, isCompatApiName } from "../compat/apis.ts";
-import { openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
+import { durationSeconds, openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
 
 // npm run token -- --tenant <name> [--scope read|write] [--ttl 90d] [--subject <userId>] [--api <api>]
 // npm run token -- --revoke <token id>
@@ -38,16 +38,6 @@ function scopesOf(scope: string | undefined): Scope[] {
     default:
       throw new UsageError(`--scope must be read or write, not "${scope}"`);
   }
-}
-
-function secondsOf(ttl: string | undefined): number | undefined {
-  if (ttl === undefined) return undefined;
-  const match = /^(\d+)\s*([smhd]?)$/.exec(ttl.trim());
-  if (!match) throw new UsageError(`--ttl must be a number of seconds or end in s, m, h or d, not "${ttl}"`);
-  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as "" | "s" | "m" | "h" | "d"];
-  const seconds = Number(match[1]) * unit;
-  if (seconds <= 0) throw new UsageError("--ttl must be positive");
-  return seconds;
 }
 
 // The API a credential is for, as --api names it.
@@ -96,7 +86,7 @@ runCommand("token", "npm run token -- --help", async () => {
   const api = (args.api ?? "scim").toLowerCase();
   if (api !== "scim" && !isCompatApiName(api)) throw new UsageError(`--api must be scim or one of ${compatApiNames.join(", ")}, not "${args.api}"`);
   const scopes = scopesOf(args.scope);
-  const ttlSeconds = secondsOf(args.ttl);
+  const ttlSeconds = args.ttl === undefined ? undefined : durationSeconds("--ttl", args.ttl);
 
   const server = await openServer();
   try {
