@@ -103,7 +103,7 @@ export function alive(pid: number): boolean {
 export function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(PORT|HOST|DATABASE_URL|PUBLIC_BASE_URL|TOKEN_|MAX_|DEFAULT_PAGE_SIZE|BULK_|FILTER_|LOG_|SHUTDOWN_|METRICS_)/.test(name)) clean[name] = value;
+    if (!/^(PORT|HOST|DATABASE_URL|PUBLIC_BASE_URL|TOKEN_|MAX_|DEFAULT_PAGE_SIZE|BULK_|FILTER_|LOG_|SHUTDOWN_|METRICS_|EVENTS_)/.test(name)) clean[name] = value;
   }
   return { ...clean, ...env };
 }
@@ -115,10 +115,22 @@ export interface ToolRun {
 }
 
 // One of the command-line tools (src/cli/<name>.ts) run as `npm run <name>` runs it, on the
-// given database, with the variables of a developer's shell that the tools read left out.
-export function runTool(name: "token" | "tenant" | "backup", args: readonly string[], databaseUrl: string): Promise<ToolRun> {
+// given database, with the variables of a developer's shell that the tools read left out (and
+// `env` added).
+export function runTool(name: "token" | "tenant" | "backup" | "events", args: readonly string[], databaseUrl: string, env: Record<string, string> = {}): Promise<ToolRun> {
   return new Promise((resolve) => {
-    execFile("npx", ["tsx", `src/cli/${name}.ts`, ...args], { cwd: repoRoot, env: serverEnv({ DATABASE_URL: databaseUrl }), timeout: 60_000 }, (error, stdout, stderr) => {
+    execFile("npx", ["tsx", `src/cli/${name}.ts`, ...args], { cwd: repoRoot, env: serverEnv({ ...env, DATABASE_URL: databaseUrl }), timeout: 60_000 }, (error, stdout, stderr) => {
+      resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
+    });
+  });
+}
+
+// A command-line tool from the bundle buildBundle built (`main` is the bundle's main.js), run
+// under plain node as the image runs it: without tsx compiling the sources at each start.
+export function runBundledTool(main: string, name: "token" | "tenant" | "backup" | "events", args: readonly string[], databaseUrl: string, env: Record<string, string> = {}): Promise<ToolRun> {
+  return new Promise((resolve) => {
+    const tool = join(main, "..", "cli", `${name}.js`);
+    execFile(process.execPath, [tool, ...args], { cwd: repoRoot, env: serverEnv({ ...env, DATABASE_URL: databaseUrl }), timeout: 60_000 }, (error, stdout, stderr) => {
       resolve({ code: error ? Number((error as { code?: unknown }).code ?? 1) : 0, stdout, stderr });
     });
   });
