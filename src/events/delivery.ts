@@ -1,4 +1,5 @@
 import { randomUUID } from "node:crypto";
+import { setMaxListeners } from "node:events";
 import { hostname } from "node:os";
 import type { Logger } from "pino";
 import type {
@@ -116,6 +117,8 @@ export class Dispatcher {
     this.#random = options.random ?? Math.random;
     this.#leaseMs = options.leaseSeconds * 1000;
     this.#retentionMs = options.retentionDays * 86_400_000;
+    // Every request in flight listens to it.
+    setMaxListeners(0, this.#abandon.signal);
     if (options.send) {
       this.#send = options.send;
       this.#closeSender = () => undefined;
@@ -330,14 +333,13 @@ export class Dispatcher {
     const started = performance.now();
     let status: number | null = null;
     let verdict: Verdict;
-    const timeout = AbortSignal.timeout(this.#tuning.requestTimeoutMs);
     try {
       const request = format.request({ ...event, tenant: subscription.tenantName }, subscription, attemptedAt);
-      const response = await this.#send(request, AbortSignal.any([timeout, this.#abandon.signal]));
+      const response = await this.#send(request, { timeoutMs: this.#tuning.requestTimeoutMs, signal: this.#abandon.signal });
       status = response.status;
       verdict = format.classify(response.status, response.body);
     } catch (error) {
-      verdict = { kind: "retry", error: timeout.aborted ? `no answer within ${this.#tuning.requestTimeoutMs / 1000} s` : failureText(error) };
+      verdict = { kind: "retry", error: failureText(error) };
     }
     const durationMs = Math.round(performance.now() - started);
     const attempts = (before?.attempts ?? 0) + 1;

@@ -11,9 +11,14 @@ export interface PushResponse {
   readonly body: string;
 }
 
-// Resolves with the receiver's answer; rejects when there is none (refused, reset, or `signal`
-// aborted: the request timed out or delivery is stopping).
-export type Sender = (request: PushRequest, signal: AbortSignal) => Promise<PushResponse>;
+// Resolves with the receiver's answer; rejects when there is none: refused, reset, none within
+// `timeoutMs`, or `signal` aborted (delivery is stopping).
+export type Sender = (request: PushRequest, options: SendOptions) => Promise<PushResponse>;
+
+export interface SendOptions {
+  readonly timeoutMs: number;
+  readonly signal: AbortSignal;
+}
 
 export interface HttpSender {
   readonly send: Sender;
@@ -28,9 +33,15 @@ export function httpSender(options: { readonly userAgent: string; readonly socke
     "http:": new http.Agent({ keepAlive: true, maxSockets: options.socketsPerReceiver }),
     "https:": new https.Agent({ keepAlive: true, maxSockets: options.socketsPerReceiver }),
   };
-  const send: Sender = (request, signal) =>
-    new Promise((resolve, reject) => {
-      const url = new URL(request.url);
+  const urls = new Map<string, URL>();
+  const send: Sender = (request, { timeoutMs, signal }) =>
+    new Promise<PushResponse>((resolve, reject) => {
+      let url = urls.get(request.url);
+      if (url === undefined) {
+        url = new URL(request.url);
+        if (urls.size >= 10_000) urls.clear();
+        urls.set(request.url, url);
+      }
       const secure = url.protocol === "https:";
       const body = Buffer.from(request.body);
       const outgoing = (secure ? https : http).request(
@@ -57,6 +68,8 @@ export function httpSender(options: { readonly userAgent: string; readonly socke
           });
         },
       );
+      const timer = setTimeout(() => outgoing.destroy(new Error(`no answer within ${timeoutMs / 1000} s`)), timeoutMs);
+      outgoing.on("close", () => clearTimeout(timer));
       outgoing.on("error", reject);
       outgoing.end(body);
     });
