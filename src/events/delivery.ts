@@ -278,7 +278,10 @@ export class Dispatcher {
     } catch (error) {
       this.#logger.error({ err: error, subscription: subscription.id }, "event delivery: a pass over a subscription failed");
     } finally {
-      if (!work.lost) await this.#store.release(this.owner, subscription.id).catch(() => undefined);
+      // Also after the lease was found lost: release() leaves another owner's lease alone, and
+      // frees one this process took again meanwhile (after a replay cleared it), which no pass of
+      // its own works now.
+      await this.#store.release(this.owner, subscription.id).catch(() => undefined);
     }
   }
 

@@ -164,19 +164,18 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
 
   // PostgreSQL: rows another process is leasing at the same moment are skipped rather than
   // waited for, and rows it has just leased are checked again after its commit. SQLite runs one
-  // write at a time. A lease this owner already holds is taken again (renewed): a pass that
-  // lost its lease to a replay must not leave it held until it expires.
+  // write at a time.
   async lease(owner: string, formats: readonly string[], now: Date, until: Date, limit: number): Promise<LeasedSubscription[]> {
     const rows = await this.sql.query<LeasedRow>(
       `UPDATE "Subscription" SET "leaseOwner" = ?, "leaseUntil" = ? WHERE "id" IN (
          SELECT s."id" FROM "Subscription" s
          WHERE s."paused" = ? AND s."format" IN (${placeholders(formats.length)})
-           AND (s."leaseUntil" IS NULL OR s."leaseUntil" < ? OR s."leaseOwner" = ?)
+           AND (s."leaseUntil" IS NULL OR s."leaseUntil" < ?)
            AND (s."cursor" < COALESCE((SELECT q."last" FROM "Sequence" q WHERE q."tenantId" = s."tenantId" AND q."name" = ?), 0)
              OR EXISTS (SELECT 1 FROM "PendingDelivery" p WHERE p."subscriptionId" = s."id" AND p."state" = 'retry' AND p."nextAttemptAt" <= ?))
          LIMIT ?${this.sql.dialect === "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""})
        RETURNING "id", "tenantId", "format", "url", "types", "secret", "audience", "cursor", "retryForSeconds"`,
-      [owner, until, false, ...formats, now, owner, eventSequenceName, now, limit],
+      [owner, until, false, ...formats, now, eventSequenceName, now, limit],
     );
     const leased: LeasedSubscription[] = [];
     for (const row of rows) {
