@@ -98,6 +98,35 @@ describe(`leases (${testDatabaseKind})`, () => {
       http.close();
     }
   });
+
+  it("a replay during a pass: the pass records nothing over it, and the next pass starts from the replayed point at once", async () => {
+    const { subscription, tenantId } = await subscribe("replayed-meanwhile", "/replayed-meanwhile");
+    const events = spreadEvents(3, 3, "meanwhile");
+    await appendEvents(database.sql, tenantId, events);
+    const http = httpSender({ userAgent: "scim-server/test", socketsPerReceiver: 4 });
+    let replayed = false;
+    const send: Sender = async (request, options) => {
+      if (!replayed) {
+        replayed = true;
+        await store.replay(subscription.id, subscription.cursor + 1);
+      }
+      return http.send(request, options);
+    };
+    try {
+      const delivery = dispatcher({ send, owner: "replayed" });
+      await delivery.runOnce();
+      expect(at("/replayed-meanwhile")).toHaveLength(3);
+      expect(await store.attempts(subscription.id, { givenUp: false, limit: 10 })).toStrictEqual([]);
+      expect(await database.sql.query(`SELECT "leaseOwner", "cursor" FROM "Subscription" WHERE "id" = ?`, [subscription.id])).toStrictEqual([
+        { leaseOwner: null, cursor: subscription.cursor },
+      ]);
+      await delivery.runOnce();
+      expect(at("/replayed-meanwhile").map((entry) => entry.eventId).sort()).toStrictEqual([...events, ...events].map((event) => event.id).sort());
+      expect(await store.attempts(subscription.id, { givenUp: false, limit: 10 })).toHaveLength(3);
+    } finally {
+      http.close();
+    }
+  });
 });
 
 // Two connections to one SQLite file in one process would wait on each other's locks
