@@ -19,8 +19,9 @@ import { httpSender, type Sender } from "./sender.ts";
 // cursor, and only while the lease is still held: first the retries that are due, then the next
 // events after the cursor. Events of different resources go out concurrently, those of one
 // resource one after the other, and an event whose resource has an earlier event waiting for a
-// retry waits behind it, so each resource's events arrive in order. A failure is retried with a
-// growing delay (retry.ts) for the subscription's retry period, then given up ("dead").
+// retry is held back behind it until that one is settled, so each resource's events arrive in
+// order. A failure is retried with a growing delay (retry.ts) for the subscription's retry
+// period, then given up ("dead").
 //
 // A process that dies holding leases loses them when they expire; another process then sends the
 // events whose outcome the dead one had not written, again: delivery is at least once, and
@@ -225,20 +226,24 @@ export class Dispatcher {
     for (const subscription of leased) {
       if (this.#work.has(subscription.id)) continue;
       const work = { lost: false } as { lost: boolean; done: Promise<void> };
-      work.done = this.#workOn(subscription, work).finally(() => {
+      work.done = this.#workOn(subscription, work).then((worked) => {
         this.#work.delete(subscription.id);
-        // What was committed while it was being worked and released may be waiting.
-        if (this.#loop !== undefined) this.wake();
+        // What was committed while it was being worked and released may be waiting. (A lease
+        // that found nothing to do wakes nothing: it would only be taken again and again.)
+        if (worked && this.#loop !== undefined) this.wake();
       });
       this.#work.set(subscription.id, work);
     }
   }
 
+  // Only the passes under way before the renewal are judged by it: one that started meanwhile
+  // holds a lease the renewal may not have seen.
   async #renew(): Promise<void> {
     if (this.#work.size === 0) return;
+    const working = [...this.#work];
     try {
       const held = await this.#store.renew(this.owner, this.#until(this.#now()));
-      for (const [id, work] of this.#work) if (!held.has(id)) work.lost = true;
+      for (const [id, work] of working) if (!held.has(id)) work.lost = true;
     } catch (error) {
       this.#logger.error({ err: error }, "event delivery: renewing leases failed");
     }
@@ -249,10 +254,11 @@ export class Dispatcher {
   }
 
   // Passes over the subscription until it has nothing due, its lease is lost, it is paused, or
-  // the dispatcher stops.
-  async #workOn(subscription: LeasedSubscription, work: { lost: boolean }): Promise<void> {
+  // the dispatcher stops; whether it recorded any.
+  async #workOn(subscription: LeasedSubscription, work: { lost: boolean }): Promise<boolean> {
     const format = this.#formats.get(subscription.format);
     let cursor = subscription.cursor;
+    let worked = false;
     try {
       if (format === undefined) throw new Error(`no push format named ${subscription.format}`);
       const stopped = () => this.#stopping || work.lost;
@@ -272,6 +278,7 @@ export class Dispatcher {
           break;
         }
         cursor = record.cursor;
+        worked = true;
         this.#logGivenUp(subscription, record.attempts);
         if (written === "paused") break;
       }
@@ -283,31 +290,43 @@ export class Dispatcher {
       // its own works now.
       await this.#store.release(this.owner, subscription.id).catch(() => undefined);
     }
+    return worked;
   }
 
-  // The retries due: each resource's events in order, stopping at the first that fails again.
+  // The retries due: each resource's events in order, stopping at the first that fails again;
+  // those behind it are held back again.
   async #retryPass(subscription: LeasedSubscription, format: PushFormat, cursor: number, due: readonly DueEvent[], stopped: () => boolean): Promise<PassRecord> {
     const attempts: AttemptRecord[] = [];
     const pending: PendingRecord[] = [];
     const delivered: number[] = [];
-    await inResourceOrder(due, this.#tuning.concurrency, stopped, async (event) => {
+    const settled: { resourceId: string; after: number }[] = [];
+    const now = this.#now();
+    const chains = await inResourceOrder(due, this.#tuning.concurrency, stopped, async (event) => {
       const sent = await this.#attempt(subscription, format, event, event);
       attempts.push(sent.attempt);
       if (sent.pending === undefined) delivered.push(event.sequence);
       else pending.push(sent.pending);
       return sent.attempt.outcome !== "retry";
     });
-    return { from: cursor, cursor, attempts, pending, delivered };
+    for (const chain of chains) {
+      const last = chain.stepped.at(-1);
+      if (chain.held && last !== undefined) {
+        for (const event of chain.unsent) pending.push(this.#heldBack(subscription, event, event.firstAttemptAt ?? now, event));
+      } else if (chain.unsent.length === 0 && last !== undefined) {
+        settled.push({ resourceId: last.resourceId, after: last.sequence });
+      }
+    }
+    return { now, from: cursor, cursor, attempts, pending, delivered, settled };
   }
 
   // The next events after the cursor. Those of a resource with an event waiting for a retry, and
-  // those behind one that fails now, wait behind it (as do those not sent because the dispatcher
-  // is stopping): rows of PendingDelivery due at once, taken in order by later retry passes.
+  // those behind one that fails now, are held back behind it. Those not sent because the
+  // dispatcher is stopping are left due, for the next retry pass (of whichever process).
   async #firstPass(subscription: LeasedSubscription, format: PushFormat, cursor: number, next: NextEvents, stopped: () => boolean): Promise<PassRecord> {
     const attempts: AttemptRecord[] = [];
     const pending: PendingRecord[] = [];
-    const heldAt = this.#now();
-    const unsent = await inResourceOrder(
+    const now = this.#now();
+    const chains = await inResourceOrder(
       next.events.filter((event) => !event.waiting),
       this.#tuning.concurrency,
       stopped,
@@ -318,10 +337,31 @@ export class Dispatcher {
         return sent.attempt.outcome !== "retry";
       },
     );
-    for (const event of [...next.events.filter((candidate) => candidate.waiting), ...unsent]) {
-      pending.push({ sequence: event.sequence, resourceId: event.resourceId, state: "retry", attempts: 0, firstAttemptAt: null, nextAttemptAt: heldAt, lastError: null });
+    for (const event of next.events) if (event.waiting) pending.push(this.#heldBack(subscription, event, now, undefined));
+    for (const chain of chains) {
+      for (const event of chain.unsent) {
+        pending.push(
+          chain.held
+            ? this.#heldBack(subscription, event, now, undefined)
+            : { sequence: event.sequence, resourceId: event.resourceId, state: "retry", attempts: 0, firstAttemptAt: now, nextAttemptAt: now, lastError: null },
+        );
+      }
     }
-    return { from: cursor, cursor: next.through, attempts, pending, delivered: [] };
+    return { now, from: cursor, cursor: next.through, attempts, pending, delivered: [], settled: [] };
+  }
+
+  // An event held back behind an earlier one of its resource: due once that one is settled, and
+  // at the latest when its own retry period, which began `since`, ends.
+  #heldBack(subscription: LeasedSubscription, event: OutboxEvent, since: Date, before: DueEvent | undefined): PendingRecord {
+    return {
+      sequence: event.sequence,
+      resourceId: event.resourceId,
+      state: "retry",
+      attempts: before?.attempts ?? 0,
+      firstAttemptAt: since,
+      nextAttemptAt: new Date(since.getTime() + subscription.retryForSeconds * 1000),
+      lastError: before?.lastError ?? null,
+    };
   }
 
   // Sends one event; what the attempt was, and the event's PendingDelivery row after it (none
@@ -346,9 +386,7 @@ export class Dispatcher {
     }
     const durationMs = Math.round(performance.now() - started);
     const attempts = (before?.attempts ?? 0) + 1;
-    // The retry period runs from the first attempt or, for an event that was held back behind an
-    // earlier one of its resource, from when it was held back.
-    const since = before === undefined ? attemptedAt : (before.firstAttemptAt ?? before.nextAttemptAt);
+    const since = before?.firstAttemptAt ?? attemptedAt;
     let outcome: AttemptOutcome;
     let nextAt = attemptedAt;
     if (verdict.kind === "delivered") outcome = "delivered";
@@ -380,35 +418,32 @@ export class Dispatcher {
 }
 
 // Runs `step` over the events of each resource in order, resources concurrently (`concurrency`
-// at a time). A resource's events stop at the first for which `step` resolves false, and all
-// stop once `stopped()`. The events `step` was not run on.
+// at a time). A resource's events stop at the first for which `step` resolves false (the rest
+// are `held`), and all stop once `stopped()`. Each resource's events, as stepped and not.
 async function inResourceOrder<E extends { readonly resourceId: string }>(
   events: readonly E[],
   concurrency: number,
   stopped: () => boolean,
   step: (event: E) => Promise<boolean>,
-): Promise<E[]> {
-  const chains = new Map<string, E[]>();
+): Promise<{ readonly stepped: E[]; readonly unsent: E[]; readonly held: boolean }[]> {
+  const byResource = new Map<string, E[]>();
   for (const event of events) {
-    const chain = chains.get(event.resourceId);
-    if (chain === undefined) chains.set(event.resourceId, [event]);
+    const chain = byResource.get(event.resourceId);
+    if (chain === undefined) byResource.set(event.resourceId, [event]);
     else chain.push(event);
   }
-  const queue = [...chains.values()];
-  const unsent: E[] = [];
+  const queue = [...byResource.values()];
+  const chains: { stepped: E[]; unsent: E[]; held: boolean }[] = [];
   const runner = async () => {
     for (let chain = queue.shift(); chain !== undefined; chain = queue.shift()) {
       let index = 0;
-      while (index < chain.length && !stopped()) {
-        const goOn = await step(chain[index] as E);
-        index++;
-        if (!goOn) break;
-      }
-      unsent.push(...chain.slice(index));
+      let held = false;
+      while (index < chain.length && !held && !stopped()) held = !(await step(chain[index++] as E));
+      chains.push({ stepped: chain.slice(0, index), unsent: chain.slice(index), held });
     }
   };
   await Promise.all(Array.from({ length: Math.min(concurrency, queue.length) }, runner));
-  return unsent;
+  return chains;
 }
 
 // A request's failure as one line without the request itself (its headers carry the signature).

@@ -115,8 +115,7 @@ export interface NextEvents {
 export interface DueEvent extends OutboxEvent {
   readonly attempts: number;
   readonly firstAttemptAt: Date | null;
-  // When it became due: for an event held back behind an earlier one, when it was held back.
-  readonly nextAttemptAt: Date;
+  readonly lastError: string | null;
 }
 
 export interface AttemptRecord {
@@ -129,13 +128,15 @@ export interface AttemptRecord {
   readonly outcome: AttemptOutcome;
 }
 
-// A PendingDelivery row as it is to be after a pass: "retry" (also for an event held back behind
-// an earlier one of its resource, with no attempt yet), "dead" or "failed".
+// A PendingDelivery row as it is to be after a pass: "retry", "dead" or "failed". An event held
+// back behind an earlier one of its resource is a "retry" row with no attempt yet, not due until
+// the one before it is settled (PassRecord.settled), or at the latest when its retry period ends.
 export interface PendingRecord {
   readonly sequence: number;
   readonly resourceId: string;
   readonly state: "retry" | "dead" | "failed";
   readonly attempts: number;
+  // When its retry period began: its first attempt, or when it was held back.
   readonly firstAttemptAt: Date | null;
   readonly nextAttemptAt: Date;
   readonly lastError: string | null;
@@ -143,6 +144,7 @@ export interface PendingRecord {
 
 // What a pass over some of a subscription's events produced, written together.
 export interface PassRecord {
+  readonly now: Date;
   // The cursor before the pass, and after it.
   readonly from: number;
   readonly cursor: number;
@@ -150,6 +152,9 @@ export interface PassRecord {
   readonly pending: readonly PendingRecord[];
   // Events that had waited for a retry and are now delivered.
   readonly delivered: readonly number[];
+  // Resources whose waiting event `after` was settled (delivered or given up): the next event of
+  // the resource waiting behind it becomes due.
+  readonly settled: readonly { readonly resourceId: string; readonly after: number }[];
 }
 
 export interface Pruned {
@@ -166,8 +171,8 @@ export interface DeliveryStore {
   // Extends every lease `owner` still holds; the ids of those subscriptions.
   renew(owner: string, until: Date): Promise<ReadonlySet<string>>;
   release(owner: string, id: string): Promise<void>;
-  // The retries due at `now`: for each resource, its waiting events in sequence order up to the
-  // first one not yet due; at most `limit`, in sequence order.
+  // The retries due at `now` that no waiting event of their resource not yet due precedes; at
+  // most `limit`, in sequence order.
   dueEvents(subscription: LeasedSubscription, now: Date, limit: number): Promise<DueEvent[]>;
   // At most `limit` events after `cursor`, of the subscription's types, in sequence order.
   newEvents(subscription: LeasedSubscription, cursor: number, limit: number): Promise<NextEvents>;

@@ -119,17 +119,26 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
   // outcome over the replay, and the next pass starts from the new cursor at once.
   async replay(id: string, from?: number | Date): Promise<Replay | undefined> {
     return this.sql.transaction(async (tx) => {
-      const [row] = await tx.query<ReadRow<"Subscription", "tenantId" | "cursor">>(
-        `SELECT "tenantId", "cursor" FROM "Subscription" WHERE "id" = ?${tx.dialect === "postgresql" ? " FOR UPDATE" : ""}`,
+      const [row] = await tx.query<ReadRow<"Subscription", "tenantId" | "cursor" | "retryForSeconds">>(
+        `SELECT "tenantId", "cursor", "retryForSeconds" FROM "Subscription" WHERE "id" = ?${tx.dialect === "postgresql" ? " FOR UPDATE" : ""}`,
         [id],
       );
       if (row === undefined) return undefined;
       if (from === undefined) {
         await tx.execute(`UPDATE "Subscription" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "id" = ?`, [id]);
+        // With a fresh retry period. Each resource's first is due now; the others are held back
+        // behind it (events/ports.ts, PendingRecord), as are those behind an earlier retry.
+        const now = new Date();
         const requeued = await tx.execute(
-          `UPDATE "PendingDelivery" SET "state" = 'retry', "attempts" = 0, "firstAttemptAt" = NULL, "nextAttemptAt" = ?, "lastError" = NULL
+          `UPDATE "PendingDelivery" SET "state" = 'retry', "attempts" = 0, "firstAttemptAt" = NULL, "lastError" = NULL, "nextAttemptAt" = ?
            WHERE "subscriptionId" = ? AND "state" IN ('dead', 'failed')`,
-          [new Date(), id],
+          [new Date(now.getTime() + Number(row.retryForSeconds) * 1000), id],
+        );
+        await tx.execute(
+          `UPDATE "PendingDelivery" SET "nextAttemptAt" = ? WHERE "subscriptionId" = ? AND "state" = 'retry' AND "attempts" = 0 AND "firstAttemptAt" IS NULL
+             AND NOT EXISTS (SELECT 1 FROM "PendingDelivery" q WHERE q."subscriptionId" = "PendingDelivery"."subscriptionId"
+               AND q."resourceId" = "PendingDelivery"."resourceId" AND q."state" = 'retry' AND q."sequence" < "PendingDelivery"."sequence")`,
+          [now, id],
         );
         return { kind: "given-up", requeued };
       }
@@ -205,9 +214,9 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
   }
 
   async dueEvents(subscription: LeasedSubscription, now: Date, limit: number): Promise<DueEvent[]> {
-    type Row = { sequence: unknown; id: string; type: string; resourceId: string; payload: string; attempts: unknown; firstAttemptAt: unknown; nextAttemptAt: unknown };
+    type Row = { sequence: unknown; id: string; type: string; resourceId: string; payload: string; attempts: unknown; firstAttemptAt: unknown; lastError: string | null };
     const rows = await this.sql.query<Row>(
-      `SELECT p."sequence", e."id", e."type", p."resourceId", e."payload", p."attempts", p."firstAttemptAt", p."nextAttemptAt"
+      `SELECT p."sequence", e."id", e."type", p."resourceId", e."payload", p."attempts", p."firstAttemptAt", p."lastError"
        FROM "PendingDelivery" p JOIN "Event" e ON e."tenantId" = p."tenantId" AND e."sequence" = p."sequence"
        WHERE p."subscriptionId" = ? AND p."state" = 'retry' AND p."nextAttemptAt" <= ?
          AND NOT EXISTS (SELECT 1 FROM "PendingDelivery" q WHERE q."subscriptionId" = p."subscriptionId" AND q."resourceId" = p."resourceId"
@@ -223,7 +232,7 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
       payload: row.payload,
       attempts: Number(row.attempts),
       firstAttemptAt: row.firstAttemptAt === null ? null : sqlDate(row.firstAttemptAt),
-      nextAttemptAt: sqlDate(row.nextAttemptAt),
+      lastError: row.lastError,
     }));
   }
 
@@ -293,6 +302,12 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
       ...inChunks(record.delivered, (chunk) => ({
         text: `DELETE FROM "PendingDelivery" WHERE "subscriptionId" = ? AND "sequence" IN (${placeholders(chunk.length)})`,
         args: [id, ...chunk],
+      })),
+      // The event held back next behind each settled one becomes due.
+      ...record.settled.map(({ resourceId, after }) => ({
+        text: `UPDATE "PendingDelivery" SET "nextAttemptAt" = ? WHERE "subscriptionId" = ? AND "sequence" = (SELECT MIN(q."sequence") FROM "PendingDelivery" q
+               WHERE q."subscriptionId" = ? AND q."resourceId" = ? AND q."state" = 'retry' AND q."sequence" > ?)`,
+        args: [record.now, id, id, resourceId, after],
       })),
     ];
     const guard: SqlStatement = {

@@ -4,7 +4,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dispatcher, type DispatcherOptions } from "../../src/events/delivery.ts";
 import { pushFormats } from "../../src/events/formats.ts";
-import type { DeliveryAttempt, SubscriptionRequest } from "../../src/events/ports.ts";
+import type { DeliveryAttempt, DeliveryStore, SubscriptionRequest } from "../../src/events/ports.ts";
 import { webhookFormat } from "../../src/events/webhook.ts";
 import { SqlSubscriptionStore } from "../../src/store/subscriptions.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -210,6 +210,40 @@ describe(`retries (${testDatabaseKind})`, { timeout: 60_000 }, () => {
       expect(await pendingRows(subscription.id)).toStrictEqual([]);
     } finally {
       await back.close();
+    }
+  });
+
+  it("events waiting behind a retry that is not yet due do not make the subscription worked over and over", async () => {
+    const tenantId = await tenant("waiting");
+    const { subscription } = await subscribe(tenantId, receiver.url("/waiting"), { retryForSeconds: 3600 });
+    receiver.answer((_event, path) => (path === "/waiting" ? 500 : 200));
+    let leases = 0;
+    const counting: DeliveryStore = {
+      lease: async (...args) => {
+        const leased = await store.lease(...args);
+        leases += leased.filter((entry) => entry.id === subscription.id).length;
+        return leased;
+      },
+      renew: (...args) => store.renew(...args),
+      release: (...args) => store.release(...args),
+      dueEvents: (...args) => store.dueEvents(...args),
+      newEvents: (...args) => store.newEvents(...args),
+      record: (...args) => store.record(...args),
+      prune: (...args) => store.prune(...args),
+    };
+    const running = dispatcher({ store: counting });
+    running.start();
+    try {
+      await appendEvents(app.server.database.sql, tenantId, [changeEvent("user.created", "waiting-1"), changeEvent("user.updated", "waiting-1")]);
+      running.wake();
+      await waitUntil(async () => (await store.attempts(subscription.id, { givenUp: false, limit: 10 })).length === 1, 5000);
+      // The first retry is at least half a second away: nothing is due until then.
+      await new Promise((resolve) => setTimeout(resolve, 100));
+      leases = 0;
+      await new Promise((resolve) => setTimeout(resolve, 350));
+      expect(leases).toBe(0);
+    } finally {
+      await running.stop();
     }
   });
 
