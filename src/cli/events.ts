@@ -107,9 +107,12 @@ function others(values: Record<string, unknown>, allowed: readonly string[]): st
   return Object.keys(values).filter((name) => values[name] !== undefined && !allowed.includes(name));
 }
 
+// `what` (a command, or the option that selects what it does) with options other than `allowed`
+// is a usage error naming the first of them.
 function only(values: Record<string, unknown>, allowed: readonly string[], what: string): void {
   const extra = others(values, allowed);
-  if (extra.length > 0) throw new UsageError(`${what} takes ${allowed.length === 0 ? "no other option" : `only ${allowed.map((name) => `--${name}`).join(", ")}`}, not --${extra[0]}`);
+  const named = allowed.filter((name) => `--${name}` !== what).map((name) => `--${name}`);
+  if (extra.length > 0) throw new UsageError(`${what} takes ${named.length === 0 ? "no other option" : `only ${named.join(", ")}`}, not --${extra[0]}`);
 }
 
 runCommand("events", "npm run events -- --help", async () => {

@@ -101,7 +101,8 @@ describe("npm run events", { timeout: 60_000 }, () => {
       [["replay", "--subscription", "x", "--from", "yesterday"], 2, /^events: --from must be a sequence number or an ISO 8601 time, not "yesterday"/],
       [["deliveries", "--subscription", "x", "--limit", "0"], 2, /^events: --limit must be a whole number from 1 to 100000/],
       [["unsubscribe"], 2, /^events: no command "unsubscribe" \(the commands: subscribe, replay, deliveries\)/],
-      [["subscribe", "--list", "--url", "https://x.example.com"], 2, /^events: --list takes only --list, --tenant, not --url/],
+      [["subscribe", "--list", "--url", "https://x.example.com"], 2, /^events: --list takes only --tenant, not --url/],
+      [["subscribe", "--remove", "x", "--tenant", "cli"], 2, /^events: --remove takes no other option, not --tenant/],
     ];
     const runs = await Promise.all(cases.map(([args]) => cli(...args)));
     runs.forEach((run, index) => {
