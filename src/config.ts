@@ -74,6 +74,12 @@ const configSchema = z.object({
   EVENTS_SET_MODE: z.enum(["full", "notice"], { error: "must be full or notice" }).default("full"),
   // How long an RFC 8936 poll without returnImmediately waits for an event.
   EVENTS_POLL_WAIT_SECONDS: integer(5, 0, 300),
+  // Change events (docs/event-delivery.md): how long events and the record of delivery attempts
+  // are kept; how long a subscription retries an event by default; how long a process's claim on
+  // a subscription lasts without renewal, so how soon another process takes over from one that died.
+  EVENTS_RETENTION_DAYS: integer(30, 1, 36_500),
+  EVENTS_RETRY_FOR_SECONDS: integer(259_200, 1, 31_536_000),
+  EVENTS_LEASE_SECONDS: integer(30, 1, 3600),
 });
 
 export type Config = z.infer<typeof configSchema>;

@@ -10,8 +10,11 @@ import type { CompatCore } from "./compat/core.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
 import { PollService } from "./events/poll.ts";
 import type { EventLog } from "./events/pull.ts";
-import { emittedEventUris, type SetIssuer } from "./events/set.ts";
+import { emittedEventUris, setPushFormat, type SetIssuer } from "./events/set.ts";
 import { eventSigningKey } from "./events/signing-key.ts";
+import { Dispatcher } from "./events/delivery.ts";
+import { pushFormats } from "./events/formats.ts";
+import type { SubscriptionStore } from "./events/ports.ts";
 import { Metrics } from "./http/metrics.ts";
 import { createLogger } from "./logger.ts";
 import type { ResourceEndpoint } from "./http/resources.ts";
@@ -36,11 +39,13 @@ import { eventsAfter, lastEventSequence } from "./store/events.ts";
 import { SqlGroupStore } from "./store/groups.ts";
 import { SqlPollStore } from "./store/poll.ts";
 import { SqlSequenceStore } from "./store/sequences.ts";
+import { SqlSubscriptionStore } from "./store/subscriptions.ts";
 import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
 import { SqlUserStore } from "./store/users.ts";
 import type { Sql } from "./store/driver/sql.ts";
 import { timedSql } from "./store/driver/timed.ts";
 import { transactionalUnitOfWork } from "./store/unit-of-work.ts";
+import packageJson from "../package.json" with { type: "json" };
 
 // The extension schemas an operator defines per tenant (scim/schema/tenant-schema.ts).
 export interface TenantSchemas {
@@ -70,6 +75,12 @@ export interface Server {
   readonly served: Served;
   // Who signs security event tokens, with which key, carrying how much (events/set.ts).
   readonly securityEvents: SetIssuer;
+  // Subscriptions to the tenants' change events (npm run events).
+  readonly subscriptions: SubscriptionStore;
+  // Pushes the events to the subscriptions' receivers once started (main.ts starts it when the
+  // server listens); `wake()` after a commit that appended events delivers them without waiting
+  // for the next poll. close() stops it.
+  readonly delivery: Dispatcher;
   close(): Promise<void>;
 }
 
@@ -237,9 +248,36 @@ export async function buildServer(
     compat: compatApis.map((api) => ({ name: api.name, router: api.router(compat), openapi: api.openapi })),
   });
 
+  const subscriptions = new SqlSubscriptionStore(sql);
+  const delivery = new Dispatcher({
+    store: subscriptions,
+    formats: [...pushFormats, setPushFormat(securityEvents)],
+    retentionDays: config.EVENTS_RETENTION_DAYS,
+    leaseSeconds: config.EVENTS_LEASE_SECONDS,
+    logger,
+    userAgent: `scim-server/${packageJson.version}`,
+  });
+
   return {
-    app, database, tokens, keys, issueCompatCredential, tenants, extensions, tenantSchemas, credentials, logger, metrics, served: serving, securityEvents,
-    close: () => database.close(),
+    app,
+    database,
+    tokens,
+    keys,
+    issueCompatCredential,
+    tenants,
+    extensions,
+    tenantSchemas,
+    credentials,
+    logger,
+    metrics,
+    served: serving,
+    securityEvents,
+    subscriptions,
+    delivery,
+    close: async () => {
+      await delivery.stop();
+      await database.close();
+    },
   };
 }
 

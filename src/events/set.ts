@@ -3,7 +3,8 @@ import { z } from "zod";
 import { etagOf } from "../scim/render.ts";
 import { patchOpUrn } from "../scim/schema/urns.ts";
 import type { ChangeEvent, EventType } from "./catalogue.ts";
-import type { PushFormat, PushOutcome } from "./push-format.ts";
+import type { PushFormat, Verdict } from "./push-format.ts";
+import { eventText } from "./catalogue.ts";
 import type { SigningKey } from "./signing-key.ts";
 
 // Change events as security event tokens: RFC 8417 SETs carrying the SCIM events of RFC 9967,
@@ -199,14 +200,16 @@ const setError = z.object({ err: z.string().min(1), description: z.string().opti
 // audience is the subscription's, or else its URL.
 export function setPushFormat(issuer: SetIssuer): PushFormat {
   return {
-    request: (event, subscription, now) => ({
+    name: "set",
+    request: (event, target, now) => ({
+      url: target.url,
       headers: { "Content-Type": "application/secevent+jwt", Accept: "application/json" },
-      body: securityEventToken(issuer, event.event, subscription.audience ?? subscription.url, now),
+      body: securityEventToken(issuer, JSON.parse(eventText(event, event.tenant)) as ChangeEvent, target.audience ?? target.url, now),
     }),
-    outcome: (status, bodyText): PushOutcome => {
-      if (status >= 200 && status < 300) return "delivered";
+    classify: (status: number, bodyText: string): Verdict => {
+      if (status >= 200 && status < 300) return { kind: "delivered" };
       const refusal = status === 400 ? setRefusal(bodyText) : undefined;
-      return refusal === undefined ? "retry" : { final: refusal };
+      return refusal === undefined ? { kind: "retry", error: `HTTP ${status}` } : { kind: "final", error: refusal };
     },
   };
 }

@@ -3,7 +3,7 @@ import type { AddressInfo } from "node:net";
 import { createRemoteJWKSet, decodeProtectedHeader, jwtVerify, type JWTPayload } from "jose";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventText, type ChangeEvent, type NewEvent } from "../../src/events/catalogue.ts";
-import type { PushSubscription } from "../../src/events/push-format.ts";
+import type { PushEvent, PushTarget, Verdict } from "../../src/events/push-format.ts";
 import { setClaims, setPushFormat, type SetIssuer } from "../../src/events/set.ts";
 import { patchOpUrn } from "../../src/scim/schema/urns.ts";
 import { eventsAfter } from "../../src/store/events.ts";
@@ -66,19 +66,28 @@ afterAll(async () => {
 
 // Pushes each event as the delivery engine does: the format's request, POSTed; the outcome the
 // format reads from the answer.
-async function push(issuer: SetIssuer, subscription: Partial<PushSubscription> = {}) {
+async function push(issuer: SetIssuer, subscription: Partial<PushTarget> = {}) {
   const format = setPushFormat(issuer);
-  const to: PushSubscription = { id: "sub-1", url: receiver.url, secret: "unused", audience: "https://receiver.example.com/scim-events", ...subscription };
+  const to: PushTarget = { id: "sub-1", url: receiver.url, secret: "unused", audience: "https://receiver.example.com/scim-events", ...subscription };
   receiver.received.length = 0;
   const outcomes = [];
   for (const event of stored) {
-    const text = JSON.stringify(event);
-    const row = { sequence: event.sequence, id: event.id, type: event.type, resourceType: event.resource.type, resourceId: event.resource.id, occurredAt: new Date(event.occurredAt), payload: "{}" };
-    const request = format.request({ row, text, event, tenant: "acme" }, to, new Date());
-    const answer = await fetch(to.url, { method: "POST", headers: request.headers, body: request.body });
-    outcomes.push(format.outcome(answer.status, await answer.text()));
+    const request = format.request(pushEvent(event), to, new Date());
+    const answer = await fetch(request.url, { method: "POST", headers: request.headers, body: request.body });
+    outcomes.push(outcome(format.classify(answer.status, await answer.text())));
   }
   return outcomes;
+}
+
+// The event as delivery hands it to a format: its stored columns and the tenant's name.
+function pushEvent(event: ChangeEvent): PushEvent {
+  const { id, type, tenant, sequence, ...payload } = event;
+  return { id, type, tenant, sequence, payload: JSON.stringify(payload) };
+}
+
+// A verdict as "delivered", "retry" or { final: error }.
+function outcome(verdict: Verdict): "delivered" | "retry" | { final: string } {
+  return verdict.kind === "final" ? { final: verdict.error } : verdict.kind;
 }
 
 const byType = (received: readonly Received[]) => new Map(received.map((entry, index) => [stored[index]?.type, entry]));
@@ -179,8 +188,7 @@ describe("SETs pushed to an RFC 8935 receiver", () => {
   it("are addressed to the subscription's URL when it names no audience", async () => {
     const format = setPushFormat(app.server.securityEvents);
     const event = stored[0] as ChangeEvent;
-    const row = { sequence: 1, id: event.id, type: event.type, resourceType: "User", resourceId: event.resource.id, occurredAt: new Date(), payload: "{}" };
-    const request = format.request({ row, text: "", event, tenant: "acme" }, { id: "s", url: receiver.url, secret: "", audience: null }, new Date());
+    const request = format.request(pushEvent(event), { id: "s", url: receiver.url, secret: "", audience: null }, new Date());
     const [, claims] = request.body.split(".");
     expect(JSON.parse(Buffer.from(claims as string, "base64url").toString()).aud).toBe(receiver.url);
   });
@@ -212,7 +220,7 @@ describe("the SET push format's reading of answers (RFC 8935 §2.2, §2.3)", () 
     [503, "", "retry"],
     [301, "", "retry"],
   ] as const)("%i %s is %j", (status, body, expected) => {
-    expect(format().outcome(status, body)).toStrictEqual(expected);
+    expect(outcome(format().classify(status, body))).toStrictEqual(expected);
   });
 });
 
