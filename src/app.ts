@@ -23,6 +23,9 @@ export interface AppDeps {
   // The compat APIs, each mounted at /compat/<name> with its router (which renders its own errors
   // and unknown routes) and described in the API description by its own piece.
   readonly compat: readonly MountedCompatApi[];
+  // Called after a request that may have changed something (a write answered with success), so
+  // that its change events go out without waiting for delivery's next look (events/delivery.ts).
+  readonly changed?: () => void;
   // Whether the database answers, and which committed migrations it lacks.
   readonly readiness: () => Promise<{ readonly reachable: boolean; readonly pendingMigrations?: readonly string[] }>;
 }
@@ -35,6 +38,13 @@ export function createApp(deps: AppDeps): Express {
   app.set("case sensitive routing", false);
   app.use(deps.metrics.middleware());
   app.use(requestLog(deps.logger));
+  const changed = deps.changed;
+  if (changed) {
+    app.use((req, res, next) => {
+      if (req.method !== "GET" && req.method !== "HEAD") res.once("finish", () => res.statusCode < 400 && changed());
+      next();
+    });
+  }
 
   // Liveness: the process serves HTTP. Readiness: it can serve requests (database and schema).
   app.get("/healthz", (_req, res) => {

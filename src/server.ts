@@ -10,7 +10,7 @@ import type { CompatCore } from "./compat/core.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
 import { PollService } from "./events/poll.ts";
 import type { EventLog } from "./events/pull.ts";
-import { emittedEventUris, setPushFormat, type SetIssuer } from "./events/set.ts";
+import { emittedEventUris, type SetIssuer } from "./events/set.ts";
 import { eventSigningKey } from "./events/signing-key.ts";
 import { Dispatcher } from "./events/delivery.ts";
 import { pushFormats } from "./events/formats.ts";
@@ -230,9 +230,20 @@ export async function buildServer(
     return { credential: style.format(key), id: key.id };
   };
 
+  const subscriptions = new SqlSubscriptionStore(sql);
+  const delivery = new Dispatcher({
+    store: subscriptions,
+    formats: pushFormats(securityEvents),
+    retentionDays: config.EVENTS_RETENTION_DAYS,
+    leaseSeconds: config.EVENTS_LEASE_SECONDS,
+    logger,
+    userAgent: `scim-server/${packageJson.version}`,
+  });
+
   const app = createApp({
     logger,
     metrics,
+    changed: () => delivery.wake(),
     readiness: () => database.readiness(),
     scim: {
       tokens,
@@ -246,16 +257,6 @@ export async function buildServer(
     },
     events: { tokens, log: eventLog, poll, signingKeys: [securityEvents.key], maxBodyBytes: config.MAX_BODY_BYTES },
     compat: compatApis.map((api) => ({ name: api.name, router: api.router(compat), openapi: api.openapi })),
-  });
-
-  const subscriptions = new SqlSubscriptionStore(sql);
-  const delivery = new Dispatcher({
-    store: subscriptions,
-    formats: [...pushFormats, setPushFormat(securityEvents)],
-    retentionDays: config.EVENTS_RETENTION_DAYS,
-    leaseSeconds: config.EVENTS_LEASE_SECONDS,
-    logger,
-    userAgent: `scim-server/${packageJson.version}`,
   });
 
   return {

@@ -1,5 +1,4 @@
 import { eventTypes, isEventType, type EventType } from "../events/catalogue.ts";
-import { pushFormatNamed } from "../events/formats.ts";
 import { subscriptionFormats, type DeliveryAttempt, type Subscription, type SubscriptionFormat } from "../events/ports.ts";
 import { readConfig } from "../config.ts";
 import { durationSeconds, openServer, parseCommandLine, runCommand, UsageError } from "./command.ts";
@@ -171,7 +170,6 @@ runCommand("events", "npm run events -- --help", async () => {
     if (pushed && values.url === undefined) throw new UsageError(`--format ${format} needs --url`);
     if (!pushed && values.url !== undefined) throw new UsageError("--format poll takes no --url: the receiver fetches its events");
     if (format === "webhook" && values.audience !== undefined) throw new UsageError("--audience goes with --format set or poll");
-    if (pushed && pushFormatNamed(format) === undefined) throw new Error(`--format ${format} is not available in this build of the server`);
   }
   const url = creating && pushed ? urlOf(values.url as string) : null;
   const types = typesOf(values.types);

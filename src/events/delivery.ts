@@ -49,7 +49,7 @@ export interface DeliveryTuning {
 
 export const defaultTuning: DeliveryTuning = {
   pollMs: 250,
-  passGapMs: 10,
+  passGapMs: 50,
   batchSize: 500,
   concurrency: 32,
   requestTimeoutMs: 10_000,

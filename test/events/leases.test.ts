@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dispatcher, type DispatcherOptions } from "../../src/events/delivery.ts";
-import { pushFormats } from "../../src/events/formats.ts";
+import { webhookFormat } from "../../src/events/webhook.ts";
 import { httpSender, type Sender } from "../../src/events/sender.ts";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { SqlSubscriptionStore } from "../../src/store/subscriptions.ts";
@@ -36,7 +36,7 @@ afterAll(async () => {
 const quiet = pino({ level: "silent" });
 
 function dispatcher(options: Partial<DispatcherOptions> = {}): Dispatcher {
-  return new Dispatcher({ store, formats: pushFormats, retentionDays: 30, leaseSeconds: 30, logger: quiet, userAgent: "scim-server/test", ...options });
+  return new Dispatcher({ store, formats: [webhookFormat], retentionDays: 30, leaseSeconds: 30, logger: quiet, userAgent: "scim-server/test", ...options });
 }
 
 async function subscribe(tenantName: string, path: string, on: SqlSubscriptionStore = store) {
@@ -144,7 +144,7 @@ describe.runIf(testDatabaseKind === "postgresql")("dispatchers of several proces
       const entry = { database: own, sent: 0, close: () => http.close() } as (typeof processes)[number];
       entry.dispatcher = new Dispatcher({
         store: new SqlSubscriptionStore(own.sql),
-        formats: pushFormats,
+        formats: [webhookFormat],
         retentionDays: 30,
         leaseSeconds: 30,
         logger: quiet,

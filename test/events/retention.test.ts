@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dispatcher, type DispatcherOptions } from "../../src/events/delivery.ts";
-import { pushFormats } from "../../src/events/formats.ts";
+import { webhookFormat } from "../../src/events/webhook.ts";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { SqlSubscriptionStore } from "../../src/store/subscriptions.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
@@ -34,7 +34,7 @@ afterAll(async () => {
 const day = 86_400_000;
 
 function dispatcher(options: Partial<DispatcherOptions> = {}): Dispatcher {
-  return new Dispatcher({ store, formats: pushFormats, retentionDays: 30, leaseSeconds: 30, logger: pino({ level: "silent" }), userAgent: "scim-server/test", ...options });
+  return new Dispatcher({ store, formats: [webhookFormat], retentionDays: 30, leaseSeconds: 30, logger: pino({ level: "silent" }), userAgent: "scim-server/test", ...options });
 }
 
 const count = async (table: string, subscriptionOrTenant: { column: string; value: string }) =>

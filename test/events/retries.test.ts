@@ -3,9 +3,8 @@ import type { AddressInfo } from "node:net";
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dispatcher, type DispatcherOptions } from "../../src/events/delivery.ts";
-import { pushFormats } from "../../src/events/formats.ts";
-import type { DeliveryAttempt, DeliveryStore, SubscriptionRequest } from "../../src/events/ports.ts";
 import { webhookFormat } from "../../src/events/webhook.ts";
+import type { DeliveryAttempt, DeliveryStore, SubscriptionRequest } from "../../src/events/ports.ts";
 import { SqlSubscriptionStore } from "../../src/store/subscriptions.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 import { testDatabaseKind } from "../support/databases.ts";
@@ -38,7 +37,7 @@ afterAll(async () => {
 const quiet = pino({ level: "silent" });
 
 function dispatcher(options: Partial<DispatcherOptions> = {}): Dispatcher {
-  return new Dispatcher({ store, formats: pushFormats, retentionDays: 30, leaseSeconds: 30, logger: quiet, userAgent: "scim-server/test", ...options });
+  return new Dispatcher({ store, formats: [webhookFormat], retentionDays: 30, leaseSeconds: 30, logger: quiet, userAgent: "scim-server/test", ...options });
 }
 
 // Each test has a tenant of its own, so that it sees only its own subscriptions' events.

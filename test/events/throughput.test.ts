@@ -1,7 +1,7 @@
 import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { Dispatcher } from "../../src/events/delivery.ts";
-import { pushFormats } from "../../src/events/formats.ts";
+import { webhookFormat } from "../../src/events/webhook.ts";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { SqlSubscriptionStore } from "../../src/store/subscriptions.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
@@ -39,7 +39,7 @@ describe(`draining a backlog (${testDatabaseKind})`, { timeout: 300_000 }, () =>
     const events = spreadEvents(backlog, 2000, "backlog");
     for (let start = 0; start < events.length; start += 10_000) await appendEvents(database.sql, tenantId, events.slice(start, start + 10_000));
 
-    const dispatcher = new Dispatcher({ store, formats: pushFormats, retentionDays: 30, leaseSeconds: 30, logger: pino({ level: "silent" }), userAgent: "scim-server/test" });
+    const dispatcher = new Dispatcher({ store, formats: [webhookFormat], retentionDays: 30, leaseSeconds: 30, logger: pino({ level: "silent" }), userAgent: "scim-server/test" });
     const started = performance.now();
     dispatcher.start();
     try {

@@ -2,7 +2,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { eventText } from "../../src/events/catalogue.ts";
 import { Dispatcher, type DispatcherOptions } from "../../src/events/delivery.ts";
-import { pushFormats } from "../../src/events/formats.ts";
+import { webhookFormat } from "../../src/events/webhook.ts";
 import type { SubscriptionRequest } from "../../src/events/ports.ts";
 import { SqlSubscriptionStore } from "../../src/store/subscriptions.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
@@ -35,7 +35,7 @@ afterAll(async () => {
 const quiet = pino({ level: "silent" });
 
 function dispatcher(options: Partial<DispatcherOptions> = {}): Dispatcher {
-  return new Dispatcher({ store, formats: pushFormats, retentionDays: 30, leaseSeconds: 30, logger: quiet, userAgent: "scim-server/test", ...options });
+  return new Dispatcher({ store, formats: [webhookFormat], retentionDays: 30, leaseSeconds: 30, logger: quiet, userAgent: "scim-server/test", ...options });
 }
 
 async function subscribe(path: string, request: Partial<SubscriptionRequest> = {}, registerSecret = true) {
