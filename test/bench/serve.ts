@@ -7,8 +7,9 @@ import { createHttpServer } from "../../src/http/listener.ts";
 import { buildServer } from "../../src/server.ts";
 
 // Our server as the benchmark runs it: a child process of its own, so that the load generator
-// does not share its event loop, built exactly as src/main.ts builds it (request log included,
-// written to the child's stdout, which the runner discards). The database is seeded already.
+// does not share its event loop, built and started exactly as src/main.ts does it (request log
+// included, written to the child's stdout, which the runner discards; event delivery started once
+// it listens). The database is seeded already.
 //
 // Bundled by the runner and started with plain node, as `npm start` runs src/main.ts, with
 // DATABASE_URL and BENCH_TENANT set; it sends
@@ -22,6 +23,7 @@ const tenant = await server.tenants.ensure(tenantName);
 const { token } = await server.tokens.issue({ tenantId: tenant.id, scopes: ["scim:read", "scim:write"] });
 
 const listener = createHttpServer(server.app).listen(0, "127.0.0.1", () => {
+  server.delivery.start();
   process.send?.({ port: (listener.address() as AddressInfo).port, token });
 });
 
