@@ -16,6 +16,8 @@ export interface Fixture {
   readonly userIds: readonly string[];
   readonly userNames: readonly string[];
   readonly reserveIds: readonly string[];
+  // Whether each reserve user is active, in the order of reserveIds.
+  readonly reserveActive: readonly boolean[];
   readonly bigGroupName: string;
   readonly bigGroupSize: number;
 }
@@ -48,6 +50,7 @@ export function seedBaselineFixture(path: string, size: FixtureSize, now: Date):
   const userIds: string[] = [];
   const userNames: string[] = [];
   const reserveIds: string[] = [];
+  const reserveActive: boolean[] = [];
   function* collected(): Generator<SyntheticUser> {
     for (const user of syntheticUsers(size.users, options.users)) {
       userIds.push(user.id);
@@ -56,13 +59,14 @@ export function seedBaselineFixture(path: string, size: FixtureSize, now: Date):
     }
     for (const user of syntheticUsers(size.reserve, options.reserve)) {
       reserveIds.push(user.id);
+      reserveActive.push(user.attributes.active === true);
       yield user;
     }
   }
   const bar = progress("baseline: users and groups", size.users + size.reserve);
   seedBaseline(path, collected(), () => groupsOf(userIds), bar.update);
   bar.done();
-  return { userIds, userNames, reserveIds, bigGroupName, bigGroupSize: Math.min(bigGroupLimit, userIds.length) };
+  return { userIds, userNames, reserveIds, reserveActive, bigGroupName, bigGroupSize: Math.min(bigGroupLimit, userIds.length) };
 }
 
 // Seeds our database (migrated first) for the tenant, with the fixture's users and groups. The

@@ -7,8 +7,11 @@ import { basename, join, resolve } from "node:path";
 import { build } from "esbuild";
 import { parseArgs } from "node:util";
 import { seedBaselineFixture, seedOurFixture, type Fixture } from "./fixture.ts";
-import { combine, measure, residentBytes, type Measurement, type Target } from "./measure.ts";
-import { workloads, type RequestSpec, type Workload, type WorkloadData } from "./workloads.ts";
+import { combine, cpuSeconds, measure, percentile, residentBytes, type Measurement, type Target } from "./measure.ts";
+import { openOutbox, watchCommits, type BenchOutbox, type CommitWatch } from "./outbox.ts";
+import { progress } from "./progress.ts";
+import type { ReceiverStats } from "./receiver.ts";
+import { eventWorkload, workloadById, workloads, type RequestSpec, type Workload, type WorkloadData } from "./workloads.ts";
 import { createTestDatabase } from "../support/databases.ts";
 
 // `npm run bench`: seeds our server and the bare-metal baseline with the same data, runs each
@@ -16,11 +19,16 @@ import { createTestDatabase } from "../support/databases.ts";
 
 const usage = `npm run bench -- [--users 100000] [--db sqlite|postgres] [--duration 10] [--connections 10]
                      [--only a,b,c-page1,c,c-cursor,h,e,f,d,g] [--warmup 2] [--rounds 3] [--cpu-prof]
+                     [--events [--backlog 100000]]
 --rounds splits each compared workload's measured time into that many turns per server, ours and
 the baseline taking turns, so that both meet the machine in the same states
+--events then measures change-event delivery: (d), (e) and (f), those of --only, on ours without
+and with a webhook subscription to a local receiver, in turns; the delay from commit to the
+receiver; and a backlog of --backlog events drained to it
 --cpu-prof writes a CPU profile of our server per measured run to ${join(tmpdir(), "scim-bench-profiles")} (one round)`;
 
 const root = resolve(import.meta.dirname, "../..");
+const benchTenant = "bench";
 
 interface Options {
   readonly users: number;
@@ -31,6 +39,8 @@ interface Options {
   readonly only: readonly Workload[];
   readonly rounds: number;
   readonly cpuProf: boolean;
+  readonly events: boolean;
+  readonly backlog: number;
 }
 
 function readOptions(argv: string[]): Options {
@@ -45,6 +55,8 @@ function readOptions(argv: string[]): Options {
       only: { type: "string" },
       rounds: { type: "string", default: "3" },
       "cpu-prof": { type: "boolean", default: false },
+      events: { type: "boolean", default: false },
+      backlog: { type: "string", default: "100000" },
       help: { type: "boolean", default: false },
     },
   });
@@ -70,6 +82,8 @@ function readOptions(argv: string[]): Options {
     only: ids ? workloads.filter((workload) => ids.includes(workload.id)) : workloads,
     rounds: values["cpu-prof"] ? 1 : positive("rounds", values.rounds, 1),
     cpuProf: values["cpu-prof"],
+    events: values.events,
+    backlog: positive("backlog", values.backlog, 1000),
   };
 }
 
@@ -199,8 +213,14 @@ const rate = (perSecond: number) => fixed(perSecond, perSecond < 10 ? 2 : 0);
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
-  // One reserve user per request of (f), its warm-up included, at up to 3000 requests a second.
-  const reserve = Math.max(2000, 3000 * (options.duration + options.warmup + 1));
+  // One reserve user per request of (f), its warm-up included, at up to 3000 requests a second;
+  // a pool of them for (f) as the table runs it, and, with --events, one more for each of the two
+  // contenders of (e) and (f) there (the pools of (e) and (f) are the same users: one changes the
+  // users, the other the group).
+  const eventWrites = options.events ? options.only.flatMap((workload) => eventWorkload(workload.id) ?? []) : [];
+  const pool = Math.max(2000, 3000 * (options.duration + options.warmup + 1));
+  const pools = eventWrites.some((workload) => workload.id !== "d") ? 3 : 1;
+  const reserve = pool * pools;
   const depth = Math.min(50_001, Math.floor(options.users / 2) + 1);
   const startLoad = loadavg();
   const started = new Date();
@@ -211,7 +231,7 @@ async function main(): Promise<void> {
   const now = new Date();
   const fixture: Fixture = seedBaselineFixture(join(dir, "baseline.db"), { users: options.users, reserve }, now);
   const ourUrl = options.db === "sqlite" ? `file:${join(dir, "scim.db")}` : await scratchPostgres();
-  await seedOurFixture(ourUrl, "bench", { users: options.users, reserve }, now, fixture);
+  await seedOurFixture(ourUrl, benchTenant, { users: options.users, reserve }, now, fixture);
 
   const baselineToken = randomBytes(24).toString("base64url");
   const profileDir = join(tmpdir(), "scim-bench-profiles");
@@ -222,7 +242,7 @@ async function main(): Promise<void> {
       "test/bench/serve.ts",
       {
         DATABASE_URL: ourUrl,
-        BENCH_TENANT: "bench",
+        BENCH_TENANT: benchTenant,
         TOKEN_SECRET: randomBytes(32).toString("base64url"),
         LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
         ...(options.cpuProf ? { BENCH_PROFILE_DIR: profileDir } : {}),
@@ -239,15 +259,21 @@ async function main(): Promise<void> {
   if (!bigGroupId) throw new Error(`the group ${fixture.bigGroupName} was not found: ${groups.status}`);
   const deepCursor = options.only.some((workload) => workload.id === "c-cursor") ? await cursorAt(ours, depth) : undefined;
   const runTag = randomBytes(4).toString("hex");
-  const dataFor = (target: Target): WorkloadData => ({
-    userNames: fixture.userNames,
-    userIds: fixture.userIds,
-    reserveIds: fixture.reserveIds,
-    bigGroupId,
-    depth,
-    ...(target === ours && deepCursor !== undefined ? { deepCursor } : {}),
-    tag: `${runTag}-${target.name}`,
-  });
+  // `contender` names the requests' author in new userNames; `reservePool` picks its reserve users.
+  const dataFor = (target: Target, contender: string = target.name, reservePool = 0): WorkloadData => {
+    const reserveIds = fixture.reserveIds.slice(reservePool * pool, (reservePool + 1) * pool);
+    const active = fixture.reserveActive.slice(reservePool * pool, (reservePool + 1) * pool);
+    return {
+      userNames: fixture.userNames,
+      userIds: fixture.userIds,
+      reserveIds,
+      activeReserveIds: reserveIds.filter((_id, i) => active[i]),
+      bigGroupId,
+      depth,
+      ...(target === ours && deepCursor !== undefined ? { deepCursor } : {}),
+      tag: `${runTag}-${contender}`,
+    };
+  };
 
   // Both servers must answer with the same resource shape, or the comparison means nothing.
   const probe = { method: "GET", path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${fixture.userNames[0]}"`)}` } as const;
@@ -270,10 +296,12 @@ async function main(): Promise<void> {
     }
   }
 
+  const events = options.events ? await measureDelivery(eventWrites, servers, ourUrl, (contender, reservePool) => dataFor(ours, contender, reservePool), options) : undefined;
+
   const ourPeak = residentBytes(ours.pid, "VmHWM");
   const baselinePeak = residentBytes(baseline.pid, "VmHWM");
   await cleanUp();
-  report({ options, started, startLoad, endLoad: loadavg(), rows, ourPeak, baselinePeak, idleRss, fixture, reserve });
+  report({ options, started, startLoad, endLoad: loadavg(), rows, ourPeak, baselinePeak, idleRss, fixture, reserve, events });
 }
 
 interface Servers {
@@ -287,6 +315,19 @@ interface Servers {
 interface Contender {
   readonly workload: Workload;
   readonly target: Target;
+  // When two contenders share a server: the name that tells them apart in the log and in profile
+  // file names, and the data each one's requests draw on (instead of dataFor(target)).
+  readonly label?: string;
+  readonly data?: WorkloadData;
+  // Sets the server up for the contender's requests and undoes it: around its first request and
+  // warm-up, and around each of its turns.
+  readonly around?: TurnHooks;
+}
+
+interface TurnHooks {
+  before(): Promise<void>;
+  // Once the server has settled; `ended` is the time (Date.now()) the turn's requests ended.
+  after(phase: "warm-up" | "turn", ended: number): Promise<void>;
 }
 
 interface Turns {
@@ -306,23 +347,28 @@ async function takeTurns(contenders: readonly Contender[], servers: Servers, dat
   const ready: { contender: Contender; data: WorkloadData; next: () => RequestSpec; sent: () => number; connections: number }[] = [];
   const failed: Turns[] = [];
   for (const contender of contenders) {
-    const { workload, target } = contender;
+    const { workload, target, around } = contender;
+    const name = contender.label ?? target.name;
     const connections = connectionsOf(workload, options);
-    const data = dataFor(target);
+    const data = contender.data ?? dataFor(target);
     const source = workload.requests(data);
     let sent = 0;
     const next = () => {
       sent++;
       return source();
     };
+    await around?.before();
     const first = await call(target, next());
     if (first.status >= 300) {
-      failed.push({ contender, data, sent, failure: `${target.name}: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}` });
+      await around?.after("warm-up", Date.now());
+      failed.push({ contender, data, sent, failure: `${name}: ${first.status} ${JSON.stringify(first.body).slice(0, 200)}` });
       continue;
     }
-    console.error(`${workload.id} ${target.name}: ${workload.title(data)} (${connections} connection${connections > 1 ? "s" : ""})`);
+    console.error(`${workload.id} ${name}: ${workload.title(data)} (${connections} connection${connections > 1 ? "s" : ""})`);
     if (options.warmup > 0 && workload.amount === undefined) await measure(target, next, { seconds: options.warmup, connections });
+    const warmed = Date.now();
     await settle(target);
+    await around?.after("warm-up", warmed);
     ready.push({ contender, data, next, sent: () => sent, connections });
   }
 
@@ -330,13 +376,17 @@ async function takeTurns(contenders: readonly Contender[], servers: Servers, dat
   const runs = new Map<Contender, Measurement[]>(ready.map(({ contender }) => [contender, []]));
   for (let round = 0; round < rounds; round++) {
     for (const { contender, next, connections } of round % 2 === 0 ? ready : [...ready].reverse()) {
-      const { workload, target } = contender;
+      const { workload, target, around } = contender;
       const amount = workload.amount === undefined ? {} : { amount: workload.amount };
       const profiler = target === servers.ours ? servers.profiler : undefined;
+      await around?.before();
       if (profiler) await ask(profiler, { profile: "start" });
       (runs.get(contender) as Measurement[]).push(await measure(target, next, { seconds: options.duration / rounds, connections, ...amount }));
+      const ended = Date.now();
       await settle(target);
-      if (profiler) console.error(`  profile: ${(await ask<{ profiled: string }>(profiler, { profile: "stop", name: workload.id })).profiled}`);
+      await around?.after("turn", ended);
+      const profileName = contender.label === undefined ? workload.id : `${workload.id}-${contender.label}`;
+      if (profiler) console.error(`  profile: ${(await ask<{ profiled: string }>(profiler, { profile: "stop", name: profileName })).profiled}`);
     }
   }
   const measured = ready.map(({ contender, data, sent }) => ({ contender, data, sent: sent(), result: combine(runs.get(contender) as Measurement[]) }));
@@ -394,6 +444,202 @@ async function settle(target: Target): Promise<void> {
   await call(target, { method: "GET", path: "/scim/v2/ServiceProviderConfig" });
 }
 
+// What --events measured (docs/benchmarks.md, "Change events").
+interface Delivery {
+  readonly rows: readonly DeliveryRow[];
+  readonly drain: Drain;
+}
+
+// A write of ours without a subscription and with the webhook subscription, in turns.
+interface DeliveryRow {
+  readonly workload: Workload;
+  readonly title: string;
+  readonly plain?: Measurement;
+  readonly subscribed?: Measurement;
+  readonly notes: readonly string[];
+  // The events written during the subscribed turns, and what the receiver got of them.
+  readonly written: number;
+  readonly received: ReceiverStats;
+  // From commit to arrival, in milliseconds, sorted: bounded from above (outbox.ts, watchCommits).
+  readonly delays: readonly number[];
+  // The longest time from the end of a subscribed turn to the arrival of its last event, over
+  // the turns whose events all arrived; and the turns whose events had not all arrived when the
+  // wait for them ended.
+  readonly caughtUpMs: number;
+  readonly behind: number;
+  readonly receiverCpuSeconds: number;
+}
+
+interface Drain {
+  readonly events: number;
+  readonly appendSeconds: number;
+  // From the replay to the arrival of the last event (or to the end of the wait).
+  readonly seconds: number;
+  readonly received: ReceiverStats;
+  readonly serverCpuSeconds: number;
+  readonly receiverCpuSeconds: number;
+}
+
+interface Receiver {
+  readonly child: ChildProcess;
+  readonly pid: number;
+  // Where the subscriptions point.
+  readonly url: string;
+}
+
+// How long the events of a subscribed turn are waited for once it has settled; those still
+// missing then are reported as not delivered.
+const catchUpMs = 10_000;
+
+// How often the tenant's last sequence is read to time commits.
+const commitReadMs = 5;
+
+// Change-event delivery (--events), once the table's workloads have run. The receiver starts
+// only now, so that the table's runs are the same with and without --events.
+async function measureDelivery(
+  writes: readonly Workload[],
+  servers: Servers,
+  ourUrl: string,
+  dataFor: (contender: string, reservePool: number) => WorkloadData,
+  options: Options,
+): Promise<Delivery> {
+  const started = await startChild<{ port: number }>("receiver", "test/bench/receiver.ts", {});
+  const receiver: Receiver = { child: started.child, pid: started.child.pid as number, url: `http://127.0.0.1:${started.message.port}/scim-events` };
+  const outbox = await openOutbox(ourUrl, benchTenant);
+  cleanups.push(() => outbox.close());
+  await outbox.unsubscribeAll();
+  const rows: DeliveryRow[] = [];
+  for (const workload of writes) rows.push(await compareDelivery(workload, servers, outbox, receiver, dataFor, options));
+  const drain = await drainBacklog(servers.ours, outbox, receiver, dataFor("backlog", 0), options.backlog);
+  return { rows, drain };
+}
+
+// Two contenders on our server taking turns: one without a subscription, one whose turns (and
+// warm-up) each run with a webhook subscription created just before them. A new subscription
+// starts at the tenant's last event, so it is sent only the events of its own turn; after the
+// turn the receiver is waited for until it has all of them, and the subscription is removed, so
+// that no delivery runs into the other contender's turn.
+async function compareDelivery(
+  workload: Workload,
+  servers: Servers,
+  outbox: BenchOutbox,
+  receiver: Receiver,
+  dataFor: (contender: string, reservePool: number) => WorkloadData,
+  options: Options,
+): Promise<DeliveryRow> {
+  let cursor = 0;
+  let written = 0;
+  let arrived = 0;
+  let caughtUpMs = 0;
+  let behind = 0;
+  let receiverCpuSeconds = 0;
+  let receiverCpuAt = 0;
+  let commits: CommitWatch | undefined;
+  const delays: number[] = [];
+  const subscribed: TurnHooks = {
+    async before() {
+      commits = watchCommits(outbox, commitReadMs);
+      await commits.ready;
+      cursor = (await outbox.subscribe(receiver.url)).cursor;
+      receiverCpuAt = cpuSeconds(receiver.pid);
+    },
+    async after(phase, ended) {
+      const last = await outbox.lastSequence();
+      const events = last - cursor;
+      const expected = (phase === "turn" ? arrived : 0) + events;
+      const stats = await receiverCount(receiver, expected, catchUpMs);
+      const committed = await (commits as CommitWatch).stop();
+      const { arrivals } = await ask<ReceiverStats>(receiver.child, { stats: "arrivals" });
+      await outbox.unsubscribeAll();
+      if (phase === "warm-up") {
+        await ask(receiver.child, { stats: "reset" });
+        return;
+      }
+      for (const [sequence, at] of arrivals ?? []) {
+        const notBefore = sequence > cursor && sequence <= last ? committed(sequence) : undefined;
+        if (notBefore !== undefined) delays.push(at - notBefore);
+      }
+      receiverCpuSeconds += cpuSeconds(receiver.pid) - receiverCpuAt;
+      written += events;
+      arrived = stats.distinct;
+      if (stats.distinct < expected) behind++;
+      else if (events > 0) caughtUpMs = Math.max(caughtUpMs, (stats.last ?? ended) - ended);
+    },
+  };
+  const contenders: Contender[] = [
+    { workload, target: servers.ours, label: "ours", data: dataFor("ours-plain", 1) },
+    { workload, target: servers.ours, label: "ours+webhook", data: dataFor("ours-webhook", 2), around: subscribed },
+  ];
+  await ask(receiver.child, { stats: "reset" });
+  const turns = await takeTurns(contenders, servers, () => contenders[0]?.data as WorkloadData, options);
+  const received = await ask<ReceiverStats>(receiver.child, { stats: "read" });
+  const notes: string[] = [];
+  for (const { contender, data, sent, result, failure } of turns) {
+    if (failure) notes.push(failure);
+    if (!result) continue;
+    if (result.non2xx > 0 || result.errors > 0) notes.push(`${contender.label}: ${result.non2xx} non-2xx, ${result.errors} errors`);
+    notes.push(...(workload.notes?.(data, result.perSecond, sent) ?? []).map((note) => `${contender.label}: ${note}`));
+  }
+  const [plain, withWebhook] = turns.map((turn) => turn.result);
+  if (withWebhook && withWebhook.requests > 0) notes.push(`${fixed(written / withWebhook.requests, 2)} events per request`);
+  delays.sort((x, y) => x - y);
+  return {
+    workload,
+    title: workload.title(contenders[0]?.data as WorkloadData),
+    ...(plain ? { plain } : {}),
+    ...(withWebhook ? { subscribed: withWebhook } : {}),
+    notes,
+    written,
+    received,
+    delays,
+    caughtUpMs,
+    behind,
+    receiverCpuSeconds,
+  };
+}
+
+// The receiver's counts once it has `distinct` events, or once `timeoutMs` have passed.
+async function receiverCount(receiver: Receiver, distinct: number, timeoutMs: number, onCount?: (distinct: number) => void): Promise<ReceiverStats> {
+  const deadline = performance.now() + timeoutMs;
+  for (;;) {
+    const stats = await ask<ReceiverStats>(receiver.child, { stats: "count" });
+    onCount?.(stats.distinct);
+    if (stats.distinct >= distinct || performance.now() >= deadline) return stats;
+    await new Promise((resolve) => setTimeout(resolve, 20));
+  }
+}
+
+// A backlog: `count` copies of a user.created event that our server wrote, appended to the
+// outbox while nothing is subscribed, then a subscription replayed from the first of them; timed
+// until the receiver has them all. The wait ends, whatever has arrived, after four times as long
+// as the target's rate allows.
+async function drainBacklog(ours: Target, outbox: BenchOutbox, receiver: Receiver, data: WorkloadData, count: number): Promise<Drain> {
+  await outbox.unsubscribeAll();
+  const before = await outbox.lastSequence();
+  const created = await call(ours, (workloadById("d") as Workload).requests(data)());
+  const template = (await outbox.eventsOf(String(created.body?.id), before)).find((event) => event.type === "user.created");
+  if (created.status !== 201 || template === undefined) throw new Error(`no user.created event to copy: POST /Users answered ${created.status}`);
+  const appending = progress(`backlog: appending ${count} events`, count);
+  const appendStarted = performance.now();
+  const { first } = await outbox.appendCopies(template, count, appending.update);
+  appending.done();
+  const appendSeconds = (performance.now() - appendStarted) / 1000;
+  const { id } = await outbox.subscribe(receiver.url);
+  await ask(receiver.child, { stats: "reset" });
+  const cpuAt = { server: cpuSeconds(ours.pid), receiver: cpuSeconds(receiver.pid) };
+  const draining = progress("backlog: delivered", count);
+  const started = Date.now();
+  await outbox.replay(id, first);
+  const counted = await receiverCount(receiver, count, count * 4, draining.update);
+  const ended = counted.distinct >= count ? (counted.last ?? Date.now()) : Date.now();
+  draining.done();
+  const serverCpuSeconds = cpuSeconds(ours.pid) - cpuAt.server;
+  const receiverCpuSeconds = cpuSeconds(receiver.pid) - cpuAt.receiver;
+  await outbox.unsubscribeAll();
+  const received = await ask<ReceiverStats>(receiver.child, { stats: "read" });
+  return { events: count, appendSeconds, seconds: (ended - started) / 1000, received, serverCpuSeconds, receiverCpuSeconds };
+}
+
 interface Report {
   readonly options: Options;
   readonly started: Date;
@@ -405,9 +651,10 @@ interface Report {
   readonly idleRss: { readonly ours: number; readonly baseline: number };
   readonly fixture: Fixture;
   readonly reserve: number;
+  readonly events: Delivery | undefined;
 }
 
-function report({ options, started, startLoad, endLoad, rows, ourPeak, baselinePeak, idleRss, fixture, reserve }: Report): void {
+function report({ options, started, startLoad, endLoad, rows, ourPeak, baselinePeak, idleRss, fixture, reserve, events }: Report): void {
   const load = (values: number[]) => values.map((value) => value.toFixed(2)).join(" ");
   const out: string[] = [];
   out.push(`npm run bench -- ${process.argv.slice(2).join(" ")}`.trimEnd());
@@ -444,7 +691,58 @@ function report({ options, started, startLoad, endLoad, rows, ourPeak, baselineP
   const patch = byId.get("f")?.ours;
   if (patch) out.push(`- (f) p99 < 20 ms: ${fixed(patch.p99, 2)} ms ${patch.p99 < 20 ? "met" : "MISSED"}`);
   out.push(`- peak RSS < 300 MB at 100k users: ${mb(ourPeak)} MB at ${options.users} users ${ourPeak < 300 * 1024 * 1024 ? "met" : "MISSED"}`);
+  if (events) out.push("", ...deliveryReport(events, options));
   console.log(out.join("\n"));
+}
+
+const perEvent = (cpu: number, events: number) => (events > 0 ? fixed((cpu * 1e6) / events, 0) : "-");
+
+function deliveryReport({ rows, drain }: Delivery, options: Options): string[] {
+  const out: string[] = [];
+  out.push("Change events: each write on ours without a subscription and with one webhook subscription to a receiver on 127.0.0.1 that answers 200, in turns; the events of the turns with the subscription, from commit to receiver; a backlog drained to the receiver.");
+  out.push("");
+  out.push("| workload | req/s | with webhook req/s | with/without | CPU µs/req | with webhook CPU µs/req | p99 ms | with webhook p99 ms | notes |");
+  out.push("|---|---:|---:|---:|---:|---:|---:|---:|---|");
+  for (const row of rows) {
+    const { plain, subscribed } = row;
+    const ratio = plain && subscribed ? `**${fixed(subscribed.perSecond / plain.perSecond, 2)}x**` : "";
+    out.push(
+      `| (${row.workload.id}) ${row.title.replace(/\|/g, "\\|")} | ${plain ? rate(plain.perSecond) : "-"} | ${subscribed ? rate(subscribed.perSecond) : "-"} | ${ratio} | ${plain ? cpuPerRequest(plain) : "-"} | ${subscribed ? cpuPerRequest(subscribed) : "-"} | ${plain ? fixed(plain.p99, 2) : "-"} | ${subscribed ? fixed(subscribed.p99, 2) : "-"} | ${row.notes.join("; ")} |`,
+    );
+  }
+  out.push("");
+  out.push(
+    `Commit to receiver, the measured turns with the webhook (commits timed by reading the tenant's last sequence every ${commitReadMs} ms from another connection, so each delay is an upper bound; in brackets, the receiver's clock minus the event's occurredAt):`,
+  );
+  for (const row of rows) {
+    const { received, delays } = row;
+    const caughtUp = row.behind > 0 ? `${row.behind} turn${row.behind > 1 ? "s" : ""} still missing events ${catchUpMs / 1000} s after settling` : `the last event of a turn arrived at most ${fixed(row.caughtUpMs, 0)} ms after its end`;
+    const ms = (value: number | undefined) => `${fixed(value ?? Number.NaN, 0)} ms`;
+    out.push(
+      `- (${row.workload.id}) p50 ${ms(percentile(delays, 0.5))}, p99 ${ms(percentile(delays, 0.99))}, max ${ms(delays.at(-1))} over ${delays.length} events (occurredAt: p50 ${ms(received.p50)}, p99 ${ms(received.p99)}, max ${ms(received.max)}); ${row.written} events written, ${received.distinct} delivered${received.count > received.distinct ? ` (${received.count - received.distinct} twice)` : ""}; ${caughtUp}; receiver ${perEvent(row.receiverCpuSeconds, received.count)} µs CPU/event`,
+    );
+  }
+  const drained = drain.received.distinct;
+  const drainRate = drained / drain.seconds;
+  out.push("");
+  out.push(
+    `Backlog: ${drain.events} user.created events appended in ${fixed(drain.appendSeconds, 1)} s; ${drained} delivered in ${fixed(drain.seconds, 1)} s from the replay: ${fixed(drainRate, 0)} events/s; our server ${perEvent(drain.serverCpuSeconds, drained)} µs CPU/event, receiver ${perEvent(drain.receiverCpuSeconds, drained)} µs CPU/event`,
+  );
+  out.push("");
+  out.push("Targets (change events):");
+  for (const row of rows) {
+    if (!row.plain || !row.subscribed) continue;
+    const ratio = row.subscribed.perSecond / row.plain.perSecond;
+    out.push(`- (${row.workload.id}) with a webhook ≥ 0.9x without: ${fixed(ratio, 2)}x ${ratio >= 0.9 ? "met" : "MISSED"}`);
+  }
+  const posts = rows.find((row) => row.workload.id === "d");
+  if (posts) {
+    const p99 = percentile(posts.delays, 0.99);
+    const all = posts.received.distinct >= posts.written;
+    out.push(`- (d) commit to receiver p99 < 1 s, every event delivered: p99 ${fixed(p99, 0)} ms, ${posts.received.distinct} of ${posts.written} ${p99 < 1000 && all ? "met" : "MISSED"}`);
+  }
+  out.push(`- a backlog of ${drain.events} drains at ≥ 1000 events/s: ${fixed(drainRate, 0)} events/s${drained < drain.events ? ` (${drained} of ${drain.events} arrived)` : ""} ${drainRate >= 1000 && drained >= drain.events ? "met" : "MISSED"}`);
+  return out;
 }
 
 for (const signal of ["SIGINT", "SIGTERM"] as const) {

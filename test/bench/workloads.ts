@@ -17,6 +17,8 @@ export interface WorkloadData {
   readonly userIds: readonly string[];
   // Users in no group, each added once by (f).
   readonly reserveIds: readonly string[];
+  // Those of them that are active, each deactivated once by (e) as --events sends it.
+  readonly activeReserveIds: readonly string[];
   readonly bigGroupId: string;
   // The position of the deep page, (c) and (c-cursor): 50001 at 100k users.
   readonly depth: number;
@@ -171,6 +173,29 @@ export const workloads: readonly Workload[] = [
     },
   },
 ];
+
+// (e) as `--events` sends it: each active reserve user deactivated once, so that every request
+// changes a user and writes its event. A random user may be inactive already (some are seeded so,
+// and a run deactivates many), and a PATCH that changes nothing writes no event.
+const deactivateEach: Workload = {
+  id: "e",
+  title: () => "PATCH /Users/<each active reserve user once> active=false",
+  compared: false,
+  notes: (data, _perSecond, sent) =>
+    sent > data.activeReserveIds.length ? [`the ${data.activeReserveIds.length} active reserve users ran out: later requests changed nothing`] : [],
+  requests: (data) => {
+    let next = 0;
+    const body = JSON.stringify({ schemas: [patchOpUrn], Operations: [{ op: "replace", path: "active", value: false }] });
+    return () => ({ method: "PATCH", path: `${users}/${data.activeReserveIds[next++ % data.activeReserveIds.length] as string}`, body });
+  },
+};
+
+// The writes `--events` measures with and without a webhook subscription, each request writing
+// one change event: (d), (e) as above, and (f). Undefined for the other workloads.
+export function eventWorkload(id: string): Workload | undefined {
+  if (id === "e") return deactivateEach;
+  return id === "d" || id === "f" ? workloadById(id) : undefined;
+}
 
 export function workloadById(id: string): Workload | undefined {
   return workloads.find((workload) => workload.id === id);
