@@ -137,12 +137,14 @@ export class UserService {
     return (await this.withManagerNames(tenantId, [user]))[0] as StoredUser;
   }
 
-  // One lookup for every manager a page of users names.
+  // One lookup for every manager a page of users names (a write's user comes from storage with
+  // its manager's name already, read for its event).
   private async withManagerNames(tenantId: string, users: readonly StoredUser[]): Promise<StoredUser[]> {
-    const ids = [...new Set(users.flatMap((user) => managerOf(user.attributes) ?? []))];
+    const ids = [...new Set(users.flatMap((user) => (user.managerName === undefined ? managerOf(user.attributes) ?? [] : [])))];
     if (ids.length === 0) return [...users];
     const names = await this.store.names(tenantId, ids);
     return users.map((user) => {
+      if (user.managerName !== undefined) return user;
       const name = names.get(managerOf(user.attributes) ?? "");
       return name === undefined ? user : { ...user, managerName: name };
     });

@@ -18,7 +18,7 @@ import { listPage, resourceRow, type ResourceRow as GroupRow } from "./query/lis
 import { conditionSql, placeholders } from "./query/condition.ts";
 import { insertSql, updateSql } from "./query/statements.ts";
 import { groupTarget, membersLocation } from "./query/targets.ts";
-import { lockedRow, readRow, resourceColumnList, storedResource, unlessUnchanged, Unchanged, writableRow } from "./versioned.ts";
+import { lockedRow, readRow, resourceColumnList, storedResource, unlessUnchanged, Unchanged } from "./versioned.ts";
 import { runStatement, runStatements, type Sql, type SqlStatement, type SqlValue } from "./driver/sql.ts";
 import { eventStatements } from "./events.ts";
 import { leaveGroups } from "./memberships.ts";

@@ -1,10 +1,9 @@
 import { ScimError } from "../scim/errors.ts";
 import type { Attributes, Versioned, WriteCondition } from "../scim/ports.ts";
-import { writeTime } from "./clock.ts";
 import { resourceColumns, resourceRow, type ResourceRow } from "./query/list.ts";
-import type { Sql, SqlStatement, SqlValue } from "./driver/sql.ts";
+import type { Sql, SqlValue } from "./driver/sql.ts";
 
-// Reads and writes of a versioned resource row (User, Group); writes under a write condition
+// Reads of a versioned resource row (User, Group) for a write under a write condition
 // (RFC 7644 §3.14).
 
 type ResourceTable = "User" | "Group";
@@ -69,60 +68,6 @@ export async function unlessUnchanged<T>(run: Promise<T>): Promise<T> {
     if (error instanceof Unchanged) return error.current as T;
     throw error;
   }
-}
-
-// After a conditional write touched no row: 404 if the resource is gone, else 412.
-export async function missingOrStale(sql: Sql, table: ResourceTable, tenantId: string, id: string): Promise<ScimError> {
-  const found = await sql.query(`SELECT 1 AS "found" FROM "${table}" WHERE "tenantId" = ? AND "id" = ?`, [tenantId, id]);
-  return found.length === 0 ? ScimError.notFound(`${table} ${id} not found`) : staleVersion();
-}
-
-// Bumps the row's version and lastModified and sets the columns in `set`, if the row is at the
-// version the condition names (any, without one); the row as it now is, in one statement. Inside a
-// transaction this holds the row until the transaction ends (PostgreSQL row lock; SQLite runs one
-// write transaction at a time).
-export async function bumpRow(
-  tx: Sql,
-  table: ResourceTable,
-  tenantId: string,
-  id: string,
-  condition: WriteCondition,
-  set: Readonly<Record<string, SqlValue>>,
-): Promise<ResourceRow> {
-  const bump = bumpStatement(table, tenantId, id, condition, set);
-  const [row] = await tx.query(bump.text, bump.args);
-  if (!row) throw await missingOrStale(tx, table, tenantId, id);
-  return resourceRow(row);
-}
-
-// bumpRow's statement: an UPDATE that returns the row, or nothing when the row is missing or at
-// another version.
-export function bumpStatement(
-  table: ResourceTable,
-  tenantId: string,
-  id: string,
-  condition: WriteCondition,
-  set: Readonly<Record<string, SqlValue>>,
-): SqlStatement {
-  const where = rowAt(tenantId, id, condition);
-  const assignments = ['"version" = "version" + 1', '"lastModified" = ?', ...Object.keys(set).map((name) => `"${name}" = ?`)];
-  return {
-    text: `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${equalities(where)} RETURNING ${resourceColumnList}`,
-    args: [writeTime(), ...Object.values(set), ...Object.values(where)],
-  };
-}
-
-// Deletes the row if it is at the version the condition names (any, without one): 404 if the
-// resource is gone, 412 if it is at another version.
-export async function deleteRow(sql: Sql, table: ResourceTable, tenantId: string, id: string, condition: WriteCondition): Promise<void> {
-  const where = rowAt(tenantId, id, condition);
-  const deleted = await sql.execute(`DELETE FROM "${table}" WHERE ${equalities(where)}`, Object.values(where));
-  if (deleted === 0) throw await missingOrStale(sql, table, tenantId, id);
-}
-
-// The row's key, and its version when the condition names one.
-function rowAt(tenantId: string, id: string, condition: WriteCondition): Record<string, SqlValue> {
-  return { tenantId, id, ...(condition.ifVersion === undefined ? {} : { version: condition.ifVersion }) };
 }
 
 export function equalities(where: Readonly<Record<string, SqlValue>>): string {
