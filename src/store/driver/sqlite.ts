@@ -60,8 +60,8 @@ const statementCacheSize = 500;
 export class SqliteSql implements Sql {
   readonly dialect = "sqlite";
   readonly #statements = new Map<string, Statement>();
-  readonly #transaction: (run: () => unknown) => unknown;
-  readonly #group: (group: readonly PendingBatch[]) => unknown[];
+  readonly #transaction: Sqlite.Transaction<(run: () => unknown) => unknown>;
+  readonly #group: Sqlite.Transaction<(group: readonly PendingBatch[]) => unknown[]>;
 
   constructor(
     private readonly db: Sqlite.Database,
@@ -120,7 +120,7 @@ export class SqliteSql implements Sql {
     if (group.length > 1) {
       let results: unknown[];
       try {
-        results = this.#logged(() => this.#group(group));
+        results = this.#logged(() => this.#group.immediate(group));
       } catch {
         for (const batch of group) this.#commitAlone(batch);
         return;
@@ -133,7 +133,7 @@ export class SqliteSql implements Sql {
 
   #commitAlone({ run, alone, resolve, reject }: PendingBatch): void {
     try {
-      resolve((alone ? run() : this.#logged(() => this.#transaction(run))) as never);
+      resolve((alone ? run() : this.#logged(() => this.#transaction.immediate(run))) as never);
     } catch (error) {
       reject(error);
     }
@@ -150,8 +150,10 @@ export class SqliteSql implements Sql {
     this.onQuery?.({ query: text, params: "[]", duration: 0 });
   }
 
-  // BEGIN IMMEDIATE takes SQLite's write lock at once: another process's write cannot slip in
-  // between this transaction's reads and its writes, which would fail it with SQLITE_BUSY.
+  // BEGIN IMMEDIATE takes SQLite's write lock at once: another connection's write (another
+  // process's, or event delivery's thread's) cannot slip in between this transaction's reads and
+  // its writes, which would fail it with SQLITE_BUSY rather than wait. Batches and group commits
+  // begin the same way.
   async transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
     await this.gate.acquire();
     try {
