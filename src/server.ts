@@ -13,6 +13,7 @@ import type { EventLog } from "./events/pull.ts";
 import { emittedEventUris, type SetIssuer } from "./events/set.ts";
 import { eventSigningKey } from "./events/signing-key.ts";
 import { Dispatcher } from "./events/delivery.ts";
+import { DeliveryThread, type Delivery } from "./delivery-thread.ts";
 import { pushFormats } from "./events/formats.ts";
 import type { SubscriptionStore } from "./events/ports.ts";
 import { Metrics } from "./http/metrics.ts";
@@ -44,6 +45,7 @@ import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
 import { SqlUserStore } from "./store/users.ts";
 import type { Sql } from "./store/driver/sql.ts";
 import { timedSql } from "./store/driver/timed.ts";
+import { sqlitePath } from "./store/driver/url.ts";
 import { transactionalUnitOfWork } from "./store/unit-of-work.ts";
 import packageJson from "../package.json" with { type: "json" };
 
@@ -80,7 +82,7 @@ export interface Server {
   // Pushes the events to the subscriptions' receivers once started (main.ts starts it when the
   // server listens); `wake()` after a commit that appended events delivers them without waiting
   // for the next poll. close() stops it.
-  readonly delivery: Dispatcher;
+  readonly delivery: Delivery;
   close(): Promise<void>;
 }
 
@@ -231,14 +233,35 @@ export async function buildServer(
   };
 
   const subscriptions = new SqlSubscriptionStore(sql);
-  const delivery = new Dispatcher({
-    store: subscriptions,
-    formats: pushFormats(securityEvents),
-    retentionDays: config.EVENTS_RETENTION_DAYS,
-    leaseSeconds: config.EVENTS_LEASE_SECONDS,
-    logger,
-    userAgent: `scim-server/${packageJson.version}`,
-  });
+  const userAgent = `scim-server/${packageJson.version}`;
+  // A thread of its own with its own connection (delivery-thread.ts), except on an in-memory
+  // SQLite database, which no second connection can open.
+  const delivery: Delivery =
+    database.kind === "sqlite" && sqlitePath(config.DATABASE_URL) === ":memory:"
+      ? new Dispatcher({
+          store: subscriptions,
+          formats: pushFormats(securityEvents),
+          retentionDays: config.EVENTS_RETENTION_DAYS,
+          leaseSeconds: config.EVENTS_LEASE_SECONDS,
+          logger,
+          userAgent,
+        })
+      : new DeliveryThread(
+          {
+            config: {
+              DATABASE_URL: config.DATABASE_URL,
+              LOG_LEVEL: config.LOG_LEVEL,
+              LOG_FORMAT: config.LOG_FORMAT,
+              EVENTS_RETENTION_DAYS: config.EVENTS_RETENTION_DAYS,
+              EVENTS_LEASE_SECONDS: config.EVENTS_LEASE_SECONDS,
+            },
+            userAgent,
+            issuer: securityEvents.issuer,
+            signingKey: securityEvents.key.privateKey.export({ type: "pkcs8", format: "pem" }) as string,
+            setMode: securityEvents.mode,
+          },
+          logger,
+        );
 
   const app = createApp({
     logger,

@@ -109,10 +109,12 @@ async function scratchPostgres(): Promise<string> {
 
 // Both servers run as `npm start` runs ours: bundled by esbuild (dependencies left as imports) and
 // started with plain node, so that neither carries a TypeScript loader's memory or start-up.
+// Our server's event delivery thread is a bundle of its own beside the server's (src/delivery-thread.ts).
 async function bundled(script: string): Promise<string> {
-  const outfile = join(root, "dist", "bench", basename(script).replace(/\.ts$/, ".js"));
-  await build({ entryPoints: [join(root, script)], bundle: true, platform: "node", format: "esm", packages: "external", sourcemap: true, outfile, logLevel: "warning" });
-  return outfile;
+  const outdir = join(root, "dist", "bench");
+  const entryPoints = { [basename(script).replace(/\.ts$/, "")]: join(root, script), "delivery-worker": join(root, "src/delivery-worker.ts") };
+  await build({ entryPoints, bundle: true, platform: "node", format: "esm", packages: "external", sourcemap: true, outdir, logLevel: "warning" });
+  return join(outdir, basename(script).replace(/\.ts$/, ".js"));
 }
 
 // Starts the bundled <script> and waits for the message it sends once it listens.
@@ -213,12 +215,12 @@ const rate = (perSecond: number) => fixed(perSecond, perSecond < 10 ? 2 : 0);
 
 async function main(): Promise<void> {
   const options = readOptions(process.argv.slice(2));
-  // One reserve user per request of (f), its warm-up included, at up to 3000 requests a second;
+  // One reserve user per request of (f), its warm-up included, at up to 5000 requests a second;
   // a pool of them for (f) as the table runs it, and, with --events, one more for each of the two
   // contenders of (e) and (f) there (the pools of (e) and (f) are the same users: one changes the
   // users, the other the group).
   const eventWrites = options.events ? options.only.flatMap((workload) => eventWorkload(workload.id) ?? []) : [];
-  const pool = Math.max(2000, 3000 * (options.duration + options.warmup + 1));
+  const pool = Math.max(2000, 5000 * (options.duration + options.warmup + 1));
   const pools = eventWrites.some((workload) => workload.id !== "d") ? 3 : 1;
   const reserve = pool * pools;
   const depth = Math.min(50_001, Math.floor(options.users / 2) + 1);
