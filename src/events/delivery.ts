@@ -35,6 +35,10 @@ export interface DeliveryTuning {
   readonly passGapMs: number;
   // Events per pass of a subscription.
   readonly batchSize: number;
+  // The shortest time between the starts of two passes over a subscription, unless the first
+  // was full: events that trickle in go out in passes of hundreds rather than one by one, so
+  // that the statements of a pass (reading the events, recording the outcome) are shared.
+  readonly passSpacingMs: number;
   // Requests in flight per subscription (each to a different resource).
   readonly concurrency: number;
   readonly requestTimeoutMs: number;
@@ -51,6 +55,7 @@ export const defaultTuning: DeliveryTuning = {
   pollMs: 250,
   passGapMs: 50,
   batchSize: 500,
+  passSpacingMs: 100,
   concurrency: 32,
   requestTimeoutMs: 10_000,
   leasesPerPass: 64,
@@ -259,10 +264,14 @@ export class Dispatcher {
     const format = this.#formats.get(subscription.format);
     let cursor = subscription.cursor;
     let worked = false;
+    let passStarted = 0;
     try {
       if (format === undefined) throw new Error(`no push format named ${subscription.format}`);
       const stopped = () => this.#stopping || work.lost;
+      let full = true;
       while (!stopped()) {
+        if (!full) await this.#spaced(passStarted);
+        passStarted = performance.now();
         const due = await this.#store.dueEvents(subscription, this.#now(), this.#tuning.batchSize);
         let record: PassRecord;
         if (due.length > 0) {
@@ -277,6 +286,7 @@ export class Dispatcher {
           work.lost = true;
           break;
         }
+        full = record.attempts.length + record.pending.length >= this.#tuning.batchSize;
         cursor = record.cursor;
         worked = true;
         this.#logGivenUp(subscription, record.attempts);
@@ -291,6 +301,13 @@ export class Dispatcher {
       await this.#store.release(this.owner, subscription.id).catch(() => undefined);
     }
     return worked;
+  }
+
+  // Waits until passSpacingMs after `since`; not in runOnce(), whose passes follow each other.
+  async #spaced(since: number): Promise<void> {
+    const left = since + this.#tuning.passSpacingMs - performance.now();
+    if (this.#loop === undefined || left <= 0 || this.#stopping) return;
+    await new Promise((resolve) => setTimeout(resolve, left));
   }
 
   // The retries due: each resource's events in order, stopping at the first that fails again;

@@ -173,18 +173,22 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
 
   // PostgreSQL: rows another process is leasing at the same moment are skipped rather than
   // waited for, and rows it has just leased are checked again after its commit. SQLite runs one
-  // write at a time.
+  // write at a time, so the candidates are first looked for by a read: an UPDATE takes the write
+  // lock even when it changes nothing, and the serving connection would wait for it.
   async lease(owner: string, formats: readonly string[], now: Date, until: Date, limit: number): Promise<LeasedSubscription[]> {
-    const rows = await this.sql.query<LeasedRow>(
-      `UPDATE "Subscription" SET "leaseOwner" = ?, "leaseUntil" = ? WHERE "id" IN (
-         SELECT s."id" FROM "Subscription" s
+    const candidates = `SELECT s."id" FROM "Subscription" s
          WHERE s."paused" = ? AND s."format" IN (${placeholders(formats.length)})
            AND (s."leaseUntil" IS NULL OR s."leaseUntil" < ?)
            AND (s."cursor" < COALESCE((SELECT q."last" FROM "Sequence" q WHERE q."tenantId" = s."tenantId" AND q."name" = ?), 0)
              OR EXISTS (SELECT 1 FROM "PendingDelivery" p WHERE p."subscriptionId" = s."id" AND p."state" = 'retry' AND p."nextAttemptAt" <= ?))
-         LIMIT ?${this.sql.dialect === "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""})
+         LIMIT ?`;
+    const args = [false, ...formats, now, eventSequenceName, now, limit];
+    if (this.sql.dialect === "sqlite" && (await this.sql.query(candidates, args)).length === 0) return [];
+    const rows = await this.sql.query<LeasedRow>(
+      `UPDATE "Subscription" SET "leaseOwner" = ?, "leaseUntil" = ? WHERE "id" IN (
+         ${candidates}${this.sql.dialect === "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""})
        RETURNING "id", "tenantId", "format", "url", "types", "secret", "audience", "cursor", "retryForSeconds"`,
-      [owner, until, false, ...formats, now, eventSequenceName, now, limit],
+      [owner, until, ...args],
     );
     const leased: LeasedSubscription[] = [];
     for (const row of rows) {
