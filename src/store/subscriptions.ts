@@ -171,10 +171,12 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
     }));
   }
 
-  // PostgreSQL: rows another process is leasing at the same moment are skipped rather than
-  // waited for, and rows it has just leased are checked again after its commit. SQLite runs one
-  // write at a time, so the candidates are first looked for by a read: an UPDATE takes the write
-  // lock even when it changes nothing, and the serving connection would wait for it.
+  // The candidates are first looked for by a read, as the dispatcher asks every 50 ms under writes
+  // and most questions find nothing: on SQLite an UPDATE takes the file's write lock even when it
+  // changes nothing, and the serving connection would wait for it; on PostgreSQL it would write
+  // to the log. Then on PostgreSQL rows another process is leasing at the same moment are skipped
+  // rather than waited for, and rows it has just leased are checked again after its commit;
+  // SQLite runs one write at a time.
   async lease(owner: string, formats: readonly string[], now: Date, until: Date, limit: number): Promise<LeasedSubscription[]> {
     const candidates = `SELECT s."id" FROM "Subscription" s
          WHERE s."paused" = ? AND s."format" IN (${placeholders(formats.length)})
@@ -183,7 +185,7 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
              OR EXISTS (SELECT 1 FROM "PendingDelivery" p WHERE p."subscriptionId" = s."id" AND p."state" = 'retry' AND p."nextAttemptAt" <= ?))
          LIMIT ?`;
     const args = [false, ...formats, now, eventSequenceName, now, limit];
-    if (this.sql.dialect === "sqlite" && (await this.sql.query(candidates, args)).length === 0) return [];
+    if ((await this.sql.query(candidates, args)).length === 0) return [];
     const rows = await this.sql.query<LeasedRow>(
       `UPDATE "Subscription" SET "leaseOwner" = ?, "leaseUntil" = ? WHERE "id" IN (
          ${candidates}${this.sql.dialect === "postgresql" ? " FOR UPDATE SKIP LOCKED" : ""})
