@@ -271,6 +271,9 @@ export class Dispatcher {
       let full = true;
       while (!stopped()) {
         if (!full) await this.#spaced(passStarted);
+        // Removed, paused or replayed since the last pass (which found out only when recording
+        // it): nothing more is sent.
+        if (passStarted > 0 && !(await this.#store.holds(this.owner, subscription.id))) break;
         passStarted = performance.now();
         const due = await this.#store.dueEvents(subscription, this.#now(), this.#tuning.batchSize);
         let record: PassRecord;

@@ -171,6 +171,8 @@ export interface DeliveryStore {
   // Extends every lease `owner` still holds; the ids of those subscriptions.
   renew(owner: string, until: Date): Promise<ReadonlySet<string>>;
   release(owner: string, id: string): Promise<void>;
+  // Whether `owner` still holds the lease of the subscription, which exists and is not paused.
+  holds(owner: string, id: string): Promise<boolean>;
   // The retries due at `now` that no waiting event of their resource not yet due precedes; at
   // most `limit`, in sequence order.
   dueEvents(subscription: LeasedSubscription, now: Date, limit: number): Promise<DueEvent[]>;

@@ -215,6 +215,11 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
     return new Set(rows.map((row) => row.id));
   }
 
+  async holds(owner: string, id: string): Promise<boolean> {
+    const rows = await this.sql.query(`SELECT "id" FROM "Subscription" WHERE "id" = ? AND "leaseOwner" = ? AND "paused" = ?`, [id, owner, false]);
+    return rows.length > 0;
+  }
+
   async release(owner: string, id: string): Promise<void> {
     await this.sql.execute(`UPDATE "Subscription" SET "leaseOwner" = NULL, "leaseUntil" = NULL WHERE "id" = ? AND "leaseOwner" = ?`, [id, owner]);
   }

@@ -225,6 +225,7 @@ describe(`retries (${testDatabaseKind})`, { timeout: 60_000 }, () => {
       },
       renew: (...args) => store.renew(...args),
       release: (...args) => store.release(...args),
+      holds: (...args) => store.holds(...args),
       dueEvents: (...args) => store.dueEvents(...args),
       newEvents: (...args) => store.newEvents(...args),
       record: (...args) => store.record(...args),

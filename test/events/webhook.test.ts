@@ -131,6 +131,32 @@ describe(`webhook delivery (${testDatabaseKind})`, () => {
     expect((await store.get(subscription.id))!.cursor).toBe(Number(last!.last));
   });
 
+  it("a subscription removed or paused while a dispatcher works it is sent nothing more", async () => {
+    // Passes 400 ms apart: the subscription is removed or paused once the first has been
+    // recorded, before the second starts.
+    const running = dispatcher({ tuning: { passSpacingMs: 400 } });
+    running.start();
+    try {
+      for (const [path, stop] of [
+        ["/removed", (id: string) => store.remove(id)],
+        ["/paused-running", (id: string) => store.setPaused(id, true)],
+      ] as const) {
+        const { subscription } = await subscribe(path);
+        const first = spreadEvents(5, 5, `${path.slice(1)}-a`);
+        await appendEvents(app.server.database.sql, tenantId, first);
+        running.wake();
+        await receiver.waitFor(5, { path, timeoutMs: 5000 });
+        await new Promise((resolve) => setTimeout(resolve, 150));
+        await stop(subscription.id);
+        await appendEvents(app.server.database.sql, tenantId, spreadEvents(5, 5, `${path.slice(1)}-b`));
+        await new Promise((resolve) => setTimeout(resolve, 600));
+        expect(at(path).map((entry) => entry.eventId).sort()).toStrictEqual(first.map((event) => event.id).sort());
+      }
+    } finally {
+      await running.stop();
+    }
+  });
+
   it("a paused subscription receives nothing until it is resumed, then everything it missed", async () => {
     const { subscription } = await subscribe("/paused");
     await store.setPaused(subscription.id, true);
