@@ -35,10 +35,13 @@ export interface DeliveryTuning {
   readonly passGapMs: number;
   // Events per pass of a subscription.
   readonly batchSize: number;
-  // The shortest time between the starts of two passes over a subscription, unless the first
-  // was full: events that trickle in go out in passes of hundreds rather than one by one, so
-  // that the statements of a pass (reading the events, recording the outcome) are shared.
+  // Under a steady stream of writes, the shortest time between the starts of two passes over a
+  // subscription: its events go out in passes of hundreds rather than a few at a time, so that
+  // the statements of a pass (reading the events, recording the outcome) are shared. A pass of
+  // fewer than spacedFrom events (few writes: the next one is sent at once) or of batchSize (a
+  // backlog) is followed at once.
   readonly passSpacingMs: number;
+  readonly spacedFrom: number;
   // Requests in flight per subscription (each to a different resource).
   readonly concurrency: number;
   readonly requestTimeoutMs: number;
@@ -55,7 +58,8 @@ export const defaultTuning: DeliveryTuning = {
   pollMs: 250,
   passGapMs: 50,
   batchSize: 500,
-  passSpacingMs: 100,
+  passSpacingMs: 250,
+  spacedFrom: 16,
   concurrency: 32,
   requestTimeoutMs: 10_000,
   leasesPerPass: 64,
@@ -268,9 +272,9 @@ export class Dispatcher {
     try {
       if (format === undefined) throw new Error(`no push format named ${subscription.format}`);
       const stopped = () => this.#stopping || work.lost;
-      let full = true;
+      let spaced = false;
       while (!stopped()) {
-        if (!full) await this.#spaced(passStarted);
+        if (spaced) await this.#spaced(passStarted);
         // Removed, paused or replayed since the last pass (which found out only when recording
         // it): nothing more is sent.
         if (passStarted > 0 && !(await this.#store.holds(this.owner, subscription.id))) break;
@@ -289,7 +293,8 @@ export class Dispatcher {
           work.lost = true;
           break;
         }
-        full = record.attempts.length + record.pending.length >= this.#tuning.batchSize;
+        const size = record.attempts.length + record.pending.length;
+        spaced = size >= this.#tuning.spacedFrom && size < this.#tuning.batchSize;
         cursor = record.cursor;
         worked = true;
         this.#logGivenUp(subscription, record.attempts);

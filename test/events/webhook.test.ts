@@ -134,7 +134,7 @@ describe(`webhook delivery (${testDatabaseKind})`, () => {
   it("a subscription removed or paused while a dispatcher works it is sent nothing more", async () => {
     // Passes 400 ms apart: the subscription is removed or paused once the first has been
     // recorded, before the second starts.
-    const running = dispatcher({ tuning: { passSpacingMs: 400 } });
+    const running = dispatcher({ tuning: { passSpacingMs: 400, spacedFrom: 1 } });
     running.start();
     try {
       for (const [path, stop] of [
