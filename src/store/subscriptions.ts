@@ -171,8 +171,8 @@ export class SqlSubscriptionStore implements SubscriptionStore, DeliveryStore {
     }));
   }
 
-  // The candidates are first looked for by a read, as the dispatcher asks every 50 ms under writes
-  // and most questions find nothing: on SQLite an UPDATE takes the file's write lock even when it
+  // The candidates are first looked for by a read, as the dispatcher asks after every burst of
+  // writes and most questions find nothing: on SQLite an UPDATE takes the file's write lock even when it
   // changes nothing, and the serving connection would wait for it; on PostgreSQL it would write
   // to the log. Then on PostgreSQL rows another process is leasing at the same moment are skipped
   // rather than waited for, and rows it has just leased are checked again after its commit;
