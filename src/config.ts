@@ -80,6 +80,13 @@ const configSchema = z.object({
   EVENTS_RETENTION_DAYS: integer(30, 1, 36_500),
   EVENTS_RETRY_FOR_SECONDS: integer(259_200, 1, 31_536_000),
   EVENTS_LEASE_SECONDS: integer(30, 1, 3600),
+  // The provisioning log (docs/provisioning-log.md): every request to /scim/v2 and /compat/*
+  // ("all"), only those that failed ("errors"), or none ("off"); kept this many days within this
+  // many megabytes; each stored body cut at this many bytes.
+  PROVISIONING_LOG: z.enum(["all", "errors", "off"], { error: "must be all, errors or off" }).default("all"),
+  PROVISIONING_LOG_RETENTION_DAYS: integer(7, 1, 3650),
+  PROVISIONING_LOG_MAX_MB: integer(256, 1, 1_048_576),
+  PROVISIONING_LOG_BODY_BYTES: integer(16_384, 256, 1_048_576),
 });
 
 export type Config = z.infer<typeof configSchema>;

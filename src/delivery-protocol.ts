@@ -1,8 +1,9 @@
 import type { Config } from "./config.ts";
 import type { SetMode } from "./events/set.ts";
+import type { LoggedRequest } from "./provisioning-log/entry.ts";
 
 // What the serving thread (delivery-thread.ts) gives the event delivery thread
-// (delivery-worker.ts) when it starts it.
+// (delivery-worker.ts) when it starts it, and the messages between them.
 
 export interface DeliveryWorkerData {
   readonly config: Pick<Config, "DATABASE_URL" | "LOG_LEVEL" | "LOG_FORMAT" | "EVENTS_RETENTION_DAYS" | "EVENTS_LEASE_SECONDS">;
@@ -19,3 +20,17 @@ export interface DeliveryWorkerData {
 export const idle = 0;
 export const woken = 1;
 export const stopping = 2;
+
+// The provisioning log's entries, written by the thread over its own connection, so that their
+// inserts take no time from the serving thread; answered with the same id once written.
+export interface LogWrite {
+  readonly kind: "log";
+  readonly id: number;
+  readonly entries: readonly LoggedRequest[];
+}
+
+export interface LogWritten {
+  readonly kind: "logged";
+  readonly id: number;
+  readonly error?: string;
+}

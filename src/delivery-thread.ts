@@ -1,6 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
-import { idle, stopping, woken, type DeliveryWorkerData } from "./delivery-protocol.ts";
+import { idle, stopping, woken, type DeliveryWorkerData, type LogWrite, type LogWritten } from "./delivery-protocol.ts";
+import type { LoggedRequest } from "./provisioning-log/entry.ts";
 
 // Event delivery on a thread of its own (delivery-worker.ts). Delivering an event costs about as
 // much CPU as the write that produced it (a request built, signed and sent, its answer read, its
@@ -16,6 +17,10 @@ export interface Delivery {
   start(): void;
   wake(): void;
   stop(): Promise<void>;
+  // Writes provisioning log entries on the thread, resolving once they are stored; undefined
+  // when no thread runs (before start, once stopped, on the serving thread's own Dispatcher),
+  // and the caller writes them itself.
+  writeLog?(entries: readonly LoggedRequest[]): Promise<void> | undefined;
 }
 
 type WorkerSettings = Omit<DeliveryWorkerData, "signal">;
@@ -34,6 +39,8 @@ export class DeliveryThread implements Delivery {
   #restart: NodeJS.Timeout | undefined;
   #started = false;
   #stopped = false;
+  #logWrites = new Map<number, { resolve: () => void; reject: (error: Error) => void }>();
+  #nextLogWrite = 0;
 
   constructor(settings: WorkerSettings, logger: Logger) {
     this.#settings = settings;
@@ -53,6 +60,16 @@ export class DeliveryThread implements Delivery {
 
   wake(): void {
     if (Atomics.compareExchange(this.#signal, 0, idle, woken) === idle) Atomics.notify(this.#signal, 0);
+  }
+
+  writeLog(entries: readonly LoggedRequest[]): Promise<void> | undefined {
+    const worker = this.#worker;
+    if (worker === undefined || this.#stopped) return undefined;
+    const id = (this.#nextLogWrite += 1);
+    return new Promise<void>((resolve, reject) => {
+      this.#logWrites.set(id, { resolve, reject });
+      worker.postMessage({ kind: "log", id, entries } satisfies LogWrite);
+    });
   }
 
   async stop(): Promise<void> {
@@ -77,9 +94,18 @@ export class DeliveryThread implements Delivery {
     const worker = startWorker(data);
     this.#worker = worker;
     worker.on("error", (error) => this.#logger.error({ err: error }, "event delivery: the delivery thread failed"));
+    worker.on("message", (message: LogWritten) => {
+      if (message.kind !== "logged") return;
+      const waiting = this.#logWrites.get(message.id);
+      this.#logWrites.delete(message.id);
+      if (message.error === undefined) waiting?.resolve();
+      else waiting?.reject(new Error(message.error));
+    });
     this.#exited = new Promise((resolve) =>
       worker.once("exit", (code) => {
         this.#worker = undefined;
+        for (const waiting of this.#logWrites.values()) waiting.reject(new Error("the delivery thread ended before writing these entries"));
+        this.#logWrites.clear();
         resolve();
         if (this.#stopped) return;
         this.#logger.error({ code }, `event delivery: the delivery thread ended; another starts in ${restartMs / 1000} s`);

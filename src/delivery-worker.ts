@@ -1,16 +1,18 @@
 import { createPrivateKey } from "node:crypto";
 import { parentPort, workerData } from "node:worker_threads";
-import { idle, stopping, woken, type DeliveryWorkerData } from "./delivery-protocol.ts";
+import { idle, stopping, woken, type DeliveryWorkerData, type LogWrite, type LogWritten } from "./delivery-protocol.ts";
 import { Dispatcher } from "./events/delivery.ts";
 import { pushFormats } from "./events/formats.ts";
 import { signingKeyOf } from "./events/signing-key.ts";
 import { createLogger } from "./logger.ts";
 import { openConnection } from "./store/connection.ts";
+import { SqlProvisioningLogStore } from "./store/provisioning-log.ts";
 import { SqlSubscriptionStore } from "./store/subscriptions.ts";
 
 // The event delivery thread (delivery-thread.ts starts it): a Dispatcher over a database
 // connection of its own, so that building, signing and sending requests and recording their
-// outcome take no time from the thread that serves requests.
+// outcome take no time from the thread that serves requests. It also writes the provisioning
+// log's batches the serving thread hands it, for the same reason.
 
 // How long after one wake the thread listens for the next.
 const wakeGapMs = 25;
@@ -30,6 +32,14 @@ async function run(data: DeliveryWorkerData): Promise<void> {
     userAgent: data.userAgent,
   });
   dispatcher.start();
+  const log = new SqlProvisioningLogStore(connection.sql);
+  parentPort?.on("message", (message: LogWrite) => {
+    if (message.kind !== "log") return;
+    log.append(message.entries).then(
+      () => parentPort?.postMessage({ kind: "logged", id: message.id } satisfies LogWritten),
+      (error: unknown) => parentPort?.postMessage({ kind: "logged", id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies LogWritten),
+    );
+  });
   const signal = new Int32Array(data.signal);
   for (;;) {
     const waited = waitAsync(signal, 0, idle);

@@ -21,6 +21,7 @@ async function main(): Promise<void> {
   const listener = createHttpServer(server.app);
   const port = await listen(listener, config);
   server.delivery.start();
+  server.provisioningLog.start();
   const address = `http://${config.HOST.includes(":") ? `[${config.HOST}]` : config.HOST}:${port}`;
   // Before the line that tells a supervisor the server is up, so that a signal sent on it is handled.
   stopOnSignals(listener, server, logger, config.SHUTDOWN_TIMEOUT_SECONDS);

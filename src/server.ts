@@ -1,11 +1,12 @@
 import type { Express } from "express";
 import type { Logger } from "pino";
 import { createApp } from "./app.ts";
+import { AdminCredentialService } from "./auth/admin-credentials.ts";
 import { hashPassword, verifyPassword } from "./auth/passwords.ts";
 import type { CredentialStore, TenantStore } from "./auth/ports.ts";
 import { ApiKeyService } from "./auth/api-keys.ts";
 import { TokenService } from "./auth/tokens.ts";
-import { compatApiNamed, compatApiNames, compatApis, extensionsWith, visibleWith, type CompatCredentialIssuer } from "./compat/apis.ts";
+import { compatApiNamed, compatApiNames, compatApis, extensionsWith, visibleWith, type CompatApiName, type CompatCredentialIssuer } from "./compat/apis.ts";
 import type { CompatCore } from "./compat/core.ts";
 import { defaultDatabaseUrl, type Config } from "./config.ts";
 import { PollService } from "./events/poll.ts";
@@ -43,6 +44,9 @@ import { SqlSequenceStore } from "./store/sequences.ts";
 import { SqlSubscriptionStore } from "./store/subscriptions.ts";
 import { SqlCredentialStore, SqlTenantStore } from "./store/tenants.ts";
 import { SqlUserStore } from "./store/users.ts";
+import { SqlAdminCredentialStore } from "./store/admin-credentials.ts";
+import { SqlProvisioningLogStore } from "./store/provisioning-log.ts";
+import { ProvisioningLogRecorder } from "./provisioning-log/recorder.ts";
 import type { Sql } from "./store/driver/sql.ts";
 import { timedSql } from "./store/driver/timed.ts";
 import { sqlitePath } from "./store/driver/url.ts";
@@ -83,6 +87,11 @@ export interface Server {
   // server listens); `wake()` after a commit that appended events delivers them without waiting
   // for the next poll. close() stops it.
   readonly delivery: Delivery;
+  // The operator's credentials for the admin API and console (npm run token -- --admin).
+  readonly adminCredentials: AdminCredentialService;
+  // Writes the provisioning log in batches once started (main.ts starts it when the server
+  // listens); close() writes what it holds.
+  readonly provisioningLog: ProvisioningLogRecorder;
   close(): Promise<void>;
 }
 
@@ -263,9 +272,44 @@ export async function buildServer(
           logger,
         );
 
+  const adminCredentials = new AdminCredentialService(new SqlAdminCredentialStore(sql), config.TOKEN_CACHE_SECONDS);
+  const logStore = new SqlProvisioningLogStore(sql);
+  const provisioningLog = new ProvisioningLogRecorder(logStore, {
+    mode: config.PROVISIONING_LOG,
+    retentionDays: config.PROVISIONING_LOG_RETENTION_DAYS,
+    maxBytes: config.PROVISIONING_LOG_MAX_MB * 1024 * 1024,
+    logger,
+    writeElsewhere: (entries) => delivery.writeLog?.(entries),
+  });
+
   const app = createApp({
     logger,
     metrics,
+    provisioningLog: { recorder: provisioningLog, bodyBytes: config.PROVISIONING_LOG_BODY_BYTES },
+    admin: {
+      adminCredentials,
+      tenants,
+      credentials,
+      issueCredential: async ({ surface, ...request }) => {
+        if (surface !== "scim") return issueCompatCredential({ ...request, surface: surface as CompatApiName });
+        const { token, id } = await tokens.issue(request);
+        return { credential: token, id };
+      },
+      revokeCredential: async (id) => (await tokens.revoke(id)) || (await keys.revoke(id)),
+      users,
+      groups,
+      settings,
+      // What this process has gathered is written before the log is read, so that an entry
+      // shows as soon as its request is answered.
+      log: {
+        list: async (tenantId, query) => (await provisioningLog.flush(), logStore.list(tenantId, query)),
+        get: async (tenantId, id) => (await provisioningLog.flush(), logStore.get(tenantId, id)),
+        activity: async (tenantId, since, bucket) => (await provisioningLog.flush(), logStore.activity(tenantId, since, bucket)),
+      },
+      subscriptions,
+      retryForSeconds: config.EVENTS_RETRY_FOR_SECONDS,
+      logger,
+    },
     changed: () => delivery.wake(),
     readiness: () => database.readiness(),
     scim: {
@@ -298,8 +342,11 @@ export async function buildServer(
     securityEvents,
     subscriptions,
     delivery,
+    adminCredentials,
+    provisioningLog,
     close: async () => {
       await delivery.stop();
+      await provisioningLog.stop();
       await database.close();
     },
   };

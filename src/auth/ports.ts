@@ -60,3 +60,19 @@ export interface CredentialStore {
   revoke(id: string): Promise<boolean>;
   setting(key: string, create: () => string): Promise<string>;
 }
+
+// The operator's credentials for the admin API (npm run token -- --admin): no tenant's.
+export interface AdminCredentialRecord {
+  readonly id: string;
+  readonly secretHash: string;
+  readonly createdAt: Date;
+  readonly revokedAt?: Date;
+}
+
+export interface AdminCredentialStore {
+  record(id: string, secretHash: string): Promise<void>;
+  find(id: string): Promise<AdminCredentialRecord | undefined>;
+  // Newest first.
+  list(): Promise<AdminCredentialRecord[]>;
+  revoke(id: string): Promise<boolean>;
+}

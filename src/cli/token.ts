@@ -6,13 +6,17 @@ import { durationSeconds, openServer, parseCommandLine, printTable, runCommand, 
 // npm run token -- --tenant <name> [--scope read|write] [--ttl 90d] [--subject <userId>] [--api <api>]
 // npm run token -- --revoke <token id>
 // npm run token -- --list [--tenant <name>] [--json]
+// npm run token -- --admin [--list [--json]]
 // Issuing prints the credential and nothing else on stdout; its id goes to stderr.
 
 const usage = `usage:
   npm run token -- --tenant <name> [--scope read|write] [--ttl <seconds|30m|12h|90d>] [--subject <user id>] [--api <api>]
   npm run token -- --revoke <token id>
   npm run token -- --list [--tenant <name>] [--json]
+  npm run token -- --admin [--list [--json]]
 
+  --admin        a credential for the admin API and console (/admin), which belongs to no
+                 tenant and works nowhere else; with --list, the admin credentials
   --api          the API the credential is for: scim (the default, a bearer token for /scim/v2) or
                  a compat API (${compatApiNames.join(", ")}), printed in the form that
                  API's clients send; a credential works on its own API only
@@ -68,6 +72,7 @@ runCommand("token", "npm run token -- --help", async () => {
     api: { type: "string" },
     list: { type: "boolean" },
     json: { type: "boolean" },
+    admin: { type: "boolean" },
     help: { type: "boolean", short: "h" },
   });
   if (args.help) {
@@ -75,6 +80,29 @@ runCommand("token", "npm run token -- --help", async () => {
     return;
   }
   const issuing = ["scope", "ttl", "subject", "api"].filter((name) => args[name as keyof typeof args] !== undefined);
+  if (args.admin) {
+    if (args.tenant !== undefined || args.revoke !== undefined || issuing.length > 0) throw new UsageError("--admin takes only --list and --json");
+    if (args.json && !args.list) throw new UsageError("--json goes with --list");
+    const server = await openServer();
+    try {
+      if (args.list) {
+        const rows = (await server.adminCredentials.list()).map((credential) => ({
+          id: credential.id,
+          created: credential.createdAt.toISOString(),
+          revoked: credential.revokedAt?.toISOString() ?? "",
+        }));
+        if (args.json) process.stdout.write(`${JSON.stringify(rows)}\n`);
+        else printTable(rows, ["id", "created", "revoked"]);
+        return;
+      }
+      const { id, credential } = await server.adminCredentials.issue();
+      console.error(`admin credential id ${id}; revoke with: npm run token -- --revoke ${id}`);
+      process.stdout.write(`${credential}\n`);
+    } finally {
+      await server.close();
+    }
+    return;
+  }
   if (args.list) {
     if (args.revoke !== undefined || issuing.length > 0) throw new UsageError(`--list takes only --tenant and --json`);
   } else if (args.revoke !== undefined) {
@@ -99,7 +127,7 @@ runCommand("token", "npm run token -- --help", async () => {
       return;
     }
     if (args.revoke !== undefined) {
-      const revoked = await server.tokens.revoke(args.revoke);
+      const revoked = (await server.tokens.revoke(args.revoke)) || (await server.adminCredentials.revoke(args.revoke));
       if (!revoked) throw new Error(`no active token or key ${args.revoke}`);
       console.error(`revoked ${args.revoke}`);
       return;

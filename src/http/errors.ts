@@ -5,11 +5,12 @@ import { scimContentType } from "./respond.ts";
 
 // The SCIM surface's one error renderer (RFC 7644 §3.12). Errors from body parsing become their
 // SCIM equivalents; anything unexpected is logged and answered as a bare 500, never a stack trace.
-export function scimErrorRenderer(logger: Logger): ErrorRequestHandler {
+// A 401 names the realm of the credential asked for (RFC 6750 §3).
+export function scimErrorRenderer(logger: Logger, realm = "scim"): ErrorRequestHandler {
   return (error, _req, res, _next) => {
     const scimError = asScimError(error);
     if (scimError.status === 500) logger.error({ err: error }, "unhandled error");
-    if (scimError.status === 401) res.setHeader("WWW-Authenticate", 'Bearer realm="scim"');
+    if (scimError.status === 401) res.setHeader("WWW-Authenticate", `Bearer realm="${realm}"`);
     res.status(scimError.status).type(scimContentType).send(JSON.stringify(toScimErrorBody(scimError)));
   };
 }

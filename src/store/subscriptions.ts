@@ -7,7 +7,7 @@ import type {
 import { sqlDate, type Sql, type SqlStatement } from "./driver/sql.ts";
 import { eventSequenceName, lastEventSequence, pruneEvents } from "./events.ts";
 import { placeholders } from "./query/condition.ts";
-import { insertSql } from "./query/statements.ts";
+import { inChunks, insertSql } from "./query/statements.ts";
 import type { ReadRow, RowValues } from "./tables.ts";
 
 // Subscriptions to a tenant's change events (schema.prisma, Subscription, PendingDelivery and
@@ -50,19 +50,6 @@ function toSubscription(row: ListedRow): Subscription {
     createdAt: sqlDate(row.createdAt),
     pending: { retry: Number(row.retry), dead: Number(row.dead), failed: Number(row.failed) },
   };
-}
-
-// Rows per statement of a batch's multi-row writes: a few fixed sizes, so that the statements
-// have a few texts, each prepared once (driver/postgresql.ts names a bounded number of them).
-const chunkSizes = [256, 64, 16, 4, 1];
-
-function inChunks<T>(rows: readonly T[], statement: (chunk: readonly T[]) => SqlStatement): SqlStatement[] {
-  const statements: SqlStatement[] = [];
-  let start = 0;
-  for (const size of chunkSizes) {
-    for (; rows.length - start >= size; start += size) statements.push(statement(rows.slice(start, start + size)));
-  }
-  return statements;
 }
 
 const upsertPending = ` ON CONFLICT ("subscriptionId", "sequence") DO UPDATE SET "state" = excluded."state", "attempts" = excluded."attempts",

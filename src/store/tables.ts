@@ -1,6 +1,6 @@
 import type {
-  CredentialModel, DeliveryAttemptModel, EventModel, ExtensionValueModel, GroupMemberModel, GroupModel, PendingDeliveryModel,
-  SequenceModel, SettingModel, SubscriptionModel, TenantModel, UserModel, UserValueModel,
+  AdminCredentialModel, CredentialModel, DeliveryAttemptModel, EventModel, ExtensionValueModel, GroupMemberModel, GroupModel, PendingDeliveryModel,
+  ProvisioningRequestModel, SequenceModel, SettingModel, SubscriptionModel, TenantModel, UserModel, UserValueModel,
 } from "./generated/sqlite/models.ts";
 import type { SqlValue } from "./driver/sql.ts";
 
@@ -20,6 +20,8 @@ export interface Tables {
   readonly Subscription: SubscriptionModel;
   readonly PendingDelivery: PendingDeliveryModel;
   readonly DeliveryAttempt: DeliveryAttemptModel;
+  readonly AdminCredential: AdminCredentialModel;
+  readonly ProvisioningRequest: ProvisioningRequestModel;
 }
 
 export type Table = keyof Tables;

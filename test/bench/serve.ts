@@ -8,8 +8,8 @@ import { buildServer } from "../../src/server.ts";
 
 // Our server as the benchmark runs it: a child process of its own, so that the load generator
 // does not share its event loop, built and started exactly as src/main.ts does it (request log
-// included, written to the child's stdout, which the runner discards; event delivery started once
-// it listens). The database is seeded already.
+// included, written to the child's stdout, which the runner discards; event delivery and the
+// provisioning log started once it listens). The database is seeded already.
 //
 // Bundled by the runner and started with plain node, as `npm start` runs src/main.ts, with
 // DATABASE_URL and BENCH_TENANT set; it sends
@@ -24,6 +24,7 @@ const { token } = await server.tokens.issue({ tenantId: tenant.id, scopes: ["sci
 
 const listener = createHttpServer(server.app).listen(0, "127.0.0.1", () => {
   server.delivery.start();
+  server.provisioningLog.start();
   process.send?.({ port: (listener.address() as AddressInfo).port, token });
 });
 

@@ -106,4 +106,29 @@ describe(`event delivery on its own thread (${testDatabaseKind})`, () => {
       rmSync(dir, { recursive: true, force: true });
     }
   });
+
+  it("writes the provisioning log's entries over its own connection, and the serving thread does once it is stopped", async () => {
+    const inserts: string[] = [];
+    const logged = await startTestApp({}, pino({ level: "silent" }), {
+      onQuery: (event) => void (event.query.startsWith('INSERT INTO "ProvisioningRequest"') && inserts.push(event.query)),
+    });
+    try {
+      const admin = (await logged.server.adminCredentials.issue()).credential;
+      const client = await logged.client("thread-log");
+      const logOf = async () =>
+        (await logged.http().get("/admin/v1/tenants/thread-log/log").set("Authorization", `Bearer ${admin}`).expect(200)).body.data as { path: string }[];
+      logged.server.delivery.start();
+      await client.post("/Users", user("thread-log-1@example.com")).expect(201);
+      await client.get("/Users").expect(200);
+      expect((await logOf()).map((entry) => entry.path)).toEqual(["/scim/v2/Users", "/scim/v2/Users"]);
+      expect(inserts).toEqual([]);
+
+      await logged.server.delivery.stop();
+      await client.get("/Groups").expect(200);
+      expect((await logOf()).map((entry) => entry.path)).toEqual(["/scim/v2/Groups", "/scim/v2/Users", "/scim/v2/Users"]);
+      expect(inserts).toHaveLength(1);
+    } finally {
+      await logged.close();
+    }
+  });
 });

@@ -56,10 +56,13 @@ function documentedOperations(): Set<string> {
 }
 
 // "get /scim/v2/Users/{id}" for every route of the app's route tables (src/http/routes.ts reads
-// them from the router stack, without the catch-alls that answer 405).
+// them from the router stack, without the catch-alls that answer 405). A wildcard ({*page}) is
+// one parameter that spans segments.
 function routedOperations(express: Express): Set<string> {
   return new Set(
-    routesOf(express).flatMap((route) => route.methods.map((method) => `${method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}")}`)),
+    routesOf(express).flatMap((route) =>
+      route.methods.map((method) => `${method.toLowerCase()} ${route.path.replace(/:(\w+)/g, "{$1}").replace(/\{\*(\w+)\}/g, "{$1}")}`),
+    ),
   );
 }
 

@@ -1,5 +1,6 @@
 import packageJson from "../../../package.json" with { type: "json" };
 import type { SchemaRegistry } from "../../scim/schema/registry.ts";
+import { adminApi } from "./admin.ts";
 import { eventsApi } from "./events.ts";
 import { operationalApi } from "./operational.ts";
 import { scimApi } from "./scim.ts";
@@ -24,6 +25,7 @@ export function openApiDocument(registry: SchemaRegistry, compat: readonly { rea
     ["", operationalApi],
     ["/scim/v2", scimApi(registry)],
     ["", eventsApi],
+    ["", adminApi],
     ...compat.map((api): [string, ApiDescription] => [`/compat/${api.name}`, api.openapi]),
   ];
   const paths: Record<string, PathItem> = {};

@@ -1,4 +1,4 @@
-import { ref, reply, type ApiDescription } from "./spec.ts";
+import { pathParameter, ref, reply, type ApiDescription } from "./spec.ts";
 
 // The routes for operators and readers rather than provisioning clients: probes, metrics, and
 // this description itself. None needs a tenant's credential.
@@ -72,6 +72,35 @@ export const operationalApi: ApiDescription = {
         summary: "A reference page rendering this document (Swagger UI, served by this server)",
         security: [],
         responses: { 200: reply("The page.", { type: "string" }, "text/html") },
+      },
+    },
+    "/admin": {
+      get: {
+        operationId: "operations.console",
+        summary: "The admin console (docs/console.md), which signs in with an admin credential and calls /admin/v1",
+        security: [],
+        responses: { 200: reply("The console's page.", { type: "string" }, "text/html") },
+      },
+    },
+    "/admin/{page}": {
+      get: {
+        operationId: "operations.consolePage",
+        summary: "A page of the admin console, by its address (the same page, which shows the part the address names)",
+        security: [],
+        parameters: [pathParameter("page", "The rest of the address, such as tenants/acme/log.")],
+        responses: { 200: reply("The console's page.", { type: "string" }, "text/html") },
+      },
+    },
+    "/admin/assets/{name}": {
+      get: {
+        operationId: "operations.consoleAsset",
+        summary: "The console's script and style sheet, served by this server (no CDN)",
+        security: [],
+        parameters: [pathParameter("name", "The asset's file name.")],
+        responses: {
+          200: reply("The asset.", { type: "string" }, "text/javascript"),
+          404: reply("No such asset."),
+        },
       },
     },
   },

@@ -1,4 +1,4 @@
-import type { SqlValue } from "../driver/sql.ts";
+import type { SqlStatement, SqlValue } from "../driver/sql.ts";
 import type { RowValues, Table } from "../tables.ts";
 import { placeholders } from "./condition.ts";
 
@@ -36,4 +36,17 @@ export function updateSql<T extends Table>(table: T, set: RowValues<T>, where: R
     text: `UPDATE "${table}" SET ${assignments.join(", ")} WHERE ${conditions.join(" AND ")}`,
     args: [...Object.values(set), ...Object.values(where)] as SqlValue[],
   };
+}
+
+// Rows per statement of a batch's multi-row writes: a few fixed sizes, so that the statements
+// have a few texts, each prepared once (driver/postgresql.ts names a bounded number of them).
+const chunkSizes = [256, 64, 16, 4, 1];
+
+export function inChunks<T>(rows: readonly T[], statement: (chunk: readonly T[]) => SqlStatement): SqlStatement[] {
+  const statements: SqlStatement[] = [];
+  let start = 0;
+  for (const size of chunkSizes) {
+    for (; rows.length - start >= size; start += size) statements.push(statement(rows.slice(start, start + size)));
+  }
+  return statements;
 }
