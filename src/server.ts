@@ -344,9 +344,10 @@ export async function buildServer(
     delivery,
     adminCredentials,
     provisioningLog,
+    // The log's last entries are written (on the delivery thread) before the thread stops.
     close: async () => {
-      await delivery.stop();
       await provisioningLog.stop();
+      await delivery.stop();
       await database.close();
     },
   };

@@ -102,20 +102,30 @@ describe("every read route of every surface", () => {
       }
     }
     for (const name of ["User", "Group", userUrn, groupUrn, enterpriseUserUrn, "gateway", "bb-group@example.com"]) candidates.add(name);
+    // The admin API addresses the tenant by name, and its log entries, subscriptions and the
+    // console's files by their own ids.
+    auth.admin = `Bearer ${(await app.server.adminCredentials.issue()).credential}`;
+    const { subscription } = await app.server.subscriptions.create({ tenantId: organization, format: "webhook", url: "http://127.0.0.1:9/hook", types: [], audience: null, retryForSeconds: 60 });
+    candidates.add(subscription.id);
+    const log = await http().get("/admin/v1/tenants/acme/log?limit=3").set("Authorization", auth.admin).expect(200);
+    for (const entry of log.body.data as { id: string }[]) candidates.add(entry.id);
+    candidates.add("console.js");
   });
   afterAll(() => app.close());
 
   function authFor(path: string): string {
+    if (path.startsWith("/admin/")) return auth.admin as string;
     const api = apis.find((name) => path.startsWith(`/compat/${name}/`));
     // /Me answers for the user a token names (RFC 7644 §3.11).
     return auth[api ?? (path === "/scim/v2/Me" ? "me" : "scim")] as string;
   }
 
-  // Every path the route answers for a GET: its parameters filled with each candidate.
+  // Every path the route answers for a GET: its parameters filled with each candidate (the admin
+  // API's tenant with the tenant's name).
   function pathsOf(template: string): string[] {
     const names = template.match(/:\w+/g) ?? [];
     if (names.length === 0) return [template];
-    return [...candidates].map((value) => names.reduce((path, name) => path.replace(name, encodeURIComponent(value)), template));
+    return [...candidates].map((value) => names.reduce((path, name) => path.replace(name, encodeURIComponent(name === ":tenant" ? "acme" : value)), template));
   }
 
   it("leaves every resource as it was, and each route answers some of its reads", async () => {
