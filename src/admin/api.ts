@@ -2,7 +2,7 @@ import express, { Router, type Request, type RequestHandler } from "express";
 import { z } from "zod";
 import type { AdminCredentialService } from "../auth/admin-credentials.ts";
 import type { CredentialStore, Scope, StoredCredential, Tenant, TenantStore } from "../auth/ports.ts";
-import { allScopes } from "../auth/tokens.ts";
+import { allScopes, apiOfKind } from "../auth/tokens.ts";
 import { compatApiNames, isCompatApiName } from "../compat/apis.ts";
 import { optionProblem, tenantOptions } from "../compat/options.ts";
 import { eventTypes, isEventType, type EventType } from "../events/catalogue.ts";
@@ -11,6 +11,7 @@ import { scimErrorRenderer, methodNotAllowed } from "../http/errors.ts";
 import { queryParameters, stringParam } from "../http/request.ts";
 import type { HandlerSettings, ResourceEndpoint } from "../http/resources.ts";
 import type { Logger } from "pino";
+import { durationSecondsOf } from "../duration.ts";
 import { clients, statusRange, type ActivityBucket, type Client, type LogEntry, type LogQuery, type ProvisioningLogStore } from "../provisioning-log/entry.ts";
 import type { RequestContext } from "../scim/context.ts";
 import { ScimError } from "../scim/errors.ts";
@@ -165,14 +166,10 @@ function changeTenant(deps: AdminDeps): RequestHandler {
 
 // --- tokens
 
-function apiOf(kind: string): string {
-  return kind === "jwt" ? "scim" : kind.replace(/^(jwt|key):/, "");
-}
-
 function shownToken(credential: StoredCredential) {
   return {
     id: credential.id,
-    api: apiOf(credential.kind),
+    api: apiOfKind(credential.kind),
     scope: credential.scopes.includes("scim:write") ? "write" : "read",
     createdAt: credential.createdAt.toISOString(),
     expiresAt: credential.expiresAt?.toISOString() ?? null,
@@ -197,7 +194,7 @@ function issueToken(deps: AdminDeps): RequestHandler {
     const scopes: Scope[] = request.scope === "read" ? ["scim:read"] : [...allScopes];
     const ttlSeconds = request.ttl === undefined ? undefined : durationOf("ttl", request.ttl);
     const { credential, id } = await deps.issueCredential({ tenantId: tenant.id, surface: api, scopes, ...(ttlSeconds === undefined ? {} : { ttlSeconds }) });
-    const stored = (await deps.credentials.list(tenant.id)).find((candidate) => candidate.id === id) as StoredCredential;
+    const stored = (await deps.credentials.find(id)) as StoredCredential;
     res.status(201).json({ ...shownToken(stored), credential });
   };
 }
@@ -206,8 +203,8 @@ function revokeToken(deps: AdminDeps): RequestHandler {
   return async (req, res) => {
     const tenant = await tenantOf(deps, req);
     const id = String(req.params.id);
-    const credential = (await deps.credentials.list(tenant.id)).find((candidate) => candidate.id === id);
-    if (!credential) throw ScimError.notFound(`Tenant ${tenant.name} has no token ${id}`);
+    const credential = await deps.credentials.find(id);
+    if (!credential || credential.tenantId !== tenant.id) throw ScimError.notFound(`Tenant ${tenant.name} has no token ${id}`);
     if (credential.revokedAt === undefined) await deps.revokeCredential(id);
     res.status(204).end();
   };
@@ -392,9 +389,8 @@ function parse<T>(schema: z.ZodType<T>, body: unknown): T {
 }
 
 function durationOf(name: string, value: string): number {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(value.trim());
-  const seconds = match ? Number(match[1]) * { "": 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as "" | "s" | "m" | "h" | "d"] : 0;
-  if (seconds <= 0 || !Number.isSafeInteger(seconds)) throw ScimError.invalidValue(`${name} must be a positive number of seconds or end in s, m, h or d`);
+  const seconds = durationSecondsOf(value) ?? 0;
+  if (seconds <= 0) throw ScimError.invalidValue(`${name} must be a positive number of seconds or end in s, m, h or d`);
   return seconds;
 }
 

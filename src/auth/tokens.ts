@@ -35,6 +35,11 @@ export function jwtKind(surface: string): string {
   return surface === "scim" ? "jwt" : `jwt:${surface}`;
 }
 
+// The API a credential is for, from its Credential.kind: "scim" or a compat API's name.
+export function apiOfKind(kind: string): string {
+  return kind === "jwt" ? "scim" : kind.replace(/^(jwt|key):/, "");
+}
+
 type Algorithm = Config["TOKEN_ALGORITHM"];
 
 const generatedSecretKey = "token.hs256.secret";

@@ -1,6 +1,7 @@
 import { parseArgs, type ParseArgsConfig } from "node:util";
 import pino from "pino";
 import { ConfigError, loadEnvFile, readConfig, StartupError } from "../config.ts";
+import { durationSecondsOf } from "../duration.ts";
 import { buildServer, type Server } from "../server.ts";
 
 // What the command-line tools share: .env and the environment read as the server reads them,
@@ -32,10 +33,8 @@ export async function openServer(): Promise<Server> {
 
 // A duration as an option gives it: seconds, or a number ending in s, m, h or d.
 export function durationSeconds(option: string, text: string): number {
-  const match = /^(\d+)\s*([smhd]?)$/.exec(text.trim());
-  if (!match) throw new UsageError(`${option} must be a number of seconds or end in s, m, h or d, not "${text}"`);
-  const unit = { "": 1, s: 1, m: 60, h: 3600, d: 86_400 }[match[2] as "" | "s" | "m" | "h" | "d"];
-  const seconds = Number(match[1]) * unit;
+  const seconds = durationSecondsOf(text);
+  if (seconds === undefined) throw new UsageError(`${option} must be a number of seconds or end in s, m, h or d, not "${text}"`);
   if (seconds <= 0) throw new UsageError(`${option} must be positive`);
   return seconds;
 }

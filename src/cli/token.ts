@@ -1,5 +1,5 @@
 import type { Scope, StoredCredential } from "../auth/ports.ts";
-import { allScopes } from "../auth/tokens.ts";
+import { allScopes, apiOfKind } from "../auth/tokens.ts";
 import { compatApiNames, isCompatApiName } from "../compat/apis.ts";
 import { durationSeconds, openServer, parseCommandLine, printTable, runCommand, UsageError } from "./command.ts";
 
@@ -44,17 +44,12 @@ function scopesOf(scope: string | undefined): Scope[] {
   }
 }
 
-// The API a credential is for, as --api names it.
-function apiOf(kind: string): string {
-  if (kind === "jwt") return "scim";
-  return kind.replace(/^(jwt|key):/, "");
-}
 
 function listed(credential: StoredCredential): Record<string, string> {
   return {
     id: credential.id,
     tenant: credential.tenantName,
-    api: apiOf(credential.kind),
+    api: apiOfKind(credential.kind),
     scope: credential.scopes.includes("scim:write") ? "write" : "read",
     created: credential.createdAt.toISOString(),
     expires: credential.expiresAt?.toISOString() ?? "never",
