@@ -1,6 +1,6 @@
 import type { Config } from "./config.ts";
 import type { SetMode } from "./events/set.ts";
-import type { LoggedRequest } from "./provisioning-log/entry.ts";
+import type { EncodedEntries } from "./provisioning-log/batch.ts";
 
 // What the serving thread (delivery-thread.ts) gives the event delivery thread
 // (delivery-worker.ts) when it starts it, and the messages between them.
@@ -22,11 +22,12 @@ export const woken = 1;
 export const stopping = 2;
 
 // The provisioning log's entries, written by the thread over its own connection, so that their
-// inserts take no time from the serving thread; answered with the same id once written.
+// inserts take no time from the serving thread; answered with the same id once written. The
+// entries' buffer is transferred, not copied.
 export interface LogWrite {
   readonly kind: "log";
   readonly id: number;
-  readonly entries: readonly LoggedRequest[];
+  readonly entries: EncodedEntries;
 }
 
 export interface LogWritten {

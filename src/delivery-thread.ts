@@ -1,7 +1,7 @@
 import { Worker } from "node:worker_threads";
 import type { Logger } from "pino";
 import { idle, stopping, woken, type DeliveryWorkerData, type LogWrite, type LogWritten } from "./delivery-protocol.ts";
-import type { LoggedRequest } from "./provisioning-log/entry.ts";
+import type { EncodedEntries } from "./provisioning-log/batch.ts";
 
 // Event delivery on a thread of its own (delivery-worker.ts). Delivering an event costs about as
 // much CPU as the write that produced it (a request built, signed and sent, its answer read, its
@@ -20,7 +20,7 @@ export interface Delivery {
   // Writes provisioning log entries on the thread, resolving once they are stored; undefined
   // when no thread runs (before start, once stopped, on the serving thread's own Dispatcher),
   // and the caller writes them itself.
-  writeLog?(entries: readonly LoggedRequest[]): Promise<void> | undefined;
+  writeLog?(entries: EncodedEntries): Promise<void> | undefined;
 }
 
 type WorkerSettings = Omit<DeliveryWorkerData, "signal">;
@@ -62,13 +62,13 @@ export class DeliveryThread implements Delivery {
     if (Atomics.compareExchange(this.#signal, 0, idle, woken) === idle) Atomics.notify(this.#signal, 0);
   }
 
-  writeLog(entries: readonly LoggedRequest[]): Promise<void> | undefined {
+  writeLog(entries: EncodedEntries): Promise<void> | undefined {
     const worker = this.#worker;
     if (worker === undefined || this.#stopped) return undefined;
     const id = (this.#nextLogWrite += 1);
     return new Promise<void>((resolve, reject) => {
       this.#logWrites.set(id, { resolve, reject });
-      worker.postMessage({ kind: "log", id, entries } satisfies LogWrite);
+      worker.postMessage({ kind: "log", id, entries } satisfies LogWrite, [entries.bytes]);
     });
   }
 

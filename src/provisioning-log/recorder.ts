@@ -1,5 +1,7 @@
 import type { Logger } from "pino";
-import type { LoggedRequest, ProvisioningLogStore } from "./entry.ts";
+import { decodedEntries, EntryBuffer, type EncodedEntries } from "./batch.ts";
+import type { ProvisioningLogStore } from "./entry.ts";
+import { loggedRequestOf, type AnsweredRequest } from "./request.ts";
 
 export type RecordMode = "all" | "errors" | "off";
 
@@ -10,7 +12,7 @@ export interface RecorderOptions {
   readonly logger: Logger;
   // Writes a batch elsewhere (the delivery thread, delivery-thread.ts) when it can: undefined
   // when it cannot, and the recorder writes through the store.
-  readonly writeElsewhere?: (entries: readonly LoggedRequest[]) => Promise<void> | undefined;
+  readonly writeElsewhere?: (entries: EncodedEntries) => Promise<void> | undefined;
   // How often the entries gathered are written, how many are written without waiting for that,
   // and how often old ones are pruned.
   readonly flushEveryMs?: number;
@@ -19,14 +21,15 @@ export interface RecorderOptions {
 }
 
 // Gathers the provisioning log's entries and writes them in batches, so that a request pays for
-// an array push and not for a write of its own (docs/provisioning-log.md). The entries of the last
+// encoding its entry into a buffer (batch.ts) and not for a write of its own
+// (docs/provisioning-log.md). The entries of the last
 // moments before a crash are lost, as a buffered log's are; the change itself and its events are
 // not (they are committed with the request). When the database cannot keep up, entries beyond a
 // bound are dropped and counted rather than held without limit.
 export class ProvisioningLogRecorder {
   readonly #store: ProvisioningLogStore;
   readonly #options: RecorderOptions;
-  #pending: LoggedRequest[] = [];
+  #pending = new EntryBuffer();
   #flushing: Promise<void> | undefined;
   #dropped = 0;
   #flushTimer: NodeJS.Timeout | undefined;
@@ -47,33 +50,32 @@ export class ProvisioningLogRecorder {
     return this.#options.mode === "all" || (this.#options.mode === "errors" && status >= 400);
   }
 
-  record(entry: LoggedRequest): void {
+  record(entry: AnsweredRequest): void {
     if (!this.records(entry.status)) return;
-    if (this.#pending.length >= pendingLimit) {
+    if (this.#pending.count >= pendingLimit || this.#pending.byteLength >= pendingBytesLimit) {
       this.#dropped += 1;
       return;
     }
-    this.#pending.push(entry);
-    if (this.#pending.length >= (this.#options.batchSize ?? batchSize)) void this.flush();
+    this.#pending.add(entry);
+    if (this.#pending.count >= (this.#options.batchSize ?? batchSize)) void this.flush();
   }
 
   // Writes what has been gathered; resolves once it is stored.
   flush(): Promise<void> {
-    if (this.#flushing) return this.#flushing.then(() => (this.#pending.length > 0 ? this.flush() : undefined));
-    if (this.#pending.length === 0) return Promise.resolve();
-    const batch = this.#pending;
-    this.#pending = [];
+    if (this.#flushing) return this.#flushing.then(() => (this.#pending.count > 0 ? this.flush() : undefined));
+    if (this.#pending.count === 0) return Promise.resolve();
+    const batch = this.#pending.take();
     this.#flushing = this.#write(batch).finally(() => {
       this.#flushing = undefined;
     });
     return this.#flushing;
   }
 
-  async #write(batch: readonly LoggedRequest[]): Promise<void> {
+  async #write(batch: EncodedEntries): Promise<void> {
     try {
-      await (this.#options.writeElsewhere?.(batch) ?? this.#store.append(batch));
+      await (this.#options.writeElsewhere?.(batch) ?? this.#store.append(decodedEntries(batch).map(loggedRequestOf)));
     } catch (error) {
-      this.#options.logger.warn({ err: error, entries: batch.length }, "provisioning log entries could not be written");
+      this.#options.logger.warn({ err: error, entries: batch.count }, "provisioning log entries could not be written");
     }
     if (this.#dropped > 0) {
       this.#options.logger.warn({ entries: this.#dropped }, "provisioning log entries dropped: the database did not keep up");
@@ -117,3 +119,4 @@ export class ProvisioningLogRecorder {
 // Entries written without waiting for the timer, and held at most while the database is slow.
 const batchSize = 10_000;
 const pendingLimit = 50_000;
+const pendingBytesLimit = 64 * 1024 * 1024;

@@ -33,6 +33,8 @@ export interface Measurement {
   readonly peakRss: number;
   // The server's CPU time (user and system, all its threads) while the run lasted, in seconds.
   readonly cpuSeconds: number;
+  // The same, of its main thread alone: the one that serves requests.
+  readonly servingCpuSeconds: number;
   // Every response time, in milliseconds, sorted.
   readonly latencies: readonly number[];
 }
@@ -52,6 +54,7 @@ export function combine(runs: readonly Measurement[]): Measurement {
     errors: runs.reduce((sum, run) => sum + run.errors, 0),
     peakRss: Math.max(...runs.map((run) => run.peakRss)),
     cpuSeconds: runs.reduce((sum, run) => sum + run.cpuSeconds, 0),
+    servingCpuSeconds: runs.reduce((sum, run) => sum + run.servingCpuSeconds, 0),
     latencies,
   };
 }
@@ -68,6 +71,7 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
     "content-type": "application/scim+json",
   };
   const cpuAtStart = cpuSeconds(target.pid);
+  const servingCpuAtStart = cpuSeconds(target.pid, target.pid);
   try {
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
@@ -84,6 +88,7 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
       instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
     });
     const cpu = cpuSeconds(target.pid) - cpuAtStart;
+    const servingCpu = cpuSeconds(target.pid, target.pid) - servingCpuAtStart;
     latencies.sort((x, y) => x - y);
     const completed = result.requests.total;
     const seconds = options.amount === undefined ? options.seconds : result.duration;
@@ -97,6 +102,7 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
       errors: result.errors,
       peakRss: Math.max(peakRss, residentBytes(target.pid, "VmRSS")),
       cpuSeconds: cpu,
+      servingCpuSeconds: servingCpu,
       latencies,
     };
   } finally {
@@ -109,10 +115,11 @@ export function percentile(sorted: readonly number[], fraction: number): number 
   return sorted[Math.min(sorted.length - 1, Math.ceil(fraction * sorted.length) - 1)] as number;
 }
 
-// utime + stime of /proc/<pid>/stat (every thread of the process), in clock ticks of 1/100 s.
-export function cpuSeconds(pid: number): number {
+// utime + stime of /proc/<pid>/stat (every thread of the process), in clock ticks of 1/100 s;
+// of one thread with `thread`, its id (the main thread's is the process's).
+export function cpuSeconds(pid: number, thread?: number): number {
   try {
-    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    const stat = readFileSync(thread === undefined ? `/proc/${pid}/stat` : `/proc/${pid}/task/${thread}/stat`, "utf8");
     // The fields after the command name, which is in parentheses and may hold spaces.
     const fields = stat.slice(stat.lastIndexOf(")") + 2).split(" ");
     return (Number(fields[11]) + Number(fields[12])) / 100;

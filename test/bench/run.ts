@@ -26,7 +26,8 @@ the baseline taking turns, so that both meet the machine in the same states
 and with a webhook subscription to a local receiver, in turns; the delay from commit to the
 receiver; and a backlog of --backlog events drained to it
 --log compares ours with the provisioning log on (PROVISIONING_LOG=all) against ours with it off,
-on a copy of the same data, in place of the baseline: the ratio is the log's cost
+on a copy of the same data, in place of the baseline: the ratio is the log's cost; the run is made
+twice, with both servers started afresh and in the other order for its second half
 --cpu-prof writes a CPU profile of our server per measured run to ${join(tmpdir(), "scim-bench-profiles")} (one round)`;
 
 const root = resolve(import.meta.dirname, "../..");
@@ -78,6 +79,7 @@ function readOptions(argv: string[]): Options {
   const ids = values.only?.split(",").map((id) => id.trim()).filter(Boolean);
   const unknown = ids?.filter((id) => !workloads.some((workload) => workload.id === id)) ?? [];
   if (unknown.length > 0) throw new Error(`--only: unknown workload ${unknown.join(", ")}\n${usage}`);
+  if (values.log && values.events) throw new Error(`--log and --events are measured in runs of their own\n${usage}`);
   return {
     users: positive("users", values.users, 1000),
     db: values.db,
@@ -212,11 +214,27 @@ interface Row {
   readonly notes: string[];
 }
 
+// One workload's row of two halves of a run (--log): each server's turns of both.
+function combinedRow(first: Row, second: Row): Row {
+  const both = (a: Measurement | undefined, b: Measurement | undefined) => (a && b ? combine([a, b]) : (a ?? b));
+  const ours = both(first.ours, second.ours);
+  const baseline = both(first.baseline, second.baseline);
+  return {
+    workload: first.workload,
+    title: first.title,
+    ...(ours ? { ours } : {}),
+    ...(baseline ? { baseline } : {}),
+    notes: [...new Set([...first.notes, ...second.notes])],
+  };
+}
+
 const mb = (bytes: number) => (bytes / 1024 / 1024).toFixed(0);
 const fixed = (value: number, digits: number) => (Number.isFinite(value) ? value.toFixed(digits) : "-");
-// The server's CPU time per request: steadier between runs than req/s, which also depends on how
-// much of the machine the load generator and other processes take.
-const cpuPerRequest = (run: Measurement) => (run.requests > 0 ? fixed((run.cpuSeconds * 1e6) / run.requests, 0) : "-");
+// The server's CPU time per request, every thread's and, in brackets, the serving thread's alone:
+// steadier between runs than req/s, which also depends on how much of the machine the load
+// generator and other processes take.
+const cpuPerRequest = (run: Measurement) =>
+  run.requests > 0 ? `${fixed((run.cpuSeconds * 1e6) / run.requests, 0)} (${fixed((run.servingCpuSeconds * 1e6) / run.requests, 0)})` : "-";
 const rate = (perSecond: number) => fixed(perSecond, perSecond < 10 ? 2 : 0);
 
 async function main(): Promise<void> {
@@ -227,7 +245,8 @@ async function main(): Promise<void> {
   // users, the other the group).
   const eventWrites = options.events ? options.only.flatMap((workload) => eventWorkload(workload.id) ?? []) : [];
   const pool = Math.max(2000, 5000 * (options.duration + options.warmup + 1));
-  const pools = eventWrites.some((workload) => workload.id !== "d") ? 3 : 1;
+  // With --log, a pool for each half of the run.
+  const pools = eventWrites.some((workload) => workload.id !== "d") ? 3 : options.log ? 2 : 1;
   const reserve = pool * pools;
   const depth = Math.min(50_001, Math.floor(options.users / 2) + 1);
   const startLoad = loadavg();
@@ -254,70 +273,92 @@ async function main(): Promise<void> {
     LOG_LEVEL: process.env.LOG_LEVEL ?? "info",
     PROVISIONING_LOG: log,
   });
-  const [ourChild, baselineChild] = await Promise.all([
-    startChild<{ port: number; token: string }>("our server", "test/bench/serve.ts", {
-      ...ourEnv(ourUrl, options.log ? "all" : (process.env.PROVISIONING_LOG ?? "all")),
-      ...(options.cpuProf ? { BENCH_PROFILE_DIR: profileDir } : {}),
-    }),
-    logOffUrl === undefined
-      ? startChild<{ port: number; token?: string }>("baseline", "test/bench/baseline.ts", { BASELINE_DB: join(dir, "baseline.db"), BASELINE_TOKEN: baselineToken })
-      : startChild<{ port: number; token?: string }>("our server with the log off", "test/bench/serve.ts", ourEnv(logOffUrl, "off")),
-  ]);
-  const ours: Target = { name: "ours", url: `http://127.0.0.1:${ourChild.message.port}`, token: ourChild.message.token, pid: ourChild.child.pid as number };
-  const baseline: Target = {
-    name: "baseline",
-    url: `http://127.0.0.1:${baselineChild.message.port}`,
-    token: baselineChild.message.token ?? baselineToken,
-    pid: baselineChild.child.pid as number,
-  };
-
-  const idleRss = { ours: residentBytes(ours.pid, "VmRSS"), baseline: residentBytes(baseline.pid, "VmRSS") };
-  const groups = await call(ours, { method: "GET", path: `/scim/v2/Groups?filter=${encodeURIComponent(`displayName eq "${fixture.bigGroupName}"`)}&excludedAttributes=members` });
-  const bigGroupId = groups.body?.Resources?.[0]?.id as string | undefined;
-  if (!bigGroupId) throw new Error(`the group ${fixture.bigGroupName} was not found: ${groups.status}`);
-  const deepCursor = options.only.some((workload) => workload.id === "c-cursor") ? await cursorAt(ours, depth) : undefined;
-  const runTag = randomBytes(4).toString("hex");
-  // `contender` names the requests' author in new userNames; `reservePool` picks its reserve users.
-  const dataFor = (target: Target, contender: string = target.name, reservePool = 0): WorkloadData => {
-    const reserveIds = fixture.reserveIds.slice(reservePool * pool, (reservePool + 1) * pool);
-    const active = fixture.reserveActive.slice(reservePool * pool, (reservePool + 1) * pool);
-    return {
-      userNames: fixture.userNames,
-      userIds: fixture.userIds,
-      reserveIds,
-      activeReserveIds: reserveIds.filter((_id, i) => active[i]),
-      bigGroupId,
-      depth,
-      ...(target === ours && deepCursor !== undefined ? { deepCursor } : {}),
-      tag: `${runTag}-${contender}`,
+  // Our server, and the baseline or ours with the log off, both spawned at once in `order`.
+  const startServers = async (order: "ours first" | "baseline first") => {
+    const startOurs = () =>
+      startChild<{ port: number; token: string }>("our server", "test/bench/serve.ts", {
+        ...ourEnv(ourUrl, options.log ? "all" : (process.env.PROVISIONING_LOG ?? "all")),
+        ...(options.cpuProf ? { BENCH_PROFILE_DIR: profileDir } : {}),
+      });
+    const startBaseline = () =>
+      logOffUrl === undefined
+        ? startChild<{ port: number; token?: string }>("baseline", "test/bench/baseline.ts", { BASELINE_DB: join(dir, "baseline.db"), BASELINE_TOKEN: baselineToken })
+        : startChild<{ port: number; token?: string }>("our server with the log off", "test/bench/serve.ts", ourEnv(logOffUrl, "off"));
+    const [ourChild, baselineChild] =
+      order === "ours first" ? await Promise.all([startOurs(), startBaseline()]) : (await Promise.all([startBaseline(), startOurs()])).reverse() as [Awaited<ReturnType<typeof startOurs>>, Awaited<ReturnType<typeof startBaseline>>];
+    const ours: Target = { name: "ours", url: `http://127.0.0.1:${ourChild.message.port}`, token: ourChild.message.token, pid: ourChild.child.pid as number };
+    const baseline: Target = {
+      name: "baseline",
+      url: `http://127.0.0.1:${baselineChild.message.port}`,
+      token: baselineChild.message.token ?? baselineToken,
+      pid: baselineChild.child.pid as number,
     };
+    return { ours, baseline, ourChild: ourChild.child, stop: () => Promise.all([stopChild(ourChild.child), stopChild(baselineChild.child)]) };
   };
 
-  // Both servers must answer with the same resource shape, or the comparison means nothing.
-  const probe = { method: "GET", path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${fixture.userNames[0]}"`)}` } as const;
-  const [ourProbe, baselineProbe] = await Promise.all([call(ours, probe), call(baseline, probe)]);
-  const ourShape = shapeOf(ourProbe.body).join(" ");
-  const baselineShape = shapeOf(baselineProbe.body).join(" ");
-  if (ourShape !== baselineShape) console.error(`warning: the two servers' answers differ in shape:\n  ours:     ${ourShape}\n  baseline: ${baselineShape}`);
+  // With --log, both servers are ours, and which of two identical servers was spawned first
+  // moved their ratio by about 5% (docs/benchmarks.md, "The provisioning log"). So the run is
+  // made twice, the servers started afresh for the second half in the other order, and each
+  // server's turns of both halves are combined.
+  const halves = options.log ? (["ours first", "baseline first"] as const) : (["ours first"] as const);
+  let rows: Row[] = [];
+  let idleRss = { ours: 0, baseline: 0 };
+  let ourPeak = 0;
+  let baselinePeak = 0;
+  let events: Delivery | undefined;
+  for (const [half, order] of halves.entries()) {
+    if (halves.length > 1) console.error(`${half === 0 ? "first" : "second"} half: ${order === "ours first" ? "ours" : "the server with the log off"} spawned first`);
+    const { ours, baseline, ourChild, stop } = await startServers(order);
+    if (half === 0) idleRss = { ours: residentBytes(ours.pid, "VmRSS"), baseline: residentBytes(baseline.pid, "VmRSS") };
+    const groups = await call(ours, { method: "GET", path: `/scim/v2/Groups?filter=${encodeURIComponent(`displayName eq "${fixture.bigGroupName}"`)}&excludedAttributes=members` });
+    const bigGroupId = groups.body?.Resources?.[0]?.id as string | undefined;
+    if (!bigGroupId) throw new Error(`the group ${fixture.bigGroupName} was not found: ${groups.status}`);
+    const deepCursor = options.only.some((workload) => workload.id === "c-cursor") ? await cursorAt(ours, depth) : undefined;
+    const runTag = randomBytes(4).toString("hex");
+    // `contender` names the requests' author in new userNames; `reservePool` picks its reserve
+    // users (each half of a --log run its own).
+    const dataFor = (target: Target, contender: string = target.name, reservePool = half): WorkloadData => {
+      const reserveIds = fixture.reserveIds.slice(reservePool * pool, (reservePool + 1) * pool);
+      const active = fixture.reserveActive.slice(reservePool * pool, (reservePool + 1) * pool);
+      return {
+        userNames: fixture.userNames,
+        userIds: fixture.userIds,
+        reserveIds,
+        activeReserveIds: reserveIds.filter((_id, i) => active[i]),
+        bigGroupId,
+        depth,
+        ...(target === ours && deepCursor !== undefined ? { deepCursor } : {}),
+        tag: `${runTag}-${contender}`,
+      };
+    };
 
-  const servers = { ours, baseline, profiler: options.cpuProf ? ourChild.child : undefined };
-  const rows: Row[] = [];
-  const measured = new Map<Workload, Row>();
-  for (const workload of options.only) {
-    const partner = options.only.find((other) => other.takesTurnsWith === workload.id);
-    if (partner) {
-      const [row, partnerRow] = await runTogether([workload, partner], servers, dataFor, options);
-      measured.set(partner, partnerRow as Row);
-      rows.push(row as Row);
-    } else {
-      rows.push(measured.get(workload) ?? (await runWorkload(workload, servers, dataFor, options)));
+    // Both servers must answer with the same resource shape, or the comparison means nothing.
+    const probe = { method: "GET", path: `/scim/v2/Users?filter=${encodeURIComponent(`userName eq "${fixture.userNames[0]}"`)}` } as const;
+    const [ourProbe, baselineProbe] = await Promise.all([call(ours, probe), call(baseline, probe)]);
+    const ourShape = shapeOf(ourProbe.body).join(" ");
+    const baselineShape = shapeOf(baselineProbe.body).join(" ");
+    if (ourShape !== baselineShape) console.error(`warning: the two servers' answers differ in shape:\n  ours:     ${ourShape}\n  baseline: ${baselineShape}`);
+
+    const servers = { ours, baseline, profiler: options.cpuProf ? ourChild : undefined };
+    const halfRows: Row[] = [];
+    const measured = new Map<Workload, Row>();
+    for (const workload of options.only) {
+      const partner = options.only.find((other) => other.takesTurnsWith === workload.id);
+      if (partner) {
+        const [row, partnerRow] = await runTogether([workload, partner], servers, dataFor, options);
+        measured.set(partner, partnerRow as Row);
+        halfRows.push(row as Row);
+      } else {
+        halfRows.push(measured.get(workload) ?? (await runWorkload(workload, servers, dataFor, options)));
+      }
     }
+    rows = half === 0 ? halfRows : rows.map((row, index) => combinedRow(row, halfRows[index] as Row));
+
+    if (options.events) events = await measureDelivery(eventWrites, servers, ourUrl, (contender, reservePool) => dataFor(ours, contender, reservePool), options);
+    ourPeak = Math.max(ourPeak, residentBytes(ours.pid, "VmHWM"));
+    baselinePeak = Math.max(baselinePeak, residentBytes(baseline.pid, "VmHWM"));
+    await stop();
   }
-
-  const events = options.events ? await measureDelivery(eventWrites, servers, ourUrl, (contender, reservePool) => dataFor(ours, contender, reservePool), options) : undefined;
-
-  const ourPeak = residentBytes(ours.pid, "VmHWM");
-  const baselinePeak = residentBytes(baseline.pid, "VmHWM");
   await cleanUp();
   report({ options, started, startLoad, endLoad: loadavg(), rows, ourPeak, baselinePeak, idleRss, fixture, reserve, events });
 }

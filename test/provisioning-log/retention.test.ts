@@ -2,6 +2,7 @@ import pino from "pino";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { clientOf, redactedJson, type LoggedRequest } from "../../src/provisioning-log/entry.ts";
 import { ProvisioningLogRecorder } from "../../src/provisioning-log/recorder.ts";
+import type { AnsweredRequest } from "../../src/provisioning-log/request.ts";
 import { SqlProvisioningLogStore } from "../../src/store/provisioning-log.ts";
 import { startTestApp, type TestApp } from "../support/app.ts";
 
@@ -36,6 +37,13 @@ function request(tenantId: string, at: Date, body = ""): LoggedRequest {
   };
 }
 
+function answered(tenantId: string): AnsweredRequest {
+  return {
+    tenantId, at: Date.now(), durationMs: 1.5, status: 200, method: "GET", path: "/scim/v2/Users", userAgent: null, location: null,
+    requestBody: null, failureBody: null,
+  };
+}
+
 describe("retention", () => {
   it("deletes the entries older than the retention period, then the oldest beyond the size cap", async () => {
     const { id } = await app.server.tenants.ensure("retention");
@@ -62,7 +70,7 @@ describe("retention", () => {
     const written = async () => (await store.list(id, { limit: 5000 })).length;
     const settle = () => new Promise((resolve) => setTimeout(resolve, 200));
     const record = (count: number) => {
-      for (let index = 0; index < count; index += 1) recorder.record(request(id, new Date()));
+      for (let index = 0; index < count; index += 1) recorder.record(answered(id));
     };
     // A batch's worth is written without waiting for the timer; fewer wait for it, or for stop.
     record(499);
