@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { foldCase } from "../scim/case.ts";
 import { ScimError } from "../scim/errors.ts";
 import type {
@@ -6,6 +5,7 @@ import type {
 } from "../scim/ports.ts";
 import { sameJson } from "../scim/resource/json.ts";
 import { writeTime } from "./clock.ts";
+import { newId } from "./ids.ts";
 import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionsGuard } from "./tenants.ts";
@@ -32,7 +32,7 @@ export class SqlGroupStore implements GroupStore {
   constructor(private readonly sql: Sql) {}
 
   async create(tenantId: string, write: GroupWrite, events: ChangeEvents, stamp?: string): Promise<StoredGroup> {
-    const id = randomUUID();
+    const id = newId();
     const now = writeTime();
     const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
     const members = await this.sql

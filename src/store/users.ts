@@ -1,4 +1,3 @@
-import { randomUUID } from "node:crypto";
 import { sameJson } from "../scim/resource/json.ts";
 import { TenantExtensionsChanged } from "../scim/ports.ts";
 import type {
@@ -8,6 +7,7 @@ import type {
 } from "../scim/ports.ts";
 import { enterpriseUserUrn } from "../scim/schema/urns.ts";
 import { writeTime } from "./clock.ts";
+import { newId } from "./ids.ts";
 import { referenceName, referenceNameOf, refreshMemberDisplay } from "./member-display.ts";
 import { translateDatabaseError } from "./errors.ts";
 import { extensionsGuard } from "./tenants.ts";
@@ -33,7 +33,7 @@ export class SqlUserStore implements UserStore {
   // back, since every column written is known here. Sent as a batch, so that concurrent creates
   // share a commit (driver/sqlite.ts).
   async create(tenantId: string, write: UserWrite, events: ChangeEvents, stamp?: string): Promise<StoredUser> {
-    const id = randomUUID();
+    const id = newId();
     const now = writeTime();
     const row = { id, version: 1, created: now, lastModified: now, doc: JSON.stringify(write.attributes) };
     const statements: SqlStatement[] = [

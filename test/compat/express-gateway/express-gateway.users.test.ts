@@ -18,7 +18,7 @@ describe("POST /users (§4.3)", () => {
     expect(response.status).toBe(200);
     expect(response.headers["content-type"]).toMatch(/^application\/json/);
     expect(egUserSchema.parse(response.body)).toEqual(
-      steveCreated(expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)),
+      steveCreated(expect.stringMatching(/^[0-9a-f]{8}-[0-9a-f]{4}-7[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}$/)),
     );
     expect(Object.keys(response.body)).toEqual(["username", "id", "email", "firstname", "lastname", "isActive", "redirectUri", "createdAt", "updatedAt"]);
     expect(response.body.createdAt).toBe(response.body.updatedAt);
