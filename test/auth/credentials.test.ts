@@ -92,7 +92,9 @@ describe("JWTs", () => {
   const expired = { status: 401, detail: expect.stringMatching(/expired/) };
 
   it("stop working when they expire, also after they were used while valid", async () => {
-    const { token } = await app.server.tokens.issue({ tenantId, scopes: ["scim:read"], ttlSeconds: 1 });
+    // exp is in whole seconds, so a token of 1 s can have expired before its first use: 2 s leave
+    // it valid for at least one.
+    const { token } = await app.server.tokens.issue({ tenantId, scopes: ["scim:read"], ttlSeconds: 2 });
     const { exp } = JSON.parse(Buffer.from(token.split(".")[1]!, "base64url").toString()) as { exp: number };
     expect((await app.server.tokens.verify(token)).tenantId).toBe(tenantId);
     expect((await app.server.tokens.verify(token)).tenantId).toBe(tenantId);
