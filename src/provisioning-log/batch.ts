@@ -1,11 +1,9 @@
 import type { AnsweredRequest } from "./request.ts";
 
 // The entries gathered between two writes of the log, encoded into one buffer as they are
-// recorded. Held as objects, thousands of entries lived through several young-generation
-// collections each, were copied into the old generation and marked there, which cost the serving
-// thread more than building them did (docs/benchmarks.md, "The provisioning log"). Encoded, a
-// batch is one buffer outside the JavaScript heap, and it moves to the delivery thread without
-// being copied.
+// recorded: one buffer outside the JavaScript heap, which the garbage collector does not walk and
+// which moves to the delivery thread without being copied (docs/benchmarks.md, "The provisioning
+// log").
 export interface EncodedEntries {
   readonly bytes: ArrayBuffer;
   // The bytes of `bytes` in use, from the start.

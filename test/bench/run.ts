@@ -297,7 +297,7 @@ async function main(): Promise<void> {
   };
 
   // With --log, both servers are ours, and which of two identical servers was spawned first
-  // moved their ratio by about 5% (docs/benchmarks.md, "The provisioning log"). So the run is
+  // moved their ratio (docs/benchmarks.md, "The provisioning log"). So the run is
   // made twice, the servers started afresh for the second half in the other order, and each
   // server's turns of both halves are combined.
   const halves = options.log ? (["ours first", "baseline first"] as const) : (["ours first"] as const);
