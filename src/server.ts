@@ -116,6 +116,12 @@ export async function buildServer(
   const database = await openDatabase(config.DATABASE_URL, {
     createFolder: config.DATABASE_URL === defaultDatabaseUrl,
     poolSize: config.DATABASE_POOL_SIZE,
+    statistics: {
+      onRefresh: (outcome) => {
+        if ("error" in outcome) logger.warn({ err: outcome.error }, "planner statistics could not be refreshed");
+        else if (outcome.tables.length > 0) logger.info({ tables: outcome.tables, ms: Math.round(outcome.ms) }, "planner statistics refreshed");
+      },
+    },
     ...databaseOptions,
   });
   const metrics = new Metrics({ compatSurfaces: compatApiNames, tenantLabel: config.METRICS_TENANT_LABEL, token: config.METRICS_TOKEN });

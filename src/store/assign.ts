@@ -3,7 +3,7 @@ import { sameJson } from "../scim/resource/json.ts";
 import { writeTime } from "./clock.ts";
 import { extensionValueRows, type IndexedAttribute } from "./extension-values.ts";
 import { insertSql } from "./query/statements.ts";
-import { nextNumber } from "./sequences.ts";
+import { layoutSequenceName, nextNumber } from "./sequences.ts";
 import { runStatement, type Sql, type SqlValue } from "./driver/sql.ts";
 
 // Rows read at a time while every resource of a tenant is gone through.
@@ -53,7 +53,10 @@ export async function completeResources(
       if (values.length > 0) await runStatement(tx, insertSql("ExtensionValue", values));
       changed++;
     }
-    if (rows.length < rowsPerRead) return changed;
+    if (rows.length < rowsPerRead) {
+      if (changed > 0) await nextNumber(tx, tenantId, layoutSequenceName);
+      return changed;
+    }
     after = rows.at(-1);
   }
 }

@@ -10,7 +10,8 @@ import { startCheckpointer } from "./driver/checkpoint.ts";
 import { migrate, pendingMigrations } from "./driver/migrate.ts";
 import { openPostgres } from "./driver/postgresql.ts";
 import type { DatabaseKind, QueryEvent, Sql } from "./driver/sql.ts";
-import { openSqlite, type ConnectionGate } from "./driver/sqlite.ts";
+import { openSqlite, type ConnectionGate, type SqliteOptions } from "./driver/sqlite.ts";
+import type { StatisticsScope } from "./driver/statistics.ts";
 import { databaseKind, sqlitePath } from "./driver/url.ts";
 
 // Both generated clients have the same models (the two schema files differ only in provider), so
@@ -26,6 +27,11 @@ export interface Database {
   // (compiled WebAssembly, resident once loaded) is never loaded.
   readonly prisma: Db;
   readonly migrationsApplied: readonly string[];
+  // Refreshes the planner's statistics: on SQLite of the tables whose statistics are stale, or of
+  // all (driver/statistics.ts; the server also does it at start and every hour); on PostgreSQL,
+  // where autovacuum keeps them (docs/operations.md), "all" runs VACUUM ANALYZE, as after a bulk
+  // load, and "stale" leaves it to autovacuum. Resolves to the tables analyzed ("*" for all).
+  refreshStatistics(scope: StatisticsScope): Promise<string[]>;
   // Whether the database answers, and the committed migrations it has not applied (readiness).
   readiness(): Promise<Readiness>;
   close(): Promise<void>;
@@ -42,6 +48,8 @@ export interface DatabaseOptions {
   readonly createFolder?: boolean;
   // Receives every statement sent, for tests that inspect query plans.
   readonly onQuery?: (event: QueryEvent) => void;
+  // SQLite: how often stale statistics are refreshed, and who is told (driver/sqlite.ts).
+  readonly statistics?: SqliteOptions["statistics"];
 }
 
 // Where the database is, for logs and messages: the SQLite file, or PostgreSQL's host, port and
@@ -80,7 +88,7 @@ async function open(url: string, options: DatabaseOptions): Promise<Database> {
   const log = options.onQuery ? { log: [{ emit: "event" as const, level: "query" as const }] } : {};
   if (kind === "sqlite") {
     const path = sqlitePath(url);
-    const driver = openSqlite(path, options.onQuery);
+    const driver = openSqlite(path, { ...(options.onQuery ? { onQuery: options.onQuery } : {}), statistics: options.statistics ?? {} });
     const checkpointer = path === ":memory:" ? undefined : startCheckpointer(path);
     let client: Db | undefined;
     return {
@@ -91,6 +99,7 @@ async function open(url: string, options: DatabaseOptions): Promise<Database> {
         return client;
       },
       migrationsApplied,
+      refreshStatistics: (scope) => driver.refreshStatistics(scope),
       readiness: () => readinessOf(driver.sql, kind),
       close: async () => {
         await checkpointer?.stop();
@@ -109,6 +118,11 @@ async function open(url: string, options: DatabaseOptions): Promise<Database> {
       return client;
     },
     migrationsApplied,
+    refreshStatistics: async (scope) => {
+      if (scope === "stale") return [];
+      await driver.sql.execute("VACUUM ANALYZE", []);
+      return ["*"];
+    },
     readiness: () => readinessOf(driver.sql, kind),
     close: async () => {
       await client?.$disconnect();

@@ -14,6 +14,7 @@ import { TenantExtensionsChanged, type MemberChange } from "../scim/ports.ts";
 import { compileElementFilter } from "./query/compile.ts";
 import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
+import { PagePositions } from "./query/positions.ts";
 import { listPage, resourceRow, type ResourceRow as GroupRow } from "./query/list.ts";
 import { conditionSql, placeholders } from "./query/condition.ts";
 import { insertSql, updateSql } from "./query/statements.ts";
@@ -29,6 +30,9 @@ const chunkSize = 5000;
 
 // Groups as SQL (the Sql port, driver/sql.ts): reads, and writes in transactions of the store's own.
 export class SqlGroupStore implements GroupStore {
+  // Where recent startIndex pages ended, so that the next page seeks (query/positions.ts).
+  readonly #positions = new PagePositions();
+
   constructor(private readonly sql: Sql) {}
 
   async create(tenantId: string, write: GroupWrite, events: ChangeEvents, stamp?: string): Promise<StoredGroup> {
@@ -136,7 +140,7 @@ export class SqlGroupStore implements GroupStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredGroup>> {
-    const { totalResults, rows, nextCursor } = await listPage(this.sql, tenantId, query, groupTarget, elementOwners(this.sql));
+    const { totalResults, rows, nextCursor } = await listPage(this.sql, tenantId, query, groupTarget, elementOwners(this.sql), this.#positions);
     const members = options.withRelations ? await membersOf(this.sql, rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredGroup(row, members ? members.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };

@@ -23,3 +23,7 @@ export async function nextNumber(sql: Sql, tenantId: string, name: string): Prom
   );
   return Number((row as { last: number }).last);
 }
+
+// Counts the writes that reorder a tenant's resources without change events (assign.ts), which
+// a remembered page position must not outlive (query/positions.ts).
+export const layoutSequenceName = "~layout";

@@ -13,6 +13,7 @@ import { translateDatabaseError } from "./errors.ts";
 import { extensionsGuard } from "./tenants.ts";
 import { extensionValueRows, extensionValuesChanged, indexedAttributesOf, type IndexedAttribute } from "./extension-values.ts";
 import { elementOwners } from "./query/elements.ts";
+import { PagePositions } from "./query/positions.ts";
 import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list.ts";
 import { placeholders } from "./query/condition.ts";
 import { insertSql, updateSql } from "./query/statements.ts";
@@ -27,6 +28,9 @@ import { changedColumnValues, derivedColumnNames, multiValuedUserAttributes, use
 // Users as SQL (the Sql port, driver/sql.ts): a row per user with its filterable attributes in columns, and value rows
 // for multi-valued and indexed extension attributes, written in the same transaction.
 export class SqlUserStore implements UserStore {
+  // Where recent startIndex pages ended, so that the next page seeks (query/positions.ts).
+  readonly #positions = new PagePositions();
+
   constructor(private readonly sql: Sql) {}
 
   // The INSERTs of the user, its value rows and its event, in one transaction; nothing is read
@@ -204,7 +208,7 @@ export class SqlUserStore implements UserStore {
   }
 
   async list(tenantId: string, query: ListQuery, options: ReadOptions): Promise<Page<StoredUser>> {
-    const { totalResults, rows, nextCursor } = await listPage(this.sql, tenantId, query, userTarget, elementOwners(this.sql));
+    const { totalResults, rows, nextCursor } = await listPage(this.sql, tenantId, query, userTarget, elementOwners(this.sql), this.#positions);
     const groups = options.withRelations ? await groupsOf(this.sql, tenantId, rows.map((row) => row.id)) : undefined;
     const resources = rows.map((row) => toStoredUser(row, groups ? groups.get(row.id) ?? [] : undefined));
     return { totalResults, resources, ...(nextCursor ? { nextCursor } : {}) };

@@ -152,4 +152,37 @@ describe(`migrations on ${testDatabaseKind}`, () => {
     // A tenant that was issued compat credentials has those APIs enabled.
     expect(await run(database.url, [[`SELECT "compatApis" FROM "Tenant"`, []]])).toStrictEqual([{ compatApis: "bytebase,vyte" }]);
   });
+
+  it("the migration that adds tenant counts counts the rows there are, and the triggers keep counting", async () => {
+    database = await createTestDatabase();
+    const names = committedMigrations(testDatabaseKind).map((migration) => migration.name);
+    const adds = names.findIndex((name) => name.endsWith("_resource_counts"));
+    expect(adds).toBeGreaterThan(0);
+    await migrate(testDatabaseKind, database.url, { through: names[adds - 1] });
+    const now = testDatabaseKind === "sqlite" ? Date.now() : new Date();
+    const insertUser = (id: string, tenantId: string): [string, unknown[]] =>
+      [`INSERT INTO "User" ("id", "tenantId", "created", "lastModified", "userName", "doc") VALUES (?, ?, ?, ?, ?, ?)`, [id, tenantId, now, now, id, "{}"]];
+    await run(database.url, [
+      [`INSERT INTO "Tenant" ("id", "name") VALUES (?, ?)`, ["t1", "acme"]],
+      [`INSERT INTO "Tenant" ("id", "name") VALUES (?, ?)`, ["t2", "other"]],
+      [`INSERT INTO "Tenant" ("id", "name") VALUES (?, ?)`, ["t3", "empty"]],
+      insertUser("u1", "t1"), insertUser("u2", "t1"), insertUser("u3", "t1"), insertUser("u4", "t2"),
+      [`INSERT INTO "Group" ("id", "tenantId", "created", "lastModified", "displayName", "doc") VALUES (?, ?, ?, ?, ?, ?)`, ["g1", "t2", now, now, "Staff", "{}"]],
+    ]);
+    const opened = await openDatabase(database.url);
+    await opened.close();
+    expect(opened.migrationsApplied).toEqual(names.slice(adds));
+    const counts = async () =>
+      (await run(database!.url, [[`SELECT "tenantId", "resource", SUM("count") AS "n" FROM "ResourceCount" GROUP BY "tenantId", "resource" ORDER BY "tenantId", "resource"`, []]]))
+        .map((row) => { const { tenantId, resource, n } = row as { tenantId: string; resource: string; n: unknown }; return [tenantId, resource, Number(n)]; });
+    expect(await counts()).toStrictEqual([["t1", "User", 3], ["t2", "Group", 1], ["t2", "User", 1]]);
+    // Several rows in one statement, as a bulk load writes them, and deletes of several.
+    await run(database.url, [
+      [`INSERT INTO "User" ("id", "tenantId", "created", "lastModified", "userName", "doc") VALUES (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?), (?, ?, ?, ?, ?, ?)`,
+        [...insertUser("u5", "t3")[1], ...insertUser("u6", "t3")[1], ...insertUser("u7", "t1")[1]]],
+      [`DELETE FROM "User" WHERE "id" IN (?, ?, ?)`, ["u1", "u2", "u4"]],
+      [`DELETE FROM "Group" WHERE "id" = ?`, ["g1"]],
+    ]);
+    expect(await counts()).toStrictEqual([["t1", "User", 2], ["t2", "Group", 0], ["t2", "User", 0], ["t3", "User", 2]]);
+  });
 });

@@ -242,36 +242,9 @@ export async function seedGroups(
   return ids;
 }
 
-// Refreshes the planner's statistics, as after any bulk load. PostgreSQL also vacuums, so that
-// its visibility map lets counts be answered from indexes alone, as autovacuum would in time.
-//
-// On SQLite, per-value samples (sqlite_stat4; better-sqlite3 builds SQLite with STAT4) are kept
-// only for indexes over attribute values, where the plan rightly depends on the value: a
-// familyName prefix that a quarter of the users share is best walked in id order, a rare one
-// through its index. Indexes over keys (unique ones, ids, member and owner ids) lose theirs: every
-// key value has about the same rows, and a statement whose parameter meets a sampled index is
-// prepared again each time it runs with a new value (docs/benchmarks.md, "Statistics on key
-// indexes").
-export async function analyze(database: Pick<Database, "kind" | "sql">): Promise<void> {
-  if (database.kind === "postgresql") {
-    await database.sql.execute("VACUUM ANALYZE", []);
-    return;
-  }
-  await database.sql.execute("ANALYZE", []);
-  if ((await database.sql.query("SELECT 1 FROM sqlite_schema WHERE name = 'sqlite_stat4'", [])).length === 0) return;
-  const sampled = await database.sql.query<{ idx: string; tbl: string }>("SELECT DISTINCT idx, tbl FROM sqlite_stat4", []);
-  for (const { idx, tbl } of sampled) {
-    if (await isKeyIndex(database.sql, tbl, idx)) await database.sql.execute("DELETE FROM sqlite_stat4 WHERE idx = ?", [idx]);
-  }
-  // Loads the statistics as they now are.
-  await database.sql.execute("ANALYZE sqlite_schema", []);
-}
-
-// Unique, or led (after tenantId) by an id column: id, userId, memberId, externalId, ...
-async function isKeyIndex(sql: Database["sql"], table: string, index: string): Promise<boolean> {
-  const [listed] = await sql.query<{ unique: number }>('SELECT "unique" FROM pragma_index_list(?) WHERE name = ?', [table, index]);
-  if (listed?.unique) return true;
-  const columns = await sql.query<{ name: string }>("SELECT name FROM pragma_index_info(?) ORDER BY seqno", [index]);
-  const leading = columns.map((column) => column.name).find((name) => name !== "tenantId");
-  return leading !== undefined && /^(id|\w+Id)$/.test(leading);
+// Refreshes the planner's statistics of every table, as after any bulk load (the server's own
+// refresh, src/store/driver/statistics.ts). PostgreSQL also vacuums, so that its visibility map
+// lets counts be answered from indexes alone, as autovacuum would in time.
+export async function analyze(database: Pick<Database, "refreshStatistics">): Promise<void> {
+  await database.refreshStatistics("all");
 }

@@ -1,5 +1,6 @@
 import Sqlite from "better-sqlite3";
 import type { QueryEvent, Sql, SqlRow, SqlStatement, SqlValue } from "./sql.ts";
+import { refreshStatistics, type StatisticsScope } from "./statistics.ts";
 
 // The serving connection to a SQLite file: one better-sqlite3 connection, whose calls run to
 // their end before any other JavaScript does.
@@ -216,16 +217,52 @@ function sqliteValue(value: SqlValue): string | number | null {
 export interface SqliteDriver {
   readonly sql: Sql;
   readonly gate: ConnectionGate;
+  // Analyzes the tables whose statistics are stale, or all of them (statistics.ts), once no
+  // transaction holds the connection; resolves to the tables analyzed.
+  refreshStatistics(scope: StatisticsScope): Promise<string[]>;
   close(): void;
 }
 
+export interface SqliteOptions {
+  readonly onQuery?: (event: QueryEvent) => void;
+  // The server's own connection refreshes stale statistics when it opens and then every
+  // `everyMs` (an hour by default), and tells `onRefresh` of each periodic refresh; a worker's
+  // connection (connection.ts) leaves them to it.
+  readonly statistics?: {
+    readonly everyMs?: number;
+    readonly onRefresh?: (outcome: { tables: string[]; ms: number } | { error: unknown }) => void;
+  };
+}
+
 // Opens the serving connection, set up as the store needs it.
-export function openSqlite(path: string, onQuery?: (event: QueryEvent) => void): SqliteDriver {
+export function openSqlite(path: string, options: SqliteOptions = {}): SqliteDriver {
   const db = new Sqlite(path, { timeout: 30_000 });
   configure(db);
   const gate = new ConnectionGate();
-  return { sql: new SqliteSql(db, gate, onQuery), gate, close: () => db.close() };
+  const refresh = (scope: StatisticsScope) => gate.whenFree(() => refreshStatistics(db, scope));
+  const { statistics } = options;
+  if (statistics) refreshStatistics(db, "stale");
+  const timer =
+    statistics &&
+    setInterval(() => {
+      const started = performance.now();
+      refresh("stale").then(
+        (tables) => statistics.onRefresh?.({ tables, ms: performance.now() - started }),
+        (error: unknown) => statistics.onRefresh?.({ error }),
+      );
+    }, statistics.everyMs ?? statisticsEveryMs).unref();
+  return {
+    sql: new SqliteSql(db, gate, options.onQuery),
+    gate,
+    refreshStatistics: refresh,
+    close: () => {
+      clearInterval(timer);
+      db.close();
+    },
+  };
 }
+
+const statisticsEveryMs = 3_600_000;
 
 function configure(db: Sqlite.Database): void {
   db.pragma("journal_mode = WAL");

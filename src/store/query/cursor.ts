@@ -10,7 +10,7 @@ import type { QueryTarget } from "./targets.ts";
 // so the next page starts with an index seek wherever it is. A cursor is bound to the filter
 // and sort it was issued for.
 
-type KeyValue = string | number | boolean | null;
+export type KeyValue = string | number | boolean | null;
 
 interface CursorContent {
   readonly q: string;
@@ -42,11 +42,17 @@ export function afterCursor(query: ListQuery, key: SortKey, target: QueryTarget,
   if (content.q !== queryHash(query)) {
     throw ScimError.invalidCursor("The cursor belongs to a different filter or sort order");
   }
+  return afterRow(key, target, { id: content.id, value: content.d === 1 && typeof content.k === "number" ? new Date(content.k) : content.k });
+}
+
+// The condition that selects the rows after a row with this id and sort value (null when absent,
+// or for a list in id order), in the key's order.
+export function afterRow(key: SortKey, target: QueryTarget, row: { readonly id: string; readonly value: KeyValue | Date }): Condition {
   const after = key.direction === "asc" ? ">" : "<";
-  const idAfter = compare(column(target.resourceType, "id"), after, content.id);
+  const idAfter = compare(column(target.resourceType, "id"), after, row.id);
   if (key.by === undefined) return idAfter;
   const by = key.by;
-  const value = content.d === 1 && typeof content.k === "number" ? new Date(content.k) : content.k;
+  const value = row.value;
   // Ascending puts absent values last, descending first (sort.ts orderOf).
   if (value === null) {
     return key.direction === "asc" ? and(isNull(by), idAfter) : or(and(isNull(by), idAfter), notNull(by));
