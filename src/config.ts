@@ -39,6 +39,7 @@ const configSchema = z.object({
       message: "must start with file: (SQLite) or postgresql:// (PostgreSQL)",
     }),
   DATABASE_POOL_SIZE: integer(10, 1, 1000),
+  WORKERS: integer(1, 1, 256),
   PUBLIC_BASE_URL: z
     .url("must be an absolute http(s) URL")
     .refine((url) => !/\/scim\/v2\/?$/i.test(url), "must be the origin the server is reached at, without /scim/v2 (the server adds it)")
@@ -131,6 +132,9 @@ export function readConfig(env: NodeJS.ProcessEnv): Config {
     if (config.TOKEN_PRIVATE_KEY) checkKey(config, "TOKEN_PRIVATE_KEY");
   }
   if (config.EVENTS_SIGNING_KEY !== undefined) checkEventSigningKey(config.EVENTS_SIGNING_KEY);
+  if (config.WORKERS > 1 && config.DATABASE_URL.startsWith("file:")) {
+    throw new ConfigError("WORKERS", "must be 1 on SQLite, which one process serves (several processes need PostgreSQL)");
+  }
   if (config.DEFAULT_PAGE_SIZE > config.MAX_PAGE_SIZE) {
     throw new ConfigError("DEFAULT_PAGE_SIZE", `must not exceed MAX_PAGE_SIZE (${config.MAX_PAGE_SIZE})`);
   }

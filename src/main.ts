@@ -1,3 +1,4 @@
+import cluster from "node:cluster";
 import type { Server as HttpServer } from "node:http";
 import type { Logger } from "pino";
 import { ConfigError, loadEnvFile, readConfig, StartupError, type Config } from "./config.ts";
@@ -5,15 +6,21 @@ import { createHttpServer } from "./http/listener.ts";
 import { createLogger } from "./logger.ts";
 import { buildServer, type Server } from "./server.ts";
 import { databaseLocation } from "./store/database.ts";
+import { superviseWorkers } from "./workers.ts";
 import packageJson from "../package.json" with { type: "json" };
 
 // Entry point: read the configuration (.env, then the environment), build the server, listen,
 // and stop cleanly on SIGTERM or SIGINT. A start that fails prints one line naming the setting
-// and the cause, and exits non-zero.
+// and the cause, and exits non-zero. With WORKERS above 1 this process starts that many server
+// processes instead, which run this same entry point (workers.ts).
 async function main(): Promise<void> {
   loadEnvFile();
   const config = readConfig(process.env);
   const logger = createLogger(config);
+  if (config.WORKERS > 1 && cluster.isPrimary) {
+    superviseWorkers(config.WORKERS, logger, config.SHUTDOWN_TIMEOUT_SECONDS);
+    return;
+  }
   const server = await buildServer(config, logger);
   if (server.database.migrationsApplied.length > 0) {
     logger.info({ migrations: server.database.migrationsApplied }, "database migrated");

@@ -103,7 +103,7 @@ export function alive(pid: number): boolean {
 export function serverEnv(env: Record<string, string>): NodeJS.ProcessEnv {
   const clean: NodeJS.ProcessEnv = {};
   for (const [name, value] of Object.entries(process.env)) {
-    if (!/^(PORT|HOST|DATABASE_URL|PUBLIC_BASE_URL|TOKEN_|MAX_|DEFAULT_PAGE_SIZE|BULK_|FILTER_|LOG_|SHUTDOWN_|METRICS_|EVENTS_)/.test(name)) clean[name] = value;
+    if (!/^(PORT|HOST|WORKERS|DATABASE_URL|PUBLIC_BASE_URL|TOKEN_|MAX_|DEFAULT_PAGE_SIZE|BULK_|FILTER_|LOG_|SHUTDOWN_|METRICS_|EVENTS_)/.test(name)) clean[name] = value;
   }
   return { ...clean, ...env };
 }
