@@ -4,15 +4,17 @@ import Database from "better-sqlite3";
 import express, { type Request, type Response } from "express";
 import type { SyntheticUser } from "../support/seed.ts";
 
-// The bare-metal baseline: Express 5 over prepared better-sqlite3 statements, nothing else. It
+// The bare-metal baseline: Express 5 over prepared better-sqlite3 statements (or pg's on
+// PostgreSQL, baseline-pg.ts), nothing else. It
 // answers workloads (a)-(e) with the JSON our server sends (a ListResponse of full User
 // resources with their groups, 201 with the resource, PATCH 200 with the resource), and skips
 // everything else a SCIM server does: no token verification beyond comparing one string, no
 // schema validation, no filter grammar (two regular expressions), no request log, no ORM. Like
 // ours it keeps a tenant column and scopes every query by it: one tenant, whose id is fixed.
 //
-// Run as a child process (bundled by the runner, as `npm start` bundles ours) with BASELINE_DB and
-// BASELINE_TOKEN set; it sends `{ port }` to its parent once it listens on 127.0.0.1.
+// Run as a child process (bundled by the runner, as `npm start` bundles ours) with BASELINE_DB (a
+// SQLite file, or a postgresql:// URL) and BASELINE_TOKEN set; it sends `{ port }` to its parent
+// once it listens on 127.0.0.1.
 
 const coreUrn = "urn:ietf:params:scim:schemas:core:2.0:User";
 const enterpriseUrn = "urn:ietf:params:scim:schemas:extension:enterprise:2.0:User";
@@ -20,7 +22,8 @@ const listUrn = "urn:ietf:params:scim:api:messages:2.0:ListResponse";
 const errorUrn = "urn:ietf:params:scim:api:messages:2.0:Error";
 const contentType = "application/scim+json; charset=utf-8";
 const maxCodePoint = String.fromCodePoint(0x10ffff);
-const tenantId = "00000000-0000-4000-8000-000000000001";
+export const baselineTenantId = "00000000-0000-4000-8000-000000000001";
+const tenantId = baselineTenantId;
 
 const schema = `
   CREATE TABLE users (
@@ -35,7 +38,7 @@ const schema = `
   CREATE INDEX members_userId ON members (userId, groupId);
 `;
 
-function fold(value: string): string {
+export function fold(value: string): string {
   return value.normalize("NFC").toLowerCase();
 }
 
@@ -104,15 +107,36 @@ export function seedBaseline(
   db.close();
 }
 
-interface UserRow {
+export interface UserRow {
   id: string;
   version: number;
-  created: string;
-  lastModified: string;
+  // ISO text on SQLite, a Date from PostgreSQL.
+  created: string | Date;
+  lastModified: string | Date;
   doc: string;
 }
 
-export function baselineApp(path: string, token: string): express.Express {
+type Answer<T> = T | Promise<T>;
+
+// The statements the baseline runs, prepared: better-sqlite3's answer at once, pg's (baseline-pg.ts)
+// as a promise. Every one is scoped to the one tenant.
+export interface BaselineStore {
+  byUserName(userName: string, count: number, skip: number): Answer<UserRow[]>;
+  countByUserName(userName: string): Answer<number>;
+  byFamilyPrefix(low: string, high: string, count: number, skip: number): Answer<UserRow[]>;
+  countByFamilyPrefix(low: string, high: string): Answer<number>;
+  all(count: number, skip: number): Answer<UserRow[]>;
+  countAll(): Answer<number>;
+  // The 100 users after `id`, in id order.
+  after(id: string): Answer<UserRow[]>;
+  byId(id: string): Answer<UserRow | undefined>;
+  groupsOf(userIds: readonly string[]): Answer<Array<{ userId: string; id: string; displayName: string }>>;
+  // Undefined when the userName is taken.
+  insert(user: { id: string; userName: string; familyName: string | null; active: boolean; now: string; doc: string }): Answer<UserRow | undefined>;
+  update(id: string, active: boolean, doc: string, now: string): Answer<UserRow>;
+}
+
+function sqliteStore(path: string): BaselineStore {
   const db = open(path);
   const columns = "id, version, created, lastModified, doc";
   const statements = {
@@ -124,6 +148,7 @@ export function baselineApp(path: string, token: string): express.Express {
     countByFamilyPrefix: db.prepare("SELECT COUNT(*) AS n FROM users WHERE tenantId = ? AND familyName >= ? AND familyName < ?"),
     all: db.prepare(`SELECT ${columns} FROM users WHERE tenantId = ? ORDER BY id LIMIT ? OFFSET ?`),
     countAll: db.prepare("SELECT COUNT(*) AS n FROM users WHERE tenantId = ?"),
+    after: db.prepare(`SELECT ${columns} FROM users WHERE tenantId = ? AND id > ? ORDER BY id LIMIT 100`),
     byId: db.prepare(`SELECT ${columns} FROM users WHERE tenantId = ? AND id = ?`),
     groupsOf: db.prepare(
       "SELECT m.userId, g.id, g.displayName FROM members m JOIN groups g ON g.id = m.groupId WHERE g.tenantId = ? AND m.userId IN (SELECT value FROM json_each(?)) ORDER BY g.id",
@@ -135,11 +160,41 @@ export function baselineApp(path: string, token: string): express.Express {
       `UPDATE users SET active = ?, doc = ?, version = version + 1, lastModified = ? WHERE tenantId = ? AND id = ? RETURNING ${columns}`,
     ),
   };
+  const count = (row: unknown) => (row as { n: number }).n;
+  return {
+    byUserName: (userName, n, skip) => statements.byUserName.all(tenantId, userName, n, skip) as UserRow[],
+    countByUserName: (userName) => count(statements.countByUserName.get(tenantId, userName)),
+    byFamilyPrefix: (low, high, n, skip) => statements.byFamilyPrefix.all(tenantId, low, high, n, skip) as UserRow[],
+    countByFamilyPrefix: (low, high) => count(statements.countByFamilyPrefix.get(tenantId, low, high)),
+    all: (n, skip) => statements.all.all(tenantId, n, skip) as UserRow[],
+    countAll: () => count(statements.countAll.get(tenantId)),
+    after: (id) => statements.after.all(tenantId, id) as UserRow[],
+    byId: (id) => statements.byId.get(tenantId, id) as UserRow | undefined,
+    groupsOf: (userIds) => statements.groupsOf.all(tenantId, JSON.stringify(userIds)) as Array<{ userId: string; id: string; displayName: string }>,
+    insert: (user) => {
+      try {
+        return statements.insert.get(user.id, tenantId, user.userName, user.familyName, user.active ? 1 : 0, user.now, user.now, user.doc) as UserRow;
+      } catch (error) {
+        if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return undefined;
+        throw error;
+      }
+    },
+    update: (id, active, doc, now) => statements.update.get(active ? 1 : 0, doc, now, tenantId, id) as UserRow,
+  };
+}
+
+// The baseline on the store's database: SQLite, or PostgreSQL for --db postgres.
+export async function baselineApp(database: string, token: string): Promise<express.Express> {
+  const store = /^postgres(ql)?:/.test(database) ? (await import("./baseline-pg.ts")).postgresStore(database) : sqliteStore(database);
+  return appOver(store, token);
+}
+
+function appOver(store: BaselineStore, token: string): express.Express {
   const expected = Buffer.from(`Bearer ${token}`);
 
-  const groupsOf = (ids: readonly string[]) => {
+  const groupsOf = async (ids: readonly string[]) => {
     const byUser = new Map<string, { value: string; display: string; type: string }[]>();
-    for (const row of statements.groupsOf.all(tenantId, JSON.stringify(ids)) as { userId: string; id: string; displayName: string }[]) {
+    for (const row of await store.groupsOf(ids)) {
       const list = byUser.get(row.userId) ?? [];
       list.push({ value: row.id, display: row.displayName, type: "direct" });
       byUser.set(row.userId, list);
@@ -174,63 +229,73 @@ export function baselineApp(path: string, token: string): express.Express {
   });
   app.use(express.json({ type: ["application/json", "application/scim+json"], limit: "1mb" }));
 
-  app.get("/scim/v2/Users", (req, res) => {
+  app.get("/scim/v2/Users", async (req, res) => {
     const filter = typeof req.query.filter === "string" ? req.query.filter : "";
     const startIndex = Math.max(1, Number(req.query.startIndex ?? 1) || 1);
     const count = Math.min(1000, Math.max(0, Number(req.query.count ?? 100)));
-    const page = [count, startIndex - 1];
+    const skip = startIndex - 1;
     let rows: UserRow[];
     let total: number;
     let match: RegExpExecArray | null;
     if ((match = /^userName eq "(.*)"$/i.exec(filter))) {
       const userName = fold(match[1] as string);
-      rows = statements.byUserName.all(tenantId, userName, ...page) as UserRow[];
-      total = (statements.countByUserName.get(tenantId, userName) as { n: number }).n;
+      rows = await store.byUserName(userName, count, skip);
+      total = await store.countByUserName(userName);
     } else if ((match = /^name\.familyName sw "(.*)"$/i.exec(filter))) {
       const prefix = fold(match[1] as string);
-      rows = statements.byFamilyPrefix.all(tenantId, prefix, prefix + maxCodePoint, ...page) as UserRow[];
-      total = (statements.countByFamilyPrefix.get(tenantId, prefix, prefix + maxCodePoint) as { n: number }).n;
+      rows = await store.byFamilyPrefix(prefix, prefix + maxCodePoint, count, skip);
+      total = await store.countByFamilyPrefix(prefix, prefix + maxCodePoint);
     } else if (filter === "") {
-      rows = statements.all.all(tenantId, ...page) as UserRow[];
-      total = (statements.countAll.get(tenantId) as { n: number }).n;
+      rows = await store.all(count, skip);
+      total = await store.countAll();
     } else {
       return void fail(res, 400, "unsupported filter");
     }
-    const groups = groupsOf(rows.map((row) => row.id));
+    const groups = await groupsOf(rows.map((row) => row.id));
     const resources = rows.map((row) => render(req, row, groups.get(row.id)));
     send(res, 200, { schemas: [listUrn], totalResults: total, startIndex, itemsPerPage: resources.length, Resources: resources });
   });
 
-  app.post("/scim/v2/Users", (req, res) => {
+  // The full import's yardstick (import.ts): every user read once, in id order a hundred rows at
+  // a time from where the last hundred ended, and serialised as pages would render them, in one
+  // streamed answer.
+  app.get("/bench/all-users", async (req, res) => {
+    const total = await store.countAll();
+    res.status(200).type(contentType);
+    res.write(`{"schemas":["${listUrn}"],"totalResults":${total},"Resources":[`);
+    for (let after = "", first = true; ; first = false) {
+      const rows = await store.after(after);
+      if (rows.length === 0) break;
+      const groups = await groupsOf(rows.map((row) => row.id));
+      const text = rows.map((row) => JSON.stringify(render(req, row, groups.get(row.id)))).join(",");
+      if (!res.write(first ? text : `,${text}`)) await new Promise((resolve) => res.once("drain", resolve));
+      after = rows.at(-1)!.id;
+    }
+    res.end("]}");
+  });
+
+  app.post("/scim/v2/Users", async (req, res) => {
     const { schemas: _schemas, id: _id, meta: _meta, ...attributes } = (req.body ?? {}) as Record<string, unknown>;
     if (typeof attributes.userName !== "string" || attributes.userName === "") return void fail(res, 400, "userName is required");
     if (attributes.active === undefined) attributes.active = true;
     const familyName = (attributes.name as { familyName?: unknown } | undefined)?.familyName;
-    const now = new Date().toISOString();
-    let row: UserRow;
-    try {
-      row = statements.insert.get(
-        randomUUID(),
-        tenantId,
-        fold(attributes.userName),
-        typeof familyName === "string" ? fold(familyName) : null,
-        attributes.active === false ? 0 : 1,
-        now,
-        now,
-        JSON.stringify(attributes),
-      ) as UserRow;
-    } catch (error) {
-      if ((error as { code?: string }).code === "SQLITE_CONSTRAINT_UNIQUE") return void fail(res, 409, "userName is taken");
-      throw error;
-    }
+    const row = await store.insert({
+      id: randomUUID(),
+      userName: fold(attributes.userName),
+      familyName: typeof familyName === "string" ? fold(familyName) : null,
+      active: attributes.active !== false,
+      now: new Date().toISOString(),
+      doc: JSON.stringify(attributes),
+    });
+    if (row === undefined) return void fail(res, 409, "userName is taken");
     const resource = render(req, row, undefined);
     res.setHeader("ETag", `W/"${row.version}"`).setHeader("Location", resource.meta.location);
     send(res, 201, resource);
   });
 
   // Only what workload (e) sends: replace of `active`, with or without a path.
-  app.patch("/scim/v2/Users/:id", (req, res) => {
-    const current = statements.byId.get(tenantId, req.params.id) as UserRow | undefined;
+  app.patch("/scim/v2/Users/:id", async (req, res) => {
+    const current = await store.byId(req.params.id);
     if (!current) return void fail(res, 404, "not found");
     const attributes = JSON.parse(current.doc) as Record<string, unknown>;
     const operations = ((req.body ?? {}) as { Operations?: { op?: string; path?: string; value?: unknown }[] }).Operations ?? [];
@@ -240,9 +305,9 @@ export function baselineApp(path: string, token: string): express.Express {
       else if (!operation.path && typeof operation.value === "object" && operation.value !== null) Object.assign(attributes, operation.value);
       else return void fail(res, 400, "unsupported path");
     }
-    const row = statements.update.get(attributes.active === false ? 0 : 1, JSON.stringify(attributes), new Date().toISOString(), tenantId, current.id) as UserRow;
+    const row = await store.update(current.id, attributes.active !== false, JSON.stringify(attributes), new Date().toISOString());
     res.setHeader("ETag", `W/"${row.version}"`);
-    send(res, 200, render(req, row, groupsOf([row.id]).get(row.id)));
+    send(res, 200, render(req, row, (await groupsOf([row.id])).get(row.id)));
   });
 
   app.use((_req: Request, res: Response) => fail(res, 404, "not found"));
@@ -253,7 +318,7 @@ if (process.argv[1] === import.meta.filename) {
   const path = process.env.BASELINE_DB;
   const token = process.env.BASELINE_TOKEN;
   if (!path || !token) throw new Error("BASELINE_DB and BASELINE_TOKEN are required");
-  const listener = baselineApp(path, token).listen(0, "127.0.0.1", () => {
+  const listener = (await baselineApp(path, token)).listen(0, "127.0.0.1", () => {
     process.send?.({ port: (listener.address() as AddressInfo).port });
   });
   process.on("SIGTERM", () => listener.close(() => process.exit(0)));

@@ -2,6 +2,7 @@ import { openDatabase } from "../../src/store/database.ts";
 import { analyze, seedGroup, seedUsers, syntheticUsers, type SeedOptions, type SyntheticUser } from "../support/seed.ts";
 import { SqlTenantStore } from "../../src/store/tenants.ts";
 import { seedBaseline, type BaselineGroup } from "./baseline.ts";
+import { seedBaselinePostgres } from "./baseline-pg.ts";
 import { progress } from "./progress.ts";
 
 // The data both servers start from: the same users (ids, attributes, timestamps), the same small
@@ -44,8 +45,9 @@ function groupsOf(userIds: readonly string[]): BaselineGroup[] {
   return groups;
 }
 
-// Seeds the baseline's SQLite file, and returns the fixture both servers share.
-export function seedBaselineFixture(path: string, size: FixtureSize, now: Date): Fixture {
+// Seeds the baseline's database (a SQLite file, or an empty PostgreSQL database), and returns
+// the fixture both servers share.
+export async function seedBaselineFixture(database: string, size: FixtureSize, now: Date): Promise<Fixture> {
   const options = seedOptions(size, now);
   const userIds: string[] = [];
   const userNames: string[] = [];
@@ -64,7 +66,8 @@ export function seedBaselineFixture(path: string, size: FixtureSize, now: Date):
     }
   }
   const bar = progress("baseline: users and groups", size.users + size.reserve);
-  seedBaseline(path, collected(), () => groupsOf(userIds), bar.update);
+  if (/^postgres(ql)?:/.test(database)) await seedBaselinePostgres(database, collected(), () => groupsOf(userIds), bar.update);
+  else seedBaseline(database, collected(), () => groupsOf(userIds), bar.update);
   bar.done();
   return { userIds, userNames, reserveIds, reserveActive, bigGroupName, bigGroupSize: Math.min(bigGroupLimit, userIds.length) };
 }

@@ -11,7 +11,16 @@ export interface Target {
   readonly url: string;
   readonly token: string;
   readonly pid: number;
+  // With several server processes (--workers), each of them; the figures are their sums.
+  readonly pids?: readonly number[];
 }
+
+const processesOf = (target: Target) => target.pids ?? [target.pid];
+// CPU of every process, and of each one's main thread (the one that serves requests).
+const targetCpu = (target: Target) => processesOf(target).reduce((sum, pid) => sum + cpuSeconds(pid), 0);
+const servingCpu = (target: Target) => processesOf(target).reduce((sum, pid) => sum + cpuSeconds(pid, pid), 0);
+export const targetResident = (target: Target, field: "VmRSS" | "VmHWM") =>
+  processesOf(target).reduce((sum, pid) => sum + residentBytes(pid, field), 0);
 
 export interface RunOptions {
   readonly seconds: number;
@@ -61,17 +70,17 @@ export function combine(runs: readonly Measurement[]): Measurement {
 
 export async function measure(target: Target, next: () => RequestSpec, options: RunOptions): Promise<Measurement> {
   const latencies: number[] = [];
-  let peakRss = residentBytes(target.pid, "VmRSS");
+  let peakRss = targetResident(target, "VmRSS");
   const sampler = setInterval(() => {
-    peakRss = Math.max(peakRss, residentBytes(target.pid, "VmRSS"));
+    peakRss = Math.max(peakRss, targetResident(target, "VmRSS"));
   }, 100);
   const headers = {
     authorization: `Bearer ${target.token}`,
     accept: "application/scim+json",
     "content-type": "application/scim+json",
   };
-  const cpuAtStart = cpuSeconds(target.pid);
-  const servingCpuAtStart = cpuSeconds(target.pid, target.pid);
+  const cpuAtStart = targetCpu(target);
+  const servingCpuAtStart = servingCpu(target);
   try {
     const result = await new Promise<autocannon.Result>((resolve, reject) => {
       const instance = autocannon(
@@ -87,8 +96,8 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
       );
       instance.on("response", (_client, _status, _bytes, responseTime) => latencies.push(responseTime));
     });
-    const cpu = cpuSeconds(target.pid) - cpuAtStart;
-    const servingCpu = cpuSeconds(target.pid, target.pid) - servingCpuAtStart;
+    const cpu = targetCpu(target) - cpuAtStart;
+    const serving = servingCpu(target) - servingCpuAtStart;
     latencies.sort((x, y) => x - y);
     const completed = result.requests.total;
     const seconds = options.amount === undefined ? options.seconds : result.duration;
@@ -100,9 +109,9 @@ export async function measure(target: Target, next: () => RequestSpec, options: 
       p99: percentile(latencies, 0.99),
       non2xx: result.non2xx,
       errors: result.errors,
-      peakRss: Math.max(peakRss, residentBytes(target.pid, "VmRSS")),
+      peakRss: Math.max(peakRss, targetResident(target, "VmRSS")),
       cpuSeconds: cpu,
-      servingCpuSeconds: servingCpu,
+      servingCpuSeconds: serving,
       latencies,
     };
   } finally {
