@@ -303,8 +303,10 @@ describe(`query plans over ${userCount} users (${testDatabaseKind})`, () => {
   });
 
   describe("a cursor deep in the list starts an index range at the cursor", () => {
-    const cases: Array<[string, QueryParameters, "id" | "userName" | "created", string]> = [
-      ["by id", {}, "id", "User_tenantId_id_idx"],
+    const cases: Array<[string, QueryParameters, "id" | "userName" | "created", string | readonly string[]]> = [
+      // Ids are time-ordered, so the primary key is in the table's own order, and PostgreSQL may
+      // walk it from the cursor, dropping other tenants' rows, rather than the tenant's index.
+      ["by id", {}, "id", ["User_tenantId_id_idx", "User_pkey"]],
       ["by userName", { sortBy: "userName" }, "userName", "User_tenantId_userName_key"],
       ["by meta.created descending", { sortBy: "meta.created", sortOrder: "descending" }, "created", "User_tenantId_created_id_idx"],
     ];

@@ -74,12 +74,17 @@ function pick<T>(random: () => number, items: readonly T[]): T {
   return items[Math.floor(random() * items.length)] as T;
 }
 
-// A version 4 UUID drawn from the sequence, so that ids are repeatable.
-function uuidOf(random: () => number): string {
+// A version 7 UUID (RFC 9562) drawn from the sequence, so that ids are repeatable. Its time field
+// is number n's millisecond after a fixed instant: seeded ids come in the order they are inserted,
+// as the server's own do (src/store/ids.ts), and a bulk load appends to the indexes led by id.
+function uuidOf(random: () => number, n: number): string {
   const hex = Array.from({ length: 4 }, () => Math.floor(random() * 2 ** 32).toString(16).padStart(8, "0")).join("");
+  const time = (idEpochMs + n).toString(16).padStart(12, "0");
   const variant = "89ab"[parseInt(hex[16] as string, 16) % 4] as string;
-  return `${hex.slice(0, 8)}-${hex.slice(8, 12)}-4${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
+  return `${time.slice(0, 8)}-${time.slice(8, 12)}-7${hex.slice(13, 16)}-${variant}${hex.slice(17, 20)}-${hex.slice(20)}`;
 }
+
+const idEpochMs = Date.UTC(2024, 0, 1);
 
 // The attributes of user number n, as the core would have them after reading a POST body.
 function userAttributes(random: () => number, n: number): Attributes {
@@ -125,7 +130,7 @@ export function* syntheticUsers(count: number, options: SeedOptions = {}): Gener
   const now = (options.now ?? new Date()).getTime();
   const first = options.firstNumber ?? 1;
   for (let n = first; n < first + count; n++) {
-    const id = uuidOf(random);
+    const id = uuidOf(random, n);
     const attributes = options.withExtensions ? withExtensions(userAttributes(random, n), random, n) : userAttributes(random, n);
     const created = new Date(now - Math.floor(random() * 3 * yearMillis));
     const lastModified = new Date(created.getTime() + Math.floor(random() * (now - created.getTime())));
@@ -232,7 +237,7 @@ export async function seedGroups(
   for (let start = 0; start < count; start += chunkSize) {
     const rows: Row[] = [];
     for (let n = start + 1; n <= Math.min(count, start + chunkSize); n++) {
-      const id = uuidOf(random);
+      const id = uuidOf(random, n);
       const attributes = { displayName: `Group ${String(n).padStart(5, "0")}`, externalId: `group-${n}` };
       rows.push({ id, tenantId, version: 1, created: now, lastModified: now, ...groupColumns({ attributes }), doc: JSON.stringify(attributes) });
       ids.push(id);
