@@ -106,23 +106,32 @@ export async function seedOurFixture(url: string, tenantName: string, size: Fixt
   }
 }
 
-// On SQLite, a bulk load is faster into tables without their secondary indexes, each built
-// afterwards by one sort, than with every row added to each index as it comes; the page cache is
-// made large enough for the whole load meanwhile. The indexes are built again whatever happens,
+// A bulk load is faster into tables without their secondary indexes, each built afterwards by one
+// sort, than with every row added to each index as it comes; on SQLite the page cache is made
+// large enough for the whole load meanwhile. The indexes are built again whatever happens,
 // the unique ones checking what was loaded.
 async function loadedWithoutIndexes(database: Database, tables: readonly string[], load: () => Promise<void>): Promise<void> {
-  if (database.kind !== "sqlite") return load();
-  const indexes = await database.sql.query<{ name: string; sql: string }>(
-    `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${tables.map(() => "?").join(", ")})`,
-    [...tables],
-  );
-  const [{ cache_size: cacheSize } = { cache_size: -2000 }] = await database.sql.query<{ cache_size: number }>("PRAGMA cache_size", []);
-  await database.sql.execute("PRAGMA cache_size = -1000000", []);
+  const listed = tables.map(() => "?").join(", ");
+  // Indexes that back no constraint (primary keys stay).
+  const indexes =
+    database.kind === "sqlite"
+      ? await database.sql.query<{ name: string; sql: string }>(
+          `SELECT name, sql FROM sqlite_schema WHERE type = 'index' AND sql IS NOT NULL AND tbl_name IN (${listed})`,
+          [...tables],
+        )
+      : await database.sql.query<{ name: string; sql: string }>(
+          `SELECT indexname AS name, indexdef AS sql FROM pg_indexes WHERE schemaname = current_schema() AND tablename IN (${listed})
+             AND indexname NOT IN (SELECT conname FROM pg_constraint)`,
+          [...tables],
+        );
+  const [{ cache_size: cacheSize } = { cache_size: -2000 }] =
+    database.kind === "sqlite" ? await database.sql.query<{ cache_size: number }>("PRAGMA cache_size", []) : [];
+  if (database.kind === "sqlite") await database.sql.execute("PRAGMA cache_size = -1000000", []);
   for (const { name } of indexes) await database.sql.execute(`DROP INDEX "${name}"`, []);
   try {
     await load();
   } finally {
     for (const { sql } of indexes) await database.sql.execute(sql, []);
-    await database.sql.execute(`PRAGMA cache_size = ${Number(cacheSize)}`, []);
+    if (database.kind === "sqlite") await database.sql.execute(`PRAGMA cache_size = ${Number(cacheSize)}`, []);
   }
 }
