@@ -14,7 +14,7 @@ import type { QueryTarget } from "./targets.ts";
 // id so that pages are stable, and the exact match count. Without a filter the count is the
 // tenant's, kept by triggers in ResourceCount (schema.prisma), so that it costs the same at a
 // million users as at ten; with one it is a COUNT(*) over the filter's index range, as dear as the
-// matches are many (docs/benchmarks.md, "Counting").
+// matches are many (docs/benchmarks.md, "Scale").
 
 const sortKeyAlias = "sortKey";
 

@@ -5,9 +5,8 @@ import type { KeyValue } from "./cursor.ts";
 
 // Where recently served startIndex pages (RFC 7644 §3.4.2.4) ended, per tenant and query, so that
 // the page right after one already served starts with an index seek at that row (as a cursor
-// does) instead of walking OFFSET rows: an IdP's full import walks every page in turn, and at a
-// million users the late pages' OFFSET is most of their cost (docs/benchmarks.md, "Counting and
-// paging at a million users").
+// does) instead of walking OFFSET rows: an IdP's full import walks every page in turn, and late in
+// a large tenant a page's OFFSET is most of its cost (docs/benchmarks.md, "Scale").
 //
 // A position holds only while the tenant is as it was when the page was read: it is kept with
 // the tenant's stamp (list.ts, stampColumns: its event sequence, layout changes and row count),
