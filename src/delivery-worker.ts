@@ -6,8 +6,7 @@ import { pushFormats } from "./events/formats.ts";
 import { signingKeyOf } from "./events/signing-key.ts";
 import { createLogger } from "./logger.ts";
 import { openConnection } from "./store/connection.ts";
-import { decodedEntries } from "./provisioning-log/batch.ts";
-import { loggedRequestOf } from "./provisioning-log/request.ts";
+import { loggedRequestsOf } from "./provisioning-log/batch.ts";
 import { SqlProvisioningLogStore } from "./store/provisioning-log.ts";
 import { SqlSubscriptionStore } from "./store/subscriptions.ts";
 
@@ -37,7 +36,8 @@ async function run(data: DeliveryWorkerData): Promise<void> {
   const log = new SqlProvisioningLogStore(connection.sql);
   parentPort?.on("message", (message: LogWrite) => {
     if (message.kind !== "log") return;
-    Promise.resolve(message.entries).then((entries) => log.append(decodedEntries(entries).map(loggedRequestOf))).then(
+    // Decoded inside the promise, so that a batch that cannot be read is answered as a failure.
+    Promise.resolve().then(() => log.append(loggedRequestsOf(message.entries))).then(
       () => parentPort?.postMessage({ kind: "logged", id: message.id } satisfies LogWritten),
       (error: unknown) => parentPort?.postMessage({ kind: "logged", id: message.id, error: error instanceof Error ? error.message : String(error) } satisfies LogWritten),
     );

@@ -1,4 +1,5 @@
-import type { AnsweredRequest } from "./request.ts";
+import type { LoggedRequest } from "./entry.ts";
+import { loggedRequestOf, type AnsweredRequest } from "./request.ts";
 
 // The entries gathered between two writes of the log, encoded into one buffer as they are
 // recorded: one buffer outside the JavaScript heap, which the garbage collector does not walk and
@@ -117,4 +118,9 @@ export function decodedEntries(encoded: EncodedEntries): AnsweredRequest[] {
     });
   }
   return entries;
+}
+
+// The entries of a batch as they are stored.
+export function loggedRequestsOf(batch: EncodedEntries): LoggedRequest[] {
+  return decodedEntries(batch).map(loggedRequestOf);
 }

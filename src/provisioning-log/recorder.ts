@@ -1,7 +1,7 @@
 import type { Logger } from "pino";
-import { decodedEntries, EntryBuffer, type EncodedEntries } from "./batch.ts";
+import { EntryBuffer, loggedRequestsOf, type EncodedEntries } from "./batch.ts";
 import type { ProvisioningLogStore } from "./entry.ts";
-import { loggedRequestOf, type AnsweredRequest } from "./request.ts";
+import type { AnsweredRequest } from "./request.ts";
 
 export type RecordMode = "all" | "errors" | "off";
 
@@ -73,7 +73,7 @@ export class ProvisioningLogRecorder {
 
   async #write(batch: EncodedEntries): Promise<void> {
     try {
-      await (this.#options.writeElsewhere?.(batch) ?? this.#store.append(decodedEntries(batch).map(loggedRequestOf)));
+      await (this.#options.writeElsewhere?.(batch) ?? this.#store.append(loggedRequestsOf(batch)));
     } catch (error) {
       this.#options.logger.warn({ err: error, entries: batch.count }, "provisioning log entries could not be written");
     }

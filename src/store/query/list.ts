@@ -80,9 +80,14 @@ function withOwners(condition: Condition, ids: ReadonlyMap<ExistsCondition, read
   }
 }
 
+// The tenant's rows of a resource, in ResourceCount: their sum is its count. Takes the tenant's
+// id and the table.
+const tenantCount = `SELECT SUM("count")`;
+const tenantCountRows = `FROM "ResourceCount" WHERE "tenantId" = ? AND "resource" = ?`;
+
 async function countOf(sql: Sql, table: ResourceTable, where: Condition, tenantId: string, filtered: boolean): Promise<number> {
   if (!filtered) {
-    const [row] = await sql.query<{ n: number | null }>(`SELECT SUM("count") AS "n" FROM "ResourceCount" WHERE "tenantId" = ? AND "resource" = ?`, [tenantId, table]);
+    const [row] = await sql.query<{ n: number | null }>(`${tenantCount} AS "n" ${tenantCountRows}`, [tenantId, table]);
     return Number(row?.n ?? 0);
   }
   const args: SqlValue[] = [];
@@ -95,7 +100,7 @@ async function countOf(sql: Sql, table: ResourceTable, where: Condition, tenantI
 // reorder rows without events, assign.ts), and its row count, which also changes with rows
 // written without the store (a bulk load). The count is also an unfiltered list's total.
 const stampColumns = `(SELECT SUM("last") FROM "Sequence" WHERE "tenantId" = ? AND "name" IN ('${eventSequenceName}', '${layoutSequenceName}')) AS "stampWrites",
-  (SELECT SUM("count") FROM "ResourceCount" WHERE "tenantId" = ? AND "resource" = ?) AS "stampRows"`;
+  (${tenantCount} ${tenantCountRows}) AS "stampRows"`;
 
 interface PageOptions {
   readonly skip: number;
