@@ -18,7 +18,7 @@ import { listPage, resourceRow, type ResourceRow as UserRow } from "./query/list
 import { placeholders } from "./query/condition.ts";
 import { insertSql, updateSql } from "./query/statements.ts";
 import { userTarget } from "./query/targets.ts";
-import { equalities, lockedRow, readRow, resourceColumnList, storedResource, writableRow } from "./versioned.ts";
+import { equalities, lockedRow, readRow, resourceColumnList, rowStatement, storedResource, writableOf } from "./versioned.ts";
 import { eventStatements } from "./events.ts";
 import { leaveGroups } from "./memberships.ts";
 import { nextNumber } from "./sequences.ts";
@@ -111,8 +111,10 @@ export class SqlUserStore implements UserStore {
   ): Promise<StoredUser> {
     const allocate: Allocate = (name) => nextNumber(this.sql, tenantId, name);
     for (let attempt = 0; attempt < optimisticAttempts; attempt++) {
-      const current = await writableRow(this.sql, "User", tenantId, id, condition);
-      const groups = (await groupsOf(this.sql, tenantId, [id])).get(id) ?? [];
+      // The user and its groups, read together.
+      const [rows, memberships] = await this.sql.queries([rowStatement("User", tenantId, id), membershipsStatement(tenantId, [id])]);
+      const current = writableOf(rows!, "User", id, condition);
+      const groups = groupsFrom(memberships!).get(id) ?? [];
       const before = toStoredUser(current, groups);
       const write = await change(before, allocate);
       if (unchanged(before, write)) return before;
@@ -234,15 +236,25 @@ export class SqlUserStore implements UserStore {
 // The groups each user is a direct member of (RFC 7643 §4.1.2 "groups"), with their names, in
 // one statement.
 async function groupsOf(sql: Sql, tenantId: string, userIds: readonly string[]): Promise<Map<string, GroupRef[]>> {
-  const byUser = new Map<string, GroupRef[]>();
-  if (userIds.length === 0) return byUser;
-  const memberships = await sql.query<{ memberId: string; groupId: string; doc: string }>(
-    `SELECT "GroupMember"."memberId", "GroupMember"."groupId", "Group"."doc" FROM "GroupMember"
+  if (userIds.length === 0) return new Map();
+  const statement = membershipsStatement(tenantId, userIds);
+  return groupsFrom(await sql.query(statement.text, statement.args));
+}
+
+function membershipsStatement(tenantId: string, userIds: readonly string[]): SqlStatement {
+  return {
+    text: `SELECT "GroupMember"."memberId", "GroupMember"."groupId", "Group"."doc" FROM "GroupMember"
      JOIN "Group" ON "Group"."id" = "GroupMember"."groupId" AND "Group"."tenantId" = "GroupMember"."tenantId"
      WHERE "GroupMember"."tenantId" = ? AND "GroupMember"."memberId" IN (${placeholders(userIds.length)})
      ORDER BY "GroupMember"."groupId"`,
-    [tenantId, ...userIds],
-  );
+    args: [tenantId, ...userIds],
+  };
+}
+
+// The groups of each user, of the rows membershipsStatement read.
+function groupsFrom(rows: readonly SqlRow[]): Map<string, GroupRef[]> {
+  const memberships = rows as readonly { memberId: string; groupId: string; doc: string }[];
+  const byUser = new Map<string, GroupRef[]>();
   const names = new Map<string, string>();
   for (const membership of memberships) {
     let display = names.get(membership.groupId);

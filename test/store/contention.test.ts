@@ -72,6 +72,7 @@ describe(`group member PATCH (${testDatabaseKind})`, () => {
       ...database.sql,
       query: (text, args) => database.sql.query(text, args),
       execute: (text, args) => database.sql.execute(text, args),
+      queries: (statements) => database.sql.queries(statements),
       batch: (statements) => database.sql.batch(statements),
       guardedBatch: (guard, statements) => database.sql.guardedBatch(guard, statements),
       transaction: async (body) => {

@@ -1,6 +1,8 @@
+import type { Writable } from "node:stream";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { translateDatabaseError } from "../../src/store/errors.ts";
+import { openPostgres, type PostgresDriver } from "../../src/store/driver/postgresql.ts";
 import { sqlDate } from "../../src/store/driver/sql.ts";
 import { and, column, compare, conditionSql, isNull, never, not, notNull, or, orderSql, type Column, type Condition } from "../../src/store/query/condition.ts";
 import { insertSql } from "../../src/store/query/statements.ts";
@@ -259,10 +261,101 @@ describe(`concurrent batches (${testDatabaseKind})`, () => {
     expect(await keysOf("guard-3-")).toStrictEqual(["guard-3-other", "guard-3-taken"]);
   });
 
+  it("reads sent together are each answered with their own rows", async () => {
+    await logging.sql.execute(insertSetting, ["together-1", "one"]);
+    const reads = ["together-1", "together-missing"].map((key) => ({ text: selectSetting, args: [key] }));
+    expect(await logging.sql.queries(reads)).toStrictEqual([[{ value: "one" }], []]);
+  });
+
   it("a batch of one statement sent alone runs without a transaction", async () => {
     logged = [];
     expect(await logging.sql.batch([{ text: insertSetting, args: ["alone", "x"] }])).toStrictEqual([1]);
     expect(logged).toHaveLength(1);
     expect(logged[0]).toMatch(/^INSERT INTO "Setting"/);
+  });
+});
+
+// On PostgreSQL the pool's connections pipeline (driver/postgresql.ts): what does not depend on an
+// answer goes out in one write, and a transaction is still all or nothing.
+describe.runIf(testDatabaseKind === "postgresql")("pipelined statements (postgresql)", () => {
+  let driver: PostgresDriver;
+  let writes = 0;
+  beforeAll(async () => {
+    driver = openPostgres(testDatabase.url, 1);
+    // The pool's one connection, its socket's writes counted.
+    const client = await driver.pool.connect();
+    const socket = (client as unknown as { connection: { stream: Writable } }).connection.stream;
+    for (const method of ["_write", "_writev"] as const) {
+      const original = socket[method]!.bind(socket) as (...args: unknown[]) => void;
+      (socket as unknown as Record<string, unknown>)[method] = (...args: unknown[]) => {
+        writes += 1;
+        original(...args);
+      };
+    }
+    client.release();
+  });
+  afterAll(() => driver?.close());
+
+  async function writesOf(run: () => Promise<unknown>): Promise<number> {
+    writes = 0;
+    await run();
+    return writes;
+  }
+
+  it("a batch's statements go out with BEGIN and COMMIT in one write", async () => {
+    const statements = ["pipe-1", "pipe-2", "pipe-3"].map((key) => ({ text: insertSetting, args: [key, "x"] }));
+    expect(await writesOf(() => driver.sql.batch(statements))).toBe(1);
+    expect(await driver.sql.query(selectSetting, ["pipe-3"])).toStrictEqual([{ value: "x" }]);
+  });
+
+  it("a guarded batch goes out in one write, and its statements are undone when the guard finds no row", async () => {
+    await driver.sql.execute(insertSetting, ["pipe-guard", "free"]);
+    const claim = (from: string) => ({ text: 'UPDATE "Setting" SET "value" = ? WHERE "key" = ? AND "value" = ? RETURNING "value"', args: ["taken", "pipe-guard", from] });
+    expect(await writesOf(() => driver.sql.guardedBatch(claim("free"), [{ text: insertSetting, args: ["pipe-guarded", "x"] }]))).toBe(1);
+    expect(await writesOf(() => driver.sql.guardedBatch(claim("free"), [{ text: insertSetting, args: ["pipe-unguarded", "x"] }]))).toBe(1);
+    expect(await driver.sql.query('SELECT "key" FROM "Setting" WHERE "key" LIKE ? ORDER BY "key"', ["pipe-guard%"])).toStrictEqual([
+      { key: "pipe-guard" },
+      { key: "pipe-guarded" },
+    ]);
+  });
+
+  it("independent reads go out in one write, each answered with its rows", async () => {
+    await driver.sql.execute(insertSetting, ["pipe-read", "r"]);
+    let rows: unknown;
+    const reads = [selectSetting, selectSetting].map((text, i) => ({ text, args: [["pipe-read", "pipe-missing"][i]!] }));
+    expect(await writesOf(async () => (rows = await driver.sql.queries(reads)))).toBe(1);
+    expect(rows).toStrictEqual([[{ value: "r" }], []]);
+  });
+
+  it("a transaction's BEGIN goes out with its first statement", async () => {
+    const sent = await writesOf(() =>
+      driver.sql.transaction(async (tx) => {
+        await tx.execute(insertSetting, ["pipe-tx-1", "x"]);
+        await tx.execute(insertSetting, ["pipe-tx-2", "x"]);
+      }),
+    );
+    expect(sent).toBe(3);
+  });
+
+  it("a failed statement fails its batch whole, and the statements after it are not what is reported", async () => {
+    await driver.sql.execute(insertSetting, ["pipe-taken", "x"]);
+    const failing = driver.sql.batch([
+      { text: insertSetting, args: ["pipe-before", "x"] },
+      { text: insertSetting, args: ["pipe-taken", "y"] },
+      { text: insertSetting, args: ["pipe-after", "x"] },
+    ]);
+    await expect(failing.catch((error) => translateDatabaseError(error, "Setting"))).rejects.toMatchObject({ status: 409, scimType: "uniqueness" });
+    expect(await driver.sql.query('SELECT "key" FROM "Setting" WHERE "key" IN (?, ?)', ["pipe-before", "pipe-after"])).toStrictEqual([]);
+  });
+
+  it("a transaction whose body went on past a failed statement is not reported committed", async () => {
+    await driver.sql.execute(insertSetting, ["pipe-held", "x"]);
+    const ignoring = driver.sql.transaction(async (tx) => {
+      await tx.execute(insertSetting, ["pipe-ignored", "x"]);
+      await tx.execute(insertSetting, ["pipe-held", "y"]).catch(() => undefined);
+      return "done";
+    });
+    await expect(ignoring).rejects.toThrow(/not committed: ROLLBACK/);
+    expect(await driver.sql.query(selectSetting, ["pipe-ignored"])).toStrictEqual([]);
   });
 });

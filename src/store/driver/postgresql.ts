@@ -38,38 +38,89 @@ export class PostgresSql implements Sql {
     return (await this.#run(this.client ?? this.pool, text, args)).rowCount ?? 0;
   }
 
+  async queries(statements: readonly SqlStatement[]): Promise<SqlRow[][]> {
+    if (statements.length === 1) return [await this.query(statements[0]!.text, statements[0]!.args)];
+    if (this.client) return (await this.#pipelined(this.client, statements)).map((result) => result.rows as SqlRow[]);
+    const client = await this.pool.connect();
+    try {
+      return (await this.#pipelined(client, statements)).map((result) => result.rows as SqlRow[]);
+    } finally {
+      client.release();
+    }
+  }
+
+  // The statements, BEGIN and COMMIT are written in one go (the pool's connections pipeline,
+  // openPostgres), so a batch costs one round trip however many statements it has. A statement
+  // that fails aborts the transaction: the ones after it fail too and COMMIT rolls back.
   async batch(statements: readonly SqlStatement[]): Promise<number[]> {
     // One statement is atomic on its own.
     if (statements.length === 1) return [await this.execute(statements[0]!.text, statements[0]!.args)];
-    return this.transaction(async (sql) => {
-      const counts: number[] = [];
-      for (const statement of statements) counts.push(await sql.execute(statement.text, statement.args));
-      return counts;
+    if (this.client) return (await this.#pipelined(this.client, statements)).map((result) => result.rowCount ?? 0);
+    return this.#onConnection(async (client) => {
+      const results = await this.#pipelined(client, [begin, ...statements, commit]);
+      committed(results.at(-1)!);
+      return results.slice(1, -1).map((result) => result.rowCount ?? 0);
     });
   }
 
+  // One write: BEGIN, the guard, the statements and COMMIT. The guard is sent wrapped so that
+  // when it returns no row it fails (migration 20261207210000_guarded_batches), which aborts the
+  // transaction before the statements; its first row comes back as JSON values.
   async guardedBatch(guard: SqlStatement, statements: readonly SqlStatement[]): Promise<SqlRow | undefined> {
-    return this.transaction(async (sql) => {
-      const [row] = await sql.query(guard.text, guard.args);
-      if (row !== undefined) await sql.batch(statements);
+    if (this.client) {
+      const [row] = await this.query(guard.text, guard.args);
+      if (row !== undefined) await this.batch(statements);
       return row;
+    }
+    return this.#onConnection(async (client) => {
+      const held = { text: heldText(guard.text), args: guard.args };
+      const outcomes = await this.#settled(client, [begin, held, ...statements, commit]);
+      const [, guarded] = outcomes;
+      if (guarded?.status === "rejected" && (guarded.reason as { code?: unknown }).code === guardMissed) return undefined;
+      const results = resultsOf(outcomes);
+      committed(results.at(-1)!);
+      return (results[1]!.rows[0] as { row: SqlRow }).row;
     });
   }
 
+  // BEGIN goes out with the statements the body sends before it first waits.
   async transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.client) return body(this);
+    return this.#onConnection(async (client) => {
+      const [begun, running] = together(client, () => [
+        this.#run(client, begin.text, begin.args),
+        body(new PostgresSql(this.pool, this.onQuery, client, this.#texts)),
+      ] as const);
+      // Awaited after the body; observed now, so that its failure is not unhandled meanwhile.
+      begun.catch(() => undefined);
+      const result = await running;
+      await begun;
+      committed(await this.#run(client, commit.text, commit.args));
+      return result;
+    });
+  }
+
+  // A connection of the pool for `work`, which opens a transaction on it: rolled back when work
+  // throws, whatever of it had been sent.
+  async #onConnection<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
     const client = await this.pool.connect();
     try {
-      await this.#run(client, "BEGIN", []);
-      const result = await body(new PostgresSql(this.pool, this.onQuery, client, this.#texts));
-      await this.#run(client, "COMMIT", []);
-      return result;
+      return await work(client);
     } catch (error) {
-      await client.query("ROLLBACK").catch(() => undefined);
+      await client.query(rollback.text).catch(() => undefined);
       throw error;
     } finally {
       client.release();
     }
+  }
+
+  // The statements sent together, their results in order once all are answered.
+  async #pipelined(client: pg.PoolClient, statements: readonly SqlStatement[]): Promise<pg.QueryResult[]> {
+    return resultsOf(await this.#settled(client, statements));
+  }
+
+  #settled(client: pg.PoolClient, statements: readonly SqlStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]> {
+    return Promise.allSettled(together(client, () => statements.map((statement) => this.#run(client, statement.text, statement.args))));
   }
 
   async #run(on: pg.Pool | pg.PoolClient, text: string, args: readonly SqlValue[]): Promise<pg.QueryResult> {
@@ -93,6 +144,46 @@ export class PostgresSql implements Sql {
   }
 }
 
+// What `send` writes to the connection, in one write: each statement pg sends is a write of its
+// own, and on a busy machine each write (a system call that wakes the server's backend) costs
+// more than building the statement.
+function together<T>(client: pg.PoolClient, send: () => T): T {
+  const { stream } = (client as unknown as { connection: { stream: { cork(): void; uncork(): void } } }).connection;
+  stream.cork();
+  try {
+    return send();
+  } finally {
+    stream.uncork();
+  }
+}
+
+// The results of statements sent together; the first failure (the cause: those after it fail
+// because it aborted the transaction) when one failed.
+function resultsOf(outcomes: readonly PromiseSettledResult<pg.QueryResult>[]): pg.QueryResult[] {
+  const failed = outcomes.find((outcome) => outcome.status === "rejected");
+  if (failed !== undefined) throw failed.reason;
+  return outcomes.map((outcome) => (outcome as PromiseFulfilledResult<pg.QueryResult>).value);
+}
+
+// A guard as sent in a guarded batch: one row, of whether the guard found a row (or the error
+// guardMissed) and its first row.
+function heldText(guard: string): string {
+  return `WITH "guarded" AS (${guard})
+    SELECT "guard_held"(EXISTS (SELECT 1 FROM "guarded")) AS "held", (SELECT row_to_json("guarded") FROM "guarded" LIMIT 1) AS "row"`;
+}
+
+const guardMissed = "SG001";
+
+const begin: SqlStatement = { text: "BEGIN", args: [] };
+const commit: SqlStatement = { text: "COMMIT", args: [] };
+const rollback: SqlStatement = { text: "ROLLBACK", args: [] };
+
+// PostgreSQL answers COMMIT of a transaction that a failed statement aborted with ROLLBACK, not
+// with an error: a write must not be reported done on that answer.
+function committed(result: pg.QueryResult): void {
+  if (result.command !== "COMMIT") throw new Error(`The transaction was not committed: ${result.command}`);
+}
+
 export interface PostgresDriver {
   readonly sql: Sql;
   // The pool the statements run on, for Prisma's client over the same connections (database.ts).
@@ -105,7 +196,9 @@ export interface PostgresDriver {
 const poolConnectTimeoutMs = 30_000;
 
 export function openPostgres(url: string, poolSize: number, onQuery?: (event: QueryEvent) => void): PostgresDriver {
-  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: poolConnectTimeoutMs });
+  // Pipelined: a connection writes each statement as it is given instead of after the previous
+  // one's answer, so the statements of a batch share a round trip (PostgresSql.batch).
+  const pool = new pg.Pool({ connectionString: url, max: poolSize, connectionTimeoutMillis: poolConnectTimeoutMs, pipeline: true });
   // An idle connection the server closed (restart, failover) is dropped by the pool and replaced
   // on next use; without a listener its error event would end the process.
   pool.on("error", () => undefined);

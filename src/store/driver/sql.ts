@@ -26,6 +26,9 @@ export interface Sql {
   // Which database the statements go to, for the few clauses the two spell differently (row locks).
   readonly dialect: DatabaseKind;
   query<Row extends SqlRow>(text: string, args: readonly SqlValue[]): Promise<Row[]>;
+  // Reads that do not depend on each other, each one's rows: on PostgreSQL sent in one write
+  // (driver/postgresql.ts), each in its own snapshot as separate queries would be.
+  queries(statements: readonly SqlStatement[]): Promise<SqlRow[][]>;
   // The number of rows the statement changed.
   execute(text: string, args: readonly SqlValue[]): Promise<number>;
   // The statements in one transaction, all or none; each one's number of changed rows.

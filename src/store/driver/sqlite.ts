@@ -81,6 +81,10 @@ export class SqliteSql implements Sql {
     return this.#gated(() => this.#run(text, args) as number);
   }
 
+  queries(statements: readonly SqlStatement[]): Promise<SqlRow[][]> {
+    return this.#gated(() => statements.map((statement) => this.#run(statement.text, statement.args) as SqlRow[]));
+  }
+
   // Group commit: the batches sent while the current turn of the event loop lasts (concurrent
   // requests, each one's writes) are committed together, in one transaction at its end. A commit
   // writes every page its transaction changed to the WAL, and creates, which change a dozen index
@@ -177,6 +181,7 @@ export class SqliteSql implements Sql {
     dialect: "sqlite",
     query: async <Row extends SqlRow>(text: string, args: readonly SqlValue[]) => this.#run(text, args) as Row[],
     execute: async (text, args) => this.#run(text, args) as number,
+    queries: async (statements) => statements.map((statement) => this.#run(statement.text, statement.args) as SqlRow[]),
     batch: async (statements) => this.#runAll(statements),
     guardedBatch: async (guard, statements) => this.#runGuarded(guard, statements),
     transaction: (body) => body(this.#inside),

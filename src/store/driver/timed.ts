@@ -15,6 +15,7 @@ export function timedSql(sql: Sql, observe: (operation: string, seconds: number)
     dialect: sql.dialect,
     query: <Row extends SqlRow>(text: string, args: readonly SqlValue[]) => timed("query", sql.query<Row>(text, args), performance.now()),
     execute: (text: string, args: readonly SqlValue[]) => timed("execute", sql.execute(text, args), performance.now()),
+    queries: (statements: readonly SqlStatement[]) => timed("query", sql.queries(statements), performance.now()),
     batch: (statements: readonly SqlStatement[]) => timed("batch", sql.batch(statements), performance.now()),
     guardedBatch: (guard: SqlStatement, statements: readonly SqlStatement[]) =>
       timed("batch", sql.guardedBatch(guard, statements), performance.now()),
