@@ -24,6 +24,7 @@ export function eventStatements(tenantId: string, events: readonly NewEvent[]): 
       text: `INSERT INTO "Sequence" ("tenantId", "name", "last") VALUES (?, ?, ?)
              ON CONFLICT ("tenantId", "name") DO UPDATE SET "last" = "Sequence"."last" + excluded."last"`,
       args: [tenantId, eventSequenceName, events.length],
+      lockKey: tenantId,
     },
   ];
   // Event i of n gets last - (n - 1 - i): the numbers the update above reserved, in order.

@@ -162,16 +162,22 @@ describe("condition rendering", () => {
 
 describe(`concurrent batches (${testDatabaseKind})`, () => {
   let logged: string[] = [];
+  let loggedArgs: string[] = [];
   let logging: Database;
   beforeAll(async () => {
-    logging = await openDatabase(testDatabase.url, { onQuery: (event) => logged.push(event.query) });
+    logging = await openDatabase(testDatabase.url, {
+      onQuery: (event) => {
+        logged.push(event.query);
+        loggedArgs.push(event.params);
+      },
+    });
   });
   afterAll(() => logging?.close());
 
   const keysOf = async (prefix: string) =>
     (await logging.sql.query<{ key: string }>('SELECT "key" FROM "Setting" WHERE "key" LIKE ? ORDER BY "key"', [`${prefix}%`])).map((row) => row.key);
 
-  it("are committed together on SQLite, each with its own result", async () => {
+  it("are committed together, each with its own result", async () => {
     logged = [];
     const counts = await Promise.all(
       ["a", "b", "c"].map((name) =>
@@ -183,7 +189,36 @@ describe(`concurrent batches (${testDatabaseKind})`, () => {
     );
     expect(counts).toStrictEqual([[1, 1], [1, 1], [1, 1]]);
     expect(await keysOf("group-")).toStrictEqual(["group-a1", "group-a2", "group-b1", "group-b2", "group-c1", "group-c2"]);
-    if (testDatabaseKind === "sqlite") expect(logged.filter((text) => /^(BEGIN|COMMIT)/.test(text))).toStrictEqual(["BEGIN", "COMMIT"]);
+    expect(logged.filter((text) => /^(BEGIN|COMMIT)/.test(text))).toStrictEqual(["BEGIN", "COMMIT"]);
+  });
+
+  it.runIf(testDatabaseKind === "postgresql")("send each batch's locking tail after every other statement of the group, in key order", async () => {
+    logged = [];
+    loggedArgs = [];
+    const tailed = (name: string, key: string) => [
+      { text: insertSetting, args: [`tail-${name}-head`, "x"] },
+      { text: insertSetting, args: [`tail-${name}-tail`, "x"], lockKey: key },
+      { text: 'UPDATE "Setting" SET "value" = ? WHERE "key" = ?', args: ["y", `tail-${name}-tail`] },
+    ];
+    const counts = await Promise.all([logging.sql.batch(tailed("a", "k2")), logging.sql.batch(tailed("b", "k1")), logging.sql.batch([{ text: insertSetting, args: ["tail-c", "x"] }])]);
+    expect(counts).toStrictEqual([[1, 1, 1], [1, 1, 1], [1]]);
+    expect(logged.filter((text) => /^(BEGIN|COMMIT)/.test(text))).toStrictEqual(["BEGIN", "COMMIT"]);
+    expect(loggedArgs.filter((args) => args !== "[]").map((args) => JSON.parse(args) as string[])).toStrictEqual([
+      ["tail-a-head", "x"],
+      ["tail-b-head", "x"],
+      ["tail-c", "x"],
+      ["tail-b-tail", "x"],
+      ["y", "tail-b-tail"],
+      ["tail-a-tail", "x"],
+      ["y", "tail-a-tail"],
+    ]);
+    expect(await logging.sql.query('SELECT "key", "value" FROM "Setting" WHERE "key" LIKE ? ORDER BY "key"', ["tail-%"])).toStrictEqual([
+      { key: "tail-a-head", value: "x" },
+      { key: "tail-a-tail", value: "y" },
+      { key: "tail-b-head", value: "x" },
+      { key: "tail-b-tail", value: "y" },
+      { key: "tail-c", value: "x" },
+    ]);
   });
 
   it("fail one at a time: a batch that fails is undone alone, the others are written", async () => {

@@ -49,38 +49,127 @@ export class PostgresSql implements Sql {
     }
   }
 
-  // The statements, BEGIN and COMMIT are written in one go (the pool's connections pipeline,
-  // openPostgres), so a batch costs one round trip however many statements it has. A statement
-  // that fails aborts the transaction: the ones after it fail too and COMMIT rolls back.
+  // Group commit, as on SQLite (driver/sqlite.ts): the batches sent while a group is being
+  // committed wait, and go together as the next group, in one transaction and one write (the
+  // pool's connections pipeline, openPostgres). Concurrent writes of a tenant all take its outbox
+  // sequence row and hold it until they commit, so one at a time they would each wait for the
+  // previous one's commit and its WAL flush; in a group they share both. Should a statement fail
+  // (or a guard find no row, or PostgreSQL end the group to break a deadlock), COMMIT rolls the
+  // group back and each batch runs again on its own, so that each is still all or nothing and only
+  // the failing one fails. One group at a time, and within it every batch's locking tail
+  // (SqlStatement.lockKey) after every other statement, in key order: a group holds a sequence row
+  // only once it has taken every row lock of its other statements, as a single batch does. Groups
+  // of two processes can still wait for each other's row locks in a circle (the same two users
+  // written in opposite orders at the same moment); PostgreSQL then ends one of them after its
+  // deadlock_timeout, and that group's batches run again on their own.
   async batch(statements: readonly SqlStatement[]): Promise<number[]> {
-    // One statement is atomic on its own.
-    if (statements.length === 1) return [await this.execute(statements[0]!.text, statements[0]!.args)];
-    if (this.client) return (await this.#pipelined(this.client, statements)).map((result) => result.rowCount ?? 0);
-    return this.#onConnection(async (client) => {
-      const results = await this.#pipelined(client, [begin, ...statements, commit]);
-      committed(results.at(-1)!);
-      return results.slice(1, -1).map((result) => result.rowCount ?? 0);
-    });
+    if (this.client) {
+      // One statement is atomic on its own.
+      if (statements.length === 1) return [await this.execute(statements[0]!.text, statements[0]!.args)];
+      return (await this.#pipelined(this.client, statements)).map((result) => result.rowCount ?? 0);
+    }
+    return (await this.#grouped({ statements })).map((result) => result.rowCount ?? 0);
   }
 
-  // One write: BEGIN, the guard, the statements and COMMIT. The guard is sent wrapped so that
-  // when it returns no row it fails (migration 20261207210000_guarded_batches), which aborts the
-  // transaction before the statements; its first row comes back as JSON values.
+  // The guard is sent wrapped so that when it returns no row it fails (migration
+  // 20261207210000_guarded_batches), which aborts the transaction before the statements; its
+  // first row comes back as JSON values.
   async guardedBatch(guard: SqlStatement, statements: readonly SqlStatement[]): Promise<SqlRow | undefined> {
     if (this.client) {
       const [row] = await this.query(guard.text, guard.args);
       if (row !== undefined) await this.batch(statements);
       return row;
     }
-    return this.#onConnection(async (client) => {
-      const held = { text: heldText(guard.text), args: guard.args };
-      const outcomes = await this.#settled(client, [begin, held, ...statements, commit]);
-      const [, guarded] = outcomes;
-      if (guarded?.status === "rejected" && (guarded.reason as { code?: unknown }).code === guardMissed) return undefined;
+    const results = await this.#grouped({ guard: { text: heldText(guard.text), args: guard.args }, statements }).catch((error: unknown) => {
+      if ((error as { code?: unknown }).code === guardMissed) return undefined;
+      throw error;
+    });
+    return results === undefined ? undefined : (results[0]!.rows[0] as { row: SqlRow }).row;
+  }
+
+  readonly #pending: PendingBatch[] = [];
+  #committing = false;
+
+  // The results of the batch's statements, its guard's first.
+  #grouped(batch: { readonly guard?: SqlStatement; readonly statements: readonly SqlStatement[] }): Promise<pg.QueryResult[]> {
+    return new Promise((resolve, reject) => {
+      const statements = batch.guard ? [batch.guard, ...batch.statements] : batch.statements;
+      this.#pending.push({ statements, resolve, reject });
+      if (!this.#committing) {
+        this.#committing = true;
+        setImmediate(() => void this.#commitPending());
+      }
+    });
+  }
+
+  async #commitPending(): Promise<void> {
+    const group = this.#pending.splice(0);
+    try {
+      if (group.length === 1) await this.#commitAlone(group[0]!);
+      else await this.#commitGroup(group);
+    } finally {
+      if (this.#pending.length > 0) setImmediate(() => void this.#commitPending());
+      else this.#committing = false;
+    }
+  }
+
+  async #commitGroup(group: readonly PendingBatch[]): Promise<void> {
+    // Each batch as its statements before its locking tail and the tail; the tails in key order.
+    const parts = group.map((batch) => {
+      const tail = batch.statements.findIndex((statement) => statement.lockKey !== undefined);
+      return tail < 0 ? { head: batch.statements, tail: [], key: "" } : { head: batch.statements.slice(0, tail), tail: batch.statements.slice(tail), key: batch.statements[tail]!.lockKey! };
+    });
+    const tails = parts.map((part, index) => ({ ...part, index })).filter((part) => part.tail.length > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
+    let outcomes: PromiseSettledResult<pg.QueryResult>[];
+    try {
+      const client = await this.pool.connect();
+      try {
+        outcomes = await this.#settled(client, [begin, ...parts.flatMap((part) => part.head), ...tails.flatMap((part) => part.tail), commit]);
+      } finally {
+        client.release();
+      }
+    } catch (error) {
+      for (const batch of group) batch.reject(error);
+      return;
+    }
+    const ended = outcomes.at(-1)!;
+    if (ended.status === "rejected") {
+      // The group's end is unknown (the connection failed): running its batches again could
+      // write them twice.
+      for (const batch of group) batch.reject(ended.reason);
+      return;
+    }
+    if (ended.value.command !== "COMMIT") {
+      await Promise.all(group.map((batch) => this.#commitAlone(batch)));
+      return;
+    }
+    const results = outcomes.map((outcome) => (outcome as PromiseFulfilledResult<pg.QueryResult>).value);
+    let next = 1;
+    const heads = parts.map((part) => results.slice(next, (next += part.head.length)));
+    const tailResults = new Map(tails.map((part) => [part.index, results.slice(next, (next += part.tail.length))]));
+    group.forEach((batch, index) => batch.resolve([...heads[index]!, ...(tailResults.get(index) ?? [])]));
+  }
+
+  async #commitAlone(batch: PendingBatch): Promise<void> {
+    try {
+      if (batch.statements.length === 1) {
+        batch.resolve([await this.#run(this.pool, batch.statements[0]!.text, batch.statements[0]!.args)]);
+        return;
+      }
+      // The transaction ends with the write: its COMMIT rolls back when a statement failed.
+      const client = await this.pool.connect();
+      let outcomes: PromiseSettledResult<pg.QueryResult>[];
+      try {
+        outcomes = await this.#settled(client, [begin, ...batch.statements, commit]);
+      } finally {
+        client.release();
+      }
       const results = resultsOf(outcomes);
       committed(results.at(-1)!);
-      return (results[1]!.rows[0] as { row: SqlRow }).row;
-    });
+      batch.resolve(results.slice(1, -1));
+    } catch (error) {
+      batch.reject(error);
+    }
   }
 
   // BEGIN goes out with the statements the body sends before it first waits.
@@ -142,6 +231,13 @@ export class PostgresSql implements Sql {
     this.#texts.set(text, named);
     return named;
   }
+}
+
+// A batch waiting for the group commit: its statements (its guard first) and what to answer.
+interface PendingBatch {
+  readonly statements: readonly SqlStatement[];
+  readonly resolve: (results: pg.QueryResult[]) => void;
+  readonly reject: (error: unknown) => void;
 }
 
 // What `send` writes to the connection, in one write: each statement pg sends is a write of its

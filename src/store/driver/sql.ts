@@ -11,6 +11,12 @@ export type SqlRow = Record<string, unknown>;
 export interface SqlStatement {
   readonly text: string;
   readonly args: readonly SqlValue[];
+  // Set on a statement that takes a row lock every other write of the same key waits for until
+  // commit (the outbox's sequence row, store/events.ts); it and the statements after it in its
+  // batch are the batch's last. PostgreSQL's group commit sends these parts after every other
+  // statement of the group, in the order of their keys, so that two groups never wait for each
+  // other's locks in a circle (driver/postgresql.ts).
+  readonly lockKey?: string;
 }
 
 export type DatabaseKind = "sqlite" | "postgresql";
