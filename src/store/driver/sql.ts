@@ -14,8 +14,8 @@ export interface SqlStatement {
   // Set on a statement that takes a row lock every other write of the same key waits for until
   // commit (the outbox's sequence row, store/events.ts); it and the statements after it in its
   // batch are the batch's last. PostgreSQL's group commit sends these parts after every other
-  // statement of the group, in the order of their keys, so that two groups never wait for each
-  // other's locks in a circle (driver/postgresql.ts).
+  // statement of the group, in the order of their keys, so that a group takes such a lock only
+  // once it holds every other lock it needs, as a single batch does (driver/postgresql.ts).
   readonly lockKey?: string;
 }
 
