@@ -1,4 +1,5 @@
 import type { Writable } from "node:stream";
+import pg from "pg";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { openDatabase, type Database } from "../../src/store/database.ts";
 import { translateDatabaseError } from "../../src/store/errors.ts";
@@ -392,5 +393,41 @@ describe.runIf(testDatabaseKind === "postgresql")("pipelined statements (postgre
     });
     await expect(ignoring).rejects.toThrow(/not committed: ROLLBACK/);
     expect(await driver.sql.query(selectSetting, ["pipe-ignored"])).toStrictEqual([]);
+  });
+});
+
+// PostgreSQL ends the pool's connections (a restart, a failover) while a group is in flight: its
+// batches fail rather than wait, none is written in part, and the writes after it are committed on
+// new connections.
+describe.runIf(testDatabaseKind === "postgresql")("group commit when PostgreSQL ends the connections (postgresql)", () => {
+  it("fails the group in flight whole, and writes the next batches", async () => {
+    const driver = openPostgres(testDatabase.url, 4);
+    try {
+      await driver.sql.batch([{ text: insertSetting, args: ["ended-before", "x"] }]);
+      const during = Promise.allSettled(
+        Array.from({ length: 6 }, (_, i) =>
+          driver.sql.batch([
+          { text: insertSetting, args: [`ended-during-${i}`, "x"] },
+          // Keeps the group in flight until its connection is ended.
+          ...(i === 0 ? [{ text: "SELECT pg_sleep(?)", args: [2] }] : []),
+          { text: insertSetting, args: [`ended-during-${i}-too`, "x"] },
+          ]),
+        ),
+      );
+      await new Promise((resolve) => setTimeout(resolve, 300));
+      const admin = new pg.Client({ connectionString: testDatabase.url });
+      await admin.connect();
+      await admin.query("SELECT pg_terminate_backend(pid) FROM pg_stat_activity WHERE datname = current_database() AND pid <> pg_backend_pid()");
+      await admin.end();
+      const settled = await during;
+      expect(settled.map((outcome) => outcome.status)).toStrictEqual(Array(6).fill("rejected"));
+      expect(await driver.sql.query('SELECT "key" FROM "Setting" WHERE "key" LIKE ?', ["ended-during-%"])).toStrictEqual([]);
+      const after = await Promise.all(
+        ["a", "b", "c"].map((key) => driver.sql.batch([{ text: insertSetting, args: [`ended-after-${key}`, "x"] }, { text: insertSetting, args: [`ended-after-${key}-too`, "x"] }])),
+      );
+      expect(after).toStrictEqual([[1, 1], [1, 1], [1, 1]]);
+    } finally {
+      await driver.close();
+    }
   });
 });

@@ -41,7 +41,7 @@ export class PostgresSql implements Sql {
   async queries(statements: readonly SqlStatement[]): Promise<SqlRow[][]> {
     if (statements.length === 1) return [await this.query(statements[0]!.text, statements[0]!.args)];
     if (this.client) return (await this.#pipelined(this.client, statements)).map((result) => result.rows as SqlRow[]);
-    const client = await this.pool.connect();
+    const client = await this.#checkout();
     try {
       return (await this.#pipelined(client, statements)).map((result) => result.rows as SqlRow[]);
     } finally {
@@ -122,7 +122,7 @@ export class PostgresSql implements Sql {
     const tails = parts.map((part, index) => ({ ...part, index })).filter((part) => part.tail.length > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
     let outcomes: PromiseSettledResult<pg.QueryResult>[];
     try {
-      const client = await this.pool.connect();
+      const client = await this.#checkout();
       try {
         outcomes = await this.#settled(client, [begin, ...parts.flatMap((part) => part.head), ...tails.flatMap((part) => part.tail), commit]);
       } finally {
@@ -157,7 +157,7 @@ export class PostgresSql implements Sql {
         return;
       }
       // The transaction ends with the write: its COMMIT rolls back when a statement failed.
-      const client = await this.pool.connect();
+      const client = await this.#checkout();
       let outcomes: PromiseSettledResult<pg.QueryResult>[];
       try {
         outcomes = await this.#settled(client, [begin, ...batch.statements, commit]);
@@ -192,7 +192,7 @@ export class PostgresSql implements Sql {
   // A connection of the pool for `work`, which opens a transaction on it: rolled back when work
   // throws, whatever of it had been sent.
   async #onConnection<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.pool.connect();
+    const client = await this.#checkout();
     try {
       return await work(client);
     } catch (error) {
@@ -201,6 +201,19 @@ export class PostgresSql implements Sql {
     } finally {
       client.release();
     }
+  }
+
+  // A connection of the pool, for statements sent on it directly. The pool listens for a
+  // connection's error only while it is idle: one that PostgreSQL ends while it is checked out (a
+  // restart, a failover) would otherwise end the process with an unhandled 'error' event. Its
+  // statements fail with the error, and the pool drops it when it is released.
+  async #checkout(): Promise<pg.PoolClient> {
+    const client = await this.pool.connect();
+    if (!listened.has(client)) {
+      listened.add(client);
+      client.on("error", () => undefined);
+    }
+    return client;
   }
 
   // The statements sent together, their results in order once all are answered.
@@ -232,6 +245,8 @@ export class PostgresSql implements Sql {
     return named;
   }
 }
+
+const listened = new WeakSet<pg.PoolClient>();
 
 // A batch waiting for the group commit: its statements (its guard first) and what to answer.
 interface PendingBatch {
