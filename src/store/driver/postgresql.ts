@@ -40,13 +40,8 @@ export class PostgresSql implements Sql {
 
   async queries(statements: readonly SqlStatement[]): Promise<SqlRow[][]> {
     if (statements.length === 1) return [await this.query(statements[0]!.text, statements[0]!.args)];
-    if (this.client) return (await this.#pipelined(this.client, statements)).map((result) => result.rows as SqlRow[]);
-    const client = await this.#checkout();
-    try {
-      return (await this.#pipelined(client, statements)).map((result) => result.rows as SqlRow[]);
-    } finally {
-      client.release();
-    }
+    const results = this.client ? await this.#pipelined(this.client, statements) : resultsOf(await this.#sent(statements));
+    return results.map((result) => result.rows as SqlRow[]);
   }
 
   // Group commit, as on SQLite (driver/sqlite.ts): the batches sent while a group is being
@@ -63,12 +58,8 @@ export class PostgresSql implements Sql {
   // written in opposite orders at the same moment); PostgreSQL then ends one of them after its
   // deadlock_timeout, and that group's batches run again on their own.
   async batch(statements: readonly SqlStatement[]): Promise<number[]> {
-    if (this.client) {
-      // One statement is atomic on its own.
-      if (statements.length === 1) return [await this.execute(statements[0]!.text, statements[0]!.args)];
-      return (await this.#pipelined(this.client, statements)).map((result) => result.rowCount ?? 0);
-    }
-    return (await this.#grouped({ statements })).map((result) => result.rowCount ?? 0);
+    const results = this.client ? await this.#pipelined(this.client, statements) : await this.#grouped({ statements });
+    return results.map((result) => result.rowCount ?? 0);
   }
 
   // The guard is sent wrapped so that when it returns no row it fails (migration
@@ -122,12 +113,7 @@ export class PostgresSql implements Sql {
     const tails = parts.map((part, index) => ({ ...part, index })).filter((part) => part.tail.length > 0).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : a.index - b.index));
     let outcomes: PromiseSettledResult<pg.QueryResult>[];
     try {
-      const client = await this.#checkout();
-      try {
-        outcomes = await this.#settled(client, [begin, ...parts.flatMap((part) => part.head), ...tails.flatMap((part) => part.tail), commit]);
-      } finally {
-        client.release();
-      }
+      outcomes = await this.#sent([begin, ...parts.flatMap((part) => part.head), ...tails.flatMap((part) => part.tail), commit]);
     } catch (error) {
       for (const batch of group) batch.reject(error);
       return;
@@ -157,14 +143,7 @@ export class PostgresSql implements Sql {
         return;
       }
       // The transaction ends with the write: its COMMIT rolls back when a statement failed.
-      const client = await this.#checkout();
-      let outcomes: PromiseSettledResult<pg.QueryResult>[];
-      try {
-        outcomes = await this.#settled(client, [begin, ...batch.statements, commit]);
-      } finally {
-        client.release();
-      }
-      const results = resultsOf(outcomes);
+      const results = resultsOf(await this.#sent([begin, ...batch.statements, commit]));
       committed(results.at(-1)!);
       batch.resolve(results.slice(1, -1));
     } catch (error) {
@@ -173,9 +152,11 @@ export class PostgresSql implements Sql {
   }
 
   // BEGIN goes out with the statements the body sends before it first waits.
+  // Rolled back when the body throws, whatever of it had been sent.
   async transaction<T>(body: (sql: Sql) => Promise<T>): Promise<T> {
     if (this.client) return body(this);
-    return this.#onConnection(async (client) => {
+    const client = await this.#checkout();
+    try {
       const [begun, running] = together(client, () => [
         this.#run(client, begin.text, begin.args),
         body(new PostgresSql(this.pool, this.onQuery, client, this.#texts)),
@@ -186,15 +167,6 @@ export class PostgresSql implements Sql {
       await begun;
       committed(await this.#run(client, commit.text, commit.args));
       return result;
-    });
-  }
-
-  // A connection of the pool for `work`, which opens a transaction on it: rolled back when work
-  // throws, whatever of it had been sent.
-  async #onConnection<T>(work: (client: pg.PoolClient) => Promise<T>): Promise<T> {
-    const client = await this.#checkout();
-    try {
-      return await work(client);
     } catch (error) {
       await client.query(rollback.text).catch(() => undefined);
       throw error;
@@ -219,6 +191,17 @@ export class PostgresSql implements Sql {
   // The statements sent together, their results in order once all are answered.
   async #pipelined(client: pg.PoolClient, statements: readonly SqlStatement[]): Promise<pg.QueryResult[]> {
     return resultsOf(await this.#settled(client, statements));
+  }
+
+  // The statements sent together on a connection of the pool, which is released once all are
+  // answered.
+  async #sent(statements: readonly SqlStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]> {
+    const client = await this.#checkout();
+    try {
+      return await this.#settled(client, statements);
+    } finally {
+      client.release();
+    }
   }
 
   #settled(client: pg.PoolClient, statements: readonly SqlStatement[]): Promise<PromiseSettledResult<pg.QueryResult>[]> {
